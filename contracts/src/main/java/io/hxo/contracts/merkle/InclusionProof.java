@@ -1,0 +1,51 @@
+package io.hxo.contracts.merkle;
+
+import io.hxo.contracts.hash.HashAlg;
+import io.hxo.contracts.hash.Hex;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A shard's proof of membership in its plan's tree, as served by the gateway and checked offline.
+ * The leaf is {@code cas_id ‖ output_digest} (raw bytes, 64 in all).
+ */
+public record InclusionProof(
+        String planId,
+        String casId,
+        String outputDigest,
+        long leafIndex,
+        long treeSize,
+        String hashAlg,
+        List<String> auditPath,
+        String merkleRoot) {
+
+    public static InclusionProof of(String planId, MerkleTree tree, int index, byte[] casId, byte[] outputDigest) {
+        List<String> path = new ArrayList<>();
+        tree.auditPath(index).forEach(p -> path.add(Hex.of(p)));
+        return new InclusionProof(planId, Hex.of(casId), Hex.of(outputDigest), index, tree.size(),
+                tree.alg().wireName(), List.copyOf(path), Hex.of(tree.root()));
+    }
+
+    /** The leaf data of a shard: its id followed by its output digest. */
+    public static byte[] leafData(byte[] casId, byte[] outputDigest) {
+        byte[] leaf = new byte[casId.length + outputDigest.length];
+        System.arraycopy(casId, 0, leaf, 0, casId.length);
+        System.arraycopy(outputDigest, 0, leaf, casId.length, outputDigest.length);
+        return leaf;
+    }
+
+    /** True only when every field is well formed and the path leads from the leaf to the root. */
+    public boolean verify() {
+        try {
+            HashAlg alg = HashAlg.fromWire(hashAlg);
+            byte[] leaf = MerkleTree.leafHash(alg, Hex.parseHash(casId), Hex.parseHash(outputDigest));
+            List<byte[]> path = new ArrayList<>(auditPath.size());
+            for (String p : auditPath) {
+                path.add(Hex.parseHash(p));
+            }
+            return MerkleTree.verifyInclusion(alg, leaf, leafIndex, treeSize, path, Hex.parseHash(merkleRoot));
+        } catch (RuntimeException malformed) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.hxo.contracts.payload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** What travels on {@code hxo.shard.tasks} and {@code hxo.shard.results}, in batches. */
+public final class ShardWork {
+    public static final String TASKS = "hxo.shard.tasks";
+    public static final String RESULTS = "hxo.shard.results";
+
+    private ShardWork() {
+    }
+
+    /** One shard to run. {@code index} is the shard's leaf position in its plan. */
+    public record Task(String stageId, int index, String casId, String kind, String executor,
+            String executorVersion, JsonNode inputs, int attempt, long timeoutMs) {
+    }
+
+    public record TaskBatch(String planId, String hashAlg, List<Task> tasks) {
+    }
+
+    /** The outcome of one attempt. A failed attempt has an {@code error} and no digest. */
+    public record Result(String stageId, int index, String casId, boolean ok, String outputDigest, JsonNode output,
+            String error, long durationMs, int attempt, String worker) {
+    }
+
+    public record ResultBatch(String planId, List<Result> results) {
+    }
+}

@@ -1,0 +1,96 @@
+package io.hxo.contracts.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.hash.HashAlg;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+class EventSignerTest {
+    static final String OLD = "old-secret-0123456789abcdefghijklmnopqrstuv";
+    static final String NEW = "new-secret-0123456789abcdefghijklmnopqrstuv";
+
+    static ProducerRecord<String, byte[]> record() {
+        CloudEvent ev = CloudEvent.of("/hxo-planner/a1", "hxo.plan", "plan-9", Map.of("status", "running"))
+                .withCorrelation("corr-1", "cause-1");
+        return KafkaBinding.toRecord("hxo.plan", ev);
+    }
+
+    @Test
+    void signedRecordVerifiesUnderBothHashModes() {
+        for (HashAlg alg : HashAlg.values()) {
+            EventSigner signer = new EventSigner(new Keyring(NEW, null), alg);
+            var rec = record();
+            signer.sign(rec.topic(), rec.headers(), rec.value());
+            assertThat(signer.verify(rec.topic(), rec.headers(), rec.value())).isEqualTo(Verdict.ACCEPTED);
+            assertThat(KafkaBinding.text(rec.headers(), KafkaBinding.KEY_ID)).isEqualTo(Keyring.keyId(NEW));
+        }
+    }
+
+    @Test
+    void sha256AndSha3SignaturesDiffer() {
+        var a = record();
+        var b = new ProducerRecord<>(a.topic(), null, a.key(), a.value(), new RecordHeaders(a.headers().toArray()));
+        new EventSigner(new Keyring(NEW, null), HashAlg.SHA_256).sign(a.topic(), a.headers(), a.value());
+        new EventSigner(new Keyring(NEW, null), HashAlg.SHA3_256).sign(b.topic(), b.headers(), b.value());
+        assertThat(KafkaBinding.text(a.headers(), KafkaBinding.SIGNATURE))
+                .isNotEqualTo(KafkaBinding.text(b.headers(), KafkaBinding.SIGNATURE));
+        assertThat(new EventSigner(new Keyring(NEW, null), HashAlg.SHA3_256).verify(a.topic(), a.headers(), a.value()))
+                .isEqualTo(Verdict.BAD_SIGNATURE);
+    }
+
+    @Test
+    void unsignedRecordIsMissingItsSignature() {
+        var rec = record();
+        assertThat(new EventSigner(new Keyring(NEW, null), HashAlg.SHA3_256).verify(rec.topic(), rec.headers(), rec.value()))
+                .isEqualTo(Verdict.MISSING_SIGNATURE);
+    }
+
+    @Test
+    void previousKeyVerifiesDuringRotationAndIsUnknownAfterwards() {
+        var rec = record();
+        new EventSigner(new Keyring(OLD, null), HashAlg.SHA3_256).sign(rec.topic(), rec.headers(), rec.value());
+        assertThat(new EventSigner(new Keyring(NEW, OLD), HashAlg.SHA3_256).verify(rec.topic(), rec.headers(), rec.value()))
+                .isEqualTo(Verdict.ACCEPTED);
+        assertThat(new EventSigner(new Keyring(NEW, null), HashAlg.SHA3_256).verify(rec.topic(), rec.headers(), rec.value()))
+                .isEqualTo(Verdict.UNKNOWN_KEY);
+    }
+
+    @Test
+    void movingARecordToAnotherTopicBreaksItsSignature() {
+        var rec = record();
+        EventSigner signer = new EventSigner(new Keyring(NEW, null), HashAlg.SHA3_256);
+        signer.sign(rec.topic(), rec.headers(), rec.value());
+        assertThat(signer.verify("hxo.alert", rec.headers(), rec.value())).isEqualTo(Verdict.BAD_SIGNATURE);
+    }
+
+    @Property(tries = 200)
+    void changingAnySignedHeaderOrDataByteIsDetected(@ForAll @IntRange(min = 0, max = 10) int headerIndex,
+            @ForAll @IntRange(min = 0, max = 1000) int bytePick, @ForAll boolean touchData) {
+        var rec = record();
+        EventSigner signer = new EventSigner(new Keyring(NEW, null), HashAlg.SHA3_256);
+        signer.sign(rec.topic(), rec.headers(), rec.value());
+        byte[] data = rec.value().clone();
+        Headers headers = new RecordHeaders(rec.headers().toArray());
+        if (touchData) {
+            data[bytePick % data.length] ^= 0x20;
+        } else {
+            String name = EventSigner.SIGNED_HEADERS.get(headerIndex);
+            String value = KafkaBinding.text(headers, name);
+            headers.remove(name);
+            String changed = value == null ? "x" : value + "x";
+            headers.add(name, changed.getBytes(StandardCharsets.UTF_8));
+        }
+        Verdict v = signer.verify(rec.topic(), headers, data);
+        assertThat(v).isIn(Verdict.BAD_SIGNATURE, Verdict.UNKNOWN_KEY);
+    }
+}
