@@ -23,7 +23,7 @@ public final class Events {
     }
 
     /** {@code hxo.shard.done}: a batch of shards checkpointed; carries the leaves validators fold. */
-    public record ShardsDone(String planId, String stageId, List<Leaf> leaves) {
+    public record ShardsDone(String planId, List<Leaf> leaves) {
     }
 
     /** {@code hxo.aggregate.ready}: every leaf is in; the planner's root awaits the validators. */

@@ -2,6 +2,8 @@ package io.hxo.contracts.publish;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.sign.ZeroTrustInterceptor;
 import io.hxo.contracts.topic.Topic;
 import java.time.Duration;
@@ -21,6 +23,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * same signing applies to anything else that produces with that configuration.
  */
 public final class HxoPublisher implements AutoCloseable {
+    private static final java.util.Set<String> CONSUMER_ONLY = java.util.Set.of("group.id", "auto.offset.reset",
+            "enable.auto.commit", "key.deserializer", "value.deserializer");
+
     private final Producer<String, byte[]> producer;
     private final String source;
 
@@ -40,11 +45,22 @@ public final class HxoPublisher implements AutoCloseable {
         cfg.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         cfg.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         cfg.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
-        cfg.putAll(clientConfig);
+        // A send must not block a caller for a minute while the broker is away; it fails instead.
+        cfg.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000);
+        clientConfig.forEach((k, v) -> {
+            if (!CONSUMER_ONLY.contains(k)) {
+                cfg.put(k, v);
+            }
+        });
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         cfg.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, ZeroTrustInterceptor.class.getName());
         return new KafkaProducer<>(cfg);
+    }
+
+    /** A publisher for a service instance: source {@code /<service>/<instance>}. */
+    public static HxoPublisher create(Map<String, Object> clientConfig, String service, String instance) {
+        return new HxoPublisher(createProducer(clientConfig), "/" + service + "/" + instance);
     }
 
     /** This publisher's CloudEvents {@code source}, e.g. {@code /hxo-planner/7f3a}. */
@@ -59,6 +75,18 @@ public final class HxoPublisher implements AutoCloseable {
     /** Publishes an event whose type is the topic's name (the catalog's convention for events). */
     public CompletableFuture<RecordMetadata> emit(Topic topic, String subject, Object data) {
         return publish(topic.topicName(), event(topic.topicName(), subject, data));
+    }
+
+    /**
+     * Answers a command: the reply goes to the command topic's reply topic, typed
+     * {@code <request type>.reply}, correlated with the request's correlation id (or its id).
+     */
+    public CompletableFuture<RecordMetadata> reply(Topic commandTopic, CloudEvent request, Reply reply) {
+        String correlation = request.correlationId() != null ? request.correlationId() : request.id();
+        CloudEvent out = event(request.type() + Commands.REPLY_SUFFIX, request.subject(), reply)
+                .withCorrelation(correlation, request.id())
+                .withPartitionKey(correlation);
+        return publish(commandTopic.replyTopic(), out);
     }
 
     public CompletableFuture<RecordMetadata> publish(Topic topic, CloudEvent event) {

@@ -1,0 +1,14 @@
+package io.hxo.genesis;
+
+import io.hxo.contracts.config.ServiceLauncher;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Set;
+
+@QuarkusMain
+public class GenesisMain {
+    public static void main(String... args) {
+        ServiceLauncher.checkEnvironmentOrExit("genesis-bus", Set.of());
+        Quarkus.run(args);
+    }
+}

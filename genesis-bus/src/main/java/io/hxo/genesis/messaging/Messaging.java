@@ -1,0 +1,44 @@
+package io.hxo.genesis.messaging;
+
+import io.hxo.contracts.publish.Heartbeats;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.genesis.config.HxoConfig;
+import io.hxo.genesis.store.EventStore;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** genesis-bus's Kafka producer (signing, via the interceptor) and its heartbeat. */
+@ApplicationScoped
+public class Messaging {
+    private Heartbeats heartbeats;
+
+    @Produces
+    @Singleton
+    HxoPublisher publisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, HxoConfig config) {
+        return HxoPublisher.create(kafka, "genesis-bus", config.instanceId());
+    }
+
+    void close(@Disposes HxoPublisher publisher) {
+        publisher.close();
+    }
+
+    void start(@Observes StartupEvent ev, HxoPublisher publisher, HxoConfig config, EventStore store,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "genesis-bus", config.instanceId(),
+                version, store.schemaVersion());
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
+    }
+}

@@ -1,0 +1,357 @@
+package io.hxo.planner.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.contracts.json.Json;
+import io.hxo.planner.plan.ValidatedPlan;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.zip.GZIPOutputStream;
+import javax.sql.DataSource;
+
+/**
+ * The planner's durable state in schema {@code hxo}. Every state change is committed here before
+ * the planner acknowledges the message that caused it.
+ */
+@ApplicationScoped
+public class PlanStore {
+    private final DataSource ds;
+
+    public PlanStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /** A plan row as stored. */
+    public record StoredPlan(UUID planId, String name, JsonNode spec, String status, String hashAlg, int partition,
+            long totalShards, long done, long cached, long failed, long split, String merkleRoot, String error,
+            Instant createdAt, Instant startedAt, Instant finishedAt) {
+    }
+
+    /** One result to keep in the CAS store. */
+    public record ResultRow(byte[] casId, byte[] digest, String output, String kind, String executor,
+            String executorVersion) {
+    }
+
+    /** What one plan contributes to a checkpoint. */
+    public record PlanCheckpoint(UUID planId, int seq, LeafBatch leaves, List<ResultRow> results, int done,
+            int cached, int failed) {
+    }
+
+    public void insertPlan(UUID planId, ValidatedPlan plan, String hashAlg, int partition, String requestedBy) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO hxo.plans (plan_id, name, spec, status, hash_alg, owner_partition, idempotency_key,
+                                           total_shards, requested_by)
+                    VALUES (?, ?, ?::jsonb, 'accepted', ?, ?, ?, ?, ?)""")) {
+                ps.setObject(1, planId);
+                ps.setString(2, plan.name());
+                ps.setString(3, Json.text(plan.normalized()));
+                ps.setString(4, hashAlg);
+                ps.setInt(5, partition);
+                ps.setString(6, plan.idempotencyKey());
+                ps.setLong(7, plan.totalShards());
+                ps.setString(8, requestedBy);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO hxo.stages (plan_id, stage_id, position, kind, partitioner, executor, executor_version,
+                                            first_leaf, shard_count, inputs)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                int pos = 0;
+                for (ValidatedPlan.Stage s : plan.stages()) {
+                    ps.setObject(1, planId);
+                    ps.setString(2, s.id());
+                    ps.setInt(3, pos++);
+                    ps.setString(4, s.kind());
+                    ps.setString(5, s.partitioner());
+                    ps.setString(6, s.executor());
+                    ps.setString(7, s.executorVersion());
+                    ps.setInt(8, s.firstLeaf());
+                    ps.setInt(9, s.shards().size());
+                    ps.setBytes(10, s.shards().derivedFromConfig() ? null : gzipInputs(s));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        });
+    }
+
+    public Optional<UUID> planByIdempotencyKey(String key) {
+        return query("SELECT plan_id FROM hxo.plans WHERE idempotency_key = ?", ps -> ps.setString(1, key),
+                rs -> rs.getObject(1, UUID.class));
+    }
+
+    public boolean exists(UUID planId) {
+        return query("SELECT 1 FROM hxo.plans WHERE plan_id = ?", ps -> ps.setObject(1, planId), rs -> true)
+                .isPresent();
+    }
+
+    public Optional<StoredPlan> plan(UUID planId) {
+        return query("SELECT * FROM hxo.plans WHERE plan_id = ?", ps -> ps.setObject(1, planId), PlanStore::row);
+    }
+
+    /** Stage roots stored so far, by stage id. */
+    public Map<String, String> stageRoots(UUID planId) {
+        Map<String, String> roots = new HashMap<>();
+        each("SELECT stage_id, root FROM hxo.stages WHERE plan_id = ? AND root IS NOT NULL",
+                ps -> ps.setObject(1, planId), rs -> roots.put(rs.getString(1), rs.getString(2)));
+        return roots;
+    }
+
+    public List<UUID> unfinishedPlans(Collection<Integer> partitions) {
+        List<UUID> ids = new ArrayList<>();
+        if (partitions.isEmpty()) {
+            return ids;
+        }
+        each("""
+                SELECT plan_id FROM hxo.plans
+                WHERE status IN ('accepted', 'running') AND owner_partition = ANY(?) ORDER BY created_at""",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("int4", partitions.toArray())),
+                rs -> ids.add(rs.getObject(1, UUID.class)));
+        return ids;
+    }
+
+    public void markRunning(UUID planId, Instant at) {
+        update("UPDATE hxo.plans SET status = 'running', started_at = COALESCE(started_at, ?) WHERE plan_id = ?",
+                ps -> {
+                    ps.setTimestamp(1, Timestamp.from(at));
+                    ps.setObject(2, planId);
+                });
+    }
+
+    public void saveStageRoot(UUID planId, String stageId, String root) {
+        update("UPDATE hxo.stages SET root = ? WHERE plan_id = ? AND stage_id = ?", ps -> {
+            ps.setString(1, root);
+            ps.setObject(2, planId);
+            ps.setString(3, stageId);
+        });
+    }
+
+    public void finish(UUID planId, String status, String merkleRoot, String error, Instant at) {
+        update("""
+                UPDATE hxo.plans SET status = ?, merkle_root = COALESCE(?, merkle_root), error = ?, finished_at = ?
+                WHERE plan_id = ?""", ps -> {
+            ps.setString(1, status);
+            ps.setString(2, merkleRoot);
+            ps.setString(3, error);
+            ps.setTimestamp(4, Timestamp.from(at));
+            ps.setObject(5, planId);
+        });
+    }
+
+    /** Reads every checkpointed leaf of a plan, and returns the next checkpoint sequence number. */
+    public int readLeaves(UUID planId, Consumer<LeafBatch.Leaf> sink) {
+        int[] next = {0};
+        each("SELECT seq, leaves FROM hxo.checkpoints WHERE plan_id = ? ORDER BY seq", ps -> ps.setObject(1, planId),
+                rs -> {
+                    next[0] = rs.getInt(1) + 1;
+                    LeafBatch.read(rs.getBytes(2), sink);
+                });
+        return next[0];
+    }
+
+    /** Stored output digests for the given CAS ids (the ones absent have never run). */
+    public Map<String, byte[]> storedResults(List<byte[]> casIds) {
+        Map<String, byte[]> found = new HashMap<>();
+        if (casIds.isEmpty()) {
+            return found;
+        }
+        each("SELECT cas_id, output_digest FROM hxo.results WHERE cas_id = ANY(?)",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("bytea", casIds.toArray(new byte[0][]))),
+                rs -> found.put(io.hxo.contracts.hash.Hex.of(rs.getBytes(1)), rs.getBytes(2)));
+        return found;
+    }
+
+    /**
+     * One transaction for everything a batch of results changed: new CAS results, one checkpoint
+     * row per plan, and the plans' counters.
+     */
+    public void checkpoint(List<PlanCheckpoint> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            List<ResultRow> results = new ArrayList<>();
+            batch.forEach(b -> results.addAll(b.results()));
+            if (!results.isEmpty()) {
+                insertResults(c, results);
+            }
+            try (PreparedStatement cp = c.prepareStatement(
+                    "INSERT INTO hxo.checkpoints (plan_id, seq, leaf_count, leaves) VALUES (?, ?, ?, ?)");
+                    PreparedStatement counts = c.prepareStatement("""
+                            UPDATE hxo.plans SET done_shards = done_shards + ?, cached_shards = cached_shards + ?,
+                                                 failed_shards = failed_shards + ?
+                            WHERE plan_id = ?""")) {
+                for (PlanCheckpoint b : batch) {
+                    if (b.leaves().count() > 0) {
+                        cp.setObject(1, b.planId());
+                        cp.setInt(2, b.seq());
+                        cp.setInt(3, b.leaves().count());
+                        cp.setBytes(4, b.leaves().bytes());
+                        cp.addBatch();
+                    }
+                    counts.setInt(1, b.done());
+                    counts.setInt(2, b.cached());
+                    counts.setInt(3, b.failed());
+                    counts.setObject(4, b.planId());
+                    counts.addBatch();
+                }
+                cp.executeBatch();
+                counts.executeBatch();
+            }
+        });
+    }
+
+    private static void insertResults(Connection c, List<ResultRow> rows) throws SQLException {
+        int n = rows.size();
+        byte[][] ids = new byte[n][];
+        byte[][] digests = new byte[n][];
+        String[] outputs = new String[n];
+        String[] kinds = new String[n];
+        String[] executors = new String[n];
+        String[] versions = new String[n];
+        for (int i = 0; i < n; i++) {
+            ResultRow r = rows.get(i);
+            ids[i] = r.casId();
+            digests[i] = r.digest();
+            outputs[i] = r.output();
+            kinds[i] = r.kind();
+            executors[i] = r.executor();
+            versions[i] = r.executorVersion();
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO hxo.results (cas_id, output_digest, output, kind, executor, executor_version)
+                SELECT c, d, o::jsonb, k, e, v FROM unnest(?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[], ?::text[])
+                       AS t(c, d, o, k, e, v)
+                ON CONFLICT (cas_id) DO NOTHING""")) {
+            ps.setArray(1, c.createArrayOf("bytea", ids));
+            ps.setArray(2, c.createArrayOf("bytea", digests));
+            ps.setArray(3, c.createArrayOf("text", outputs));
+            ps.setArray(4, c.createArrayOf("text", kinds));
+            ps.setArray(5, c.createArrayOf("text", executors));
+            ps.setArray(6, c.createArrayOf("text", versions));
+            ps.executeUpdate();
+        }
+    }
+
+    public String schemaVersion() {
+        return query("""
+                SELECT version FROM hxo.flyway_schema_history WHERE success AND version IS NOT NULL
+                ORDER BY installed_rank DESC LIMIT 1""", ps -> { }, rs -> rs.getString(1)).orElse("0");
+    }
+
+    private static StoredPlan row(ResultSet rs) throws SQLException {
+        return new StoredPlan(rs.getObject("plan_id", UUID.class), rs.getString("name"),
+                Json.tree(rs.getString("spec").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                rs.getString("status"), rs.getString("hash_alg"), rs.getInt("owner_partition"),
+                rs.getLong("total_shards"), rs.getLong("done_shards"), rs.getLong("cached_shards"),
+                rs.getLong("failed_shards"), rs.getLong("split_shards"), rs.getString("merkle_root"),
+                rs.getString("error"), instant(rs, "created_at"), instant(rs, "started_at"),
+                instant(rs, "finished_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String col) throws SQLException {
+        Timestamp t = rs.getTimestamp(col);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static byte[] gzipInputs(ValidatedPlan.Stage s) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            List<JsonNode> inputs = new ArrayList<>(s.shards().size());
+            for (int i = 0; i < s.shards().size(); i++) {
+                inputs.add(s.shards().input(i));
+            }
+            gz.write(Json.bytes(inputs));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    // ---- small JDBC helpers
+
+    @FunctionalInterface
+    interface SqlConsumer<T> {
+        void accept(T t) throws SQLException;
+    }
+
+    @FunctionalInterface
+    interface SqlFunction<T, R> {
+        R apply(T t) throws SQLException;
+    }
+
+    private void inTransaction(SqlConsumer<Connection> work) {
+        try (Connection c = ds.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                work.accept(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private void update(String sql, SqlConsumer<PreparedStatement> bind) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind.accept(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private <T> Optional<T> query(String sql, SqlConsumer<PreparedStatement> bind, SqlFunction<ResultSet, T> map) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind.accept(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(map.apply(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private void each(String sql, SqlConsumer<PreparedStatement> bind, SqlConsumer<ResultSet> row) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind.accept(ps);
+            ps.setFetchSize(500);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    row.accept(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** A database failure; the message that caused it is not acknowledged and will be redelivered. */
+    public static class StoreException extends RuntimeException {
+        public StoreException(SQLException e) {
+            super(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.hxo.planner.messaging;
+
+import io.hxo.contracts.publish.Heartbeats;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.planner.checkpoint.PlanStore;
+import io.hxo.planner.config.PlannerConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Announces this planner instance on {@code federation.heartbeat}. */
+@ApplicationScoped
+public class HeartbeatEmitter {
+    private Heartbeats heartbeats;
+
+    void start(@Observes StartupEvent ev, HxoPublisher publisher, PlannerConfig config, PlanStore store,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "hxo-planner", config.instanceId(),
+                version, store.schemaVersion());
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.hxo.planner.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.planner.partition.ShardList;
+import java.util.List;
+
+/**
+ * A plan that passed validation: stages in topological order with every default resolved, and
+ * each stage's shards laid out in leaf order ({@code firstLeaf} … {@code firstLeaf + size - 1}).
+ */
+public record ValidatedPlan(
+        String name,
+        List<Stage> stages,
+        int totalShards,
+        int maxConcurrency,
+        Long timeboxMs,
+        String idempotencyKey,
+        JsonNode normalized) {
+
+    public record Stage(
+            String id,
+            String kind,
+            String partitioner,
+            String executor,
+            String executorVersion,
+            Long sloMs,
+            List<String> dependsOn,
+            JsonNode config,
+            ShardList shards,
+            int firstLeaf) {
+    }
+}

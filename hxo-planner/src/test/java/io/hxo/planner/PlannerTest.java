@@ -1,0 +1,240 @@
+package io.hxo.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hxo.contracts.cas.ShardId;
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.hash.HashAlg;
+import io.hxo.contracts.hash.Hex;
+import io.hxo.contracts.json.Json;
+import io.hxo.contracts.merkle.InclusionProof;
+import io.hxo.contracts.merkle.MerkleTree;
+import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.DeadLetter;
+import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.payload.PlanStatus;
+import io.hxo.contracts.payload.Problem;
+import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.testing.KafkaTestClient;
+import io.hxo.contracts.topic.Topic;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The planner against a real broker and database, driven over Kafka exactly as the gateway drives it. */
+@QuarkusTest
+class PlannerTest {
+    static KafkaTestClient kafka;
+
+    @Inject
+    DataSource db;
+
+    @BeforeAll
+    static void connect() {
+        kafka = new KafkaTestClient();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        kafka.close();
+    }
+
+    static JsonNode noopPlan(String name, int count, String salt) {
+        return Json.tree(Map.of("name", name, "stages", List.of(Map.of("id", "noop", "kind", "test.noop",
+                "config", Map.of("count", count, "salt", salt)))));
+    }
+
+    Reply submit(UUID planId, JsonNode plan) {
+        return kafka.request(Commands.PLAN_SUBMIT, planId.toString(),
+                new Commands.SubmitPlan(planId.toString(), plan, true, "test"));
+    }
+
+    PlanStatus status(UUID planId) {
+        Reply r = kafka.request(Commands.PLAN_STATUS, planId.toString(), new Commands.PlanQuery(planId.toString()));
+        assertThat(r.status()).isEqualTo(200);
+        return Json.convert(r.body(), PlanStatus.class);
+    }
+
+    PlanStatus awaitFinished(UUID planId) {
+        PlanStatus[] last = new PlanStatus[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = status(planId);
+            return !List.of("accepted", "running").contains(last[0].status());
+        });
+        return last[0];
+    }
+
+    /** The leaves the planner announced on hxo.shard.done for a plan, by index. */
+    static Map<Integer, Events.Leaf> leaves(KafkaConsumer<String, byte[]> done, String planId, int expected) {
+        Map<Integer, Events.Leaf> byIndex = new TreeMap<>();
+        KafkaTestClient.collect(done, events -> {
+            for (CloudEvent ev : events) {
+                Events.ShardsDone d = KafkaTestClient.data(ev, Events.ShardsDone.class);
+                if (d.planId().equals(planId)) {
+                    d.leaves().forEach(l -> byIndex.put(l.index(), l));
+                }
+            }
+            events.clear();
+            return byIndex.size() >= expected;
+        }, Duration.ofSeconds(30));
+        return byIndex;
+    }
+
+    static String rootOf(Map<Integer, Events.Leaf> leaves, HashAlg alg) {
+        List<byte[]> data = new ArrayList<>();
+        leaves.values().forEach(l -> data.add(InclusionProof.leafData(Hex.parseHash(l.casId()), Hex.parseHash(l.outputDigest()))));
+        return Hex.of(MerkleTree.build(alg, data).root());
+    }
+
+    @Test
+    void noopPlanRunsToCompletionWithARootAnyoneCanRecompute() {
+        UUID planId = UUID.randomUUID();
+        String salt = UUID.randomUUID().toString();
+        try (KafkaConsumer<String, byte[]> done = kafka.tail(Topic.HXO_SHARD_DONE)) {
+            Reply accepted = submit(planId, noopPlan("skeleton", 300, salt));
+            assertThat(accepted.status()).isEqualTo(202);
+            assertThat(accepted.body().get("plan_id").asText()).isEqualTo(planId.toString());
+
+            PlanStatus st = awaitFinished(planId);
+            assertThat(st.status()).isEqualTo("completed");
+            assertThat(st.totalShards()).isEqualTo(300);
+            assertThat(st.shards().done()).isEqualTo(300);
+            assertThat(st.shards().cached()).isZero();
+            assertThat(st.hashAlg()).isEqualTo("sha3-256");
+            assertThat(Hex.isHash(st.merkleRoot())).isTrue();
+
+            Map<Integer, Events.Leaf> leaves = leaves(done, planId.toString(), 300);
+            assertThat(leaves).hasSize(300);
+            assertThat(rootOf(leaves, HashAlg.SHA3_256)).isEqualTo(st.merkleRoot());
+
+            // Each leaf's id is the CAS id of its work, computed here from SPEC section 3 alone.
+            ObjectNode inputs = Json.mapper().createObjectNode().put("index", 17).put("salt", salt);
+            assertThat(leaves.get(17).casId()).isEqualTo(
+                    ShardId.computeHex(HashAlg.SHA3_256, "test.noop", "noop", "1", inputs, List.of()));
+        }
+    }
+
+    @Test
+    void theSameWorkTwiceIsServedFromTheCasStoreWithTheSameRoot() {
+        String salt = UUID.randomUUID().toString();
+        UUID first = UUID.randomUUID();
+        assertThat(submit(first, noopPlan("twice", 50, salt)).status()).isEqualTo(202);
+        PlanStatus a = awaitFinished(first);
+
+        UUID second = UUID.randomUUID();
+        assertThat(submit(second, noopPlan("twice", 50, salt)).status()).isEqualTo(202);
+        PlanStatus b = awaitFinished(second);
+
+        assertThat(b.status()).isEqualTo("completed");
+        assertThat(b.merkleRoot()).isEqualTo(a.merkleRoot());
+        assertThat(b.shards().cached()).isEqualTo(50);
+        assertThat(a.shards().cached()).isZero();
+    }
+
+    @Test
+    void resubmittingTheSamePlanIdOrIdempotencyKeyCreatesNothingNew() throws Exception {
+        UUID planId = UUID.randomUUID();
+        ObjectNode plan = (ObjectNode) noopPlan("idem", 3, UUID.randomUUID().toString());
+        plan.put("idempotency_key", "key-" + planId);
+        assertThat(submit(planId, plan).status()).isEqualTo(202);
+        Reply again = submit(planId, plan);
+        assertThat(again.status()).isEqualTo(200);
+        Reply otherId = submit(UUID.randomUUID(), plan);
+        assertThat(otherId.status()).isEqualTo(200);
+        assertThat(otherId.body().get("plan_id").asText()).isEqualTo(planId.toString());
+        assertThat(count("SELECT count(*) FROM hxo.plans WHERE name = 'idem' AND idempotency_key = 'key-" + planId + "'"))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void invalidPlansAreRefusedWithTheFieldPathAndNothingIsStored() throws Exception {
+        long before = count("SELECT count(*) FROM hxo.plans");
+        assertRefused(Map.of("stages", List.of(Map.of("id", "a", "kind", "test.noop"))), 400, "name");
+        assertRefused(Map.of("name", "x"), 400, "stages");
+        assertRefused(Map.of("name", "x", "stages", List.of(Map.of("id", "a", "kind", "deploy.nothing"))), 422,
+                "stages[0].kind");
+        assertRefused(Map.of("name", "x", "stages", List.of(Map.of("id", "a", "kind", "test.noop"),
+                Map.of("id", "a", "kind", "test.noop"))), 422, "stages[1].id");
+        assertRefused(Map.of("name", "x", "stages", List.of(Map.of("id", "a", "kind", "test.noop",
+                "depends_on", List.of("ghost")))), 422, "stages[0].depends_on[0]");
+        assertRefused(Map.of("name", "x", "stages", List.of(
+                Map.of("id", "a", "kind", "test.noop", "depends_on", List.of("b")),
+                Map.of("id", "b", "kind", "test.noop", "depends_on", List.of("a")))), 422, "stages[0].depends_on");
+        assertRefused(Map.of("name", "x", "stages", List.of(Map.of("id", "a", "kind", "test.noop",
+                "partitioner", "by_filesize"))), 422, "stages[0].partitioner");
+        assertRefused(Map.of("name", "x", "constraints", Map.of("max_shards", 10), "stages",
+                List.of(Map.of("id", "a", "kind", "test.noop", "config", Map.of("count", 11)))), 422,
+                "stages[0].config.count");
+        assertRefused(Map.of("name", "x", "stages", List.of(Map.of("id", "a", "kind", "test.noop",
+                "config", Map.of("count", "many")))), 422, "stages[0].config.count");
+        assertThat(count("SELECT count(*) FROM hxo.plans")).isEqualTo(before);
+    }
+
+    private void assertRefused(Map<String, Object> plan, int status, String path) {
+        Reply r = submit(UUID.randomUUID(), Json.tree(plan));
+        assertThat(r.status()).as("%s", plan).isEqualTo(status);
+        Problem p = r.problem();
+        assertThat(p.status()).isEqualTo(status);
+        assertThat(p.errors()).extracting(Problem.FieldError::path).as("%s", plan).contains(path);
+    }
+
+    @Test
+    void statusOfAnUnknownPlanIs404() {
+        Reply r = kafka.request(Commands.PLAN_STATUS, "x", new Commands.PlanQuery(UUID.randomUUID().toString()));
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.problem().type()).endsWith("plan-not-found");
+    }
+
+    @Test
+    void anUnsignedCommandChangesNothingAndIsDeadLettered() throws Exception {
+        UUID planId = UUID.randomUUID();
+        CloudEvent cmd = CloudEvent.of("/intruder/1", Commands.PLAN_SUBMIT, planId.toString(),
+                new Commands.SubmitPlan(planId.toString(), noopPlan("forged", 5, "s"), true, "intruder"));
+        Map<String, Object> cfg = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestClient.bootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        try (KafkaConsumer<String, byte[]> dlq = kafka.tail(Topic.GENESIS_DLQ);
+                KafkaProducer<String, byte[]> raw = new KafkaProducer<>(cfg)) {
+            raw.send(KafkaBinding.toRecord(Topic.HXO_COMMANDS.topicName(), cmd)).get();
+            CloudEvent letter = KafkaTestClient.await(dlq,
+                    ev -> cmd.id().equals(KafkaTestClient.data(ev, DeadLetter.class).eventId()), Duration.ofSeconds(20));
+            DeadLetter d = KafkaTestClient.data(letter, DeadLetter.class);
+            assertThat(d.reason()).isEqualTo("missing_signature");
+            assertThat(d.topic()).isEqualTo("hxo.commands");
+            assertThat(d.consumer()).isEqualTo("hxo-planner");
+        }
+        // A signed command sent after the forged one has been answered, so the forged one was seen and dropped.
+        assertThat(kafka.request(Commands.PLAN_STATUS, planId.toString(),
+                new Commands.PlanQuery(planId.toString())).status()).isEqualTo(404);
+        assertThat(count("SELECT count(*) FROM hxo.plans WHERE plan_id = '" + planId + "'")).isZero();
+    }
+
+    long count(String sql) throws Exception {
+        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
