@@ -3,7 +3,6 @@ package io.hxo.genesis.messaging;
 import io.hxo.contracts.publish.Heartbeats;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.genesis.config.HxoConfig;
-import io.hxo.genesis.store.EventStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -14,6 +13,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
 
 /** genesis-bus's Kafka producer (signing, via the interceptor) and its heartbeat. */
 @ApplicationScoped
@@ -30,10 +30,12 @@ public class Messaging {
         publisher.close();
     }
 
-    void start(@Observes StartupEvent ev, HxoPublisher publisher, HxoConfig config, EventStore store,
+    void start(@Observes StartupEvent ev, HxoPublisher publisher, HxoConfig config, Flyway flyway,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        var current = flyway.info().current();
+        String schema = current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion();
         heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "genesis-bus", config.instanceId(),
-                version, store.schemaVersion());
+                version, schema);
     }
 
     void stop(@Observes ShutdownEvent ev) {

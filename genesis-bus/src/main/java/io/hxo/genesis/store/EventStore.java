@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.List;
@@ -140,17 +139,6 @@ public class EventStore {
             return new String(data, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return null;
-        }
-    }
-
-    public String schemaVersion() {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                SELECT version FROM genesis.flyway_schema_history WHERE success AND version IS NOT NULL
-                ORDER BY installed_rank DESC LIMIT 1""");
-                ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getString(1) : "0";
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the schema version: " + e.getMessage(), e);
         }
     }
 }

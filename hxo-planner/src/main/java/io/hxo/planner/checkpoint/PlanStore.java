@@ -249,12 +249,6 @@ public class PlanStore {
         }
     }
 
-    public String schemaVersion() {
-        return query("""
-                SELECT version FROM hxo.flyway_schema_history WHERE success AND version IS NOT NULL
-                ORDER BY installed_rank DESC LIMIT 1""", ps -> { }, rs -> rs.getString(1)).orElse("0");
-    }
-
     private static StoredPlan row(ResultSet rs) throws SQLException {
         return new StoredPlan(rs.getObject("plan_id", UUID.class), rs.getString("name"),
                 Json.tree(rs.getString("spec").getBytes(java.nio.charset.StandardCharsets.UTF_8)),

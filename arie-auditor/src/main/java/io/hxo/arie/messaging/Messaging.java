@@ -1,0 +1,46 @@
+package io.hxo.arie.messaging;
+
+import io.hxo.arie.config.ArieConfig;
+import io.hxo.contracts.publish.Heartbeats;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
+
+/** arie-auditor's Kafka producer (signing, via the interceptor) and its heartbeat. */
+@ApplicationScoped
+public class Messaging {
+    private Heartbeats heartbeats;
+
+    @Produces
+    @Singleton
+    HxoPublisher publisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, ArieConfig config) {
+        return HxoPublisher.create(kafka, "arie-auditor", config.instanceId());
+    }
+
+    void close(@Disposes HxoPublisher publisher) {
+        publisher.close();
+    }
+
+    void start(@Observes StartupEvent ev, HxoPublisher publisher, ArieConfig config, Flyway flyway,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        var current = flyway.info().current();
+        String schema = current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion();
+        heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "arie-auditor", config.instanceId(),
+                version, schema);
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
+    }
+}

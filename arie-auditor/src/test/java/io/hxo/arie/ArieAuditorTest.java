@@ -1,0 +1,40 @@
+package io.hxo.arie;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.testing.KafkaTestClient;
+import io.hxo.contracts.topic.Topic;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+
+/** arie-auditor starts on the real broker and database, announces itself, and reports ready. */
+@QuarkusTest
+class ArieAuditorTest {
+
+    @Test
+    void announcesItselfWithItsSchemaVersionAndSanitizedFacts() {
+        try (KafkaTestClient kafka = new KafkaTestClient();
+                KafkaConsumer<String, byte[]> beats = kafka.tail(Topic.FEDERATION_HEARTBEAT)) {
+            CloudEvent ev = KafkaTestClient.await(beats, e -> "arie-auditor".equals(e.subject()), Duration.ofSeconds(15));
+            Events.Heartbeat hb = KafkaTestClient.data(ev, Events.Heartbeat.class);
+            assertThat(hb.service()).isEqualTo("arie-auditor");
+            assertThat(hb.schemaVersion()).isEqualTo("1");
+            assertThat(hb.facts()).containsEntry("hxo_zero_trust", "true");
+            // Secrets are reported as facts about them, never as themselves.
+            assertThat(hb.facts().values()).doesNotContain(KafkaTestClient.SECRET);
+            assertThat(ev.source()).startsWith("/arie-auditor/");
+        }
+    }
+
+    @Test
+    void readinessCoversKafkaAndTheDatabase() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItems("Kafka connection health check", "Database connections health check"));
+    }
+}

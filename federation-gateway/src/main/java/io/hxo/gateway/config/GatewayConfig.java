@@ -1,0 +1,32 @@
+package io.hxo.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
+
+/** The gateway's settings; environment variables map onto them (SPEC section 7). */
+@ConfigMapping(prefix = "hxo")
+public interface GatewayConfig {
+    String instanceId();
+
+    /** {@code ADMIRAL_TOKEN}: bearer token with every right. */
+    Optional<String> admiralToken();
+
+    /** {@code CAPTAIN_TOKEN}: bearer token with read rights. */
+    Optional<String> captainToken();
+
+    /** {@code HXO_FEDERATION_TIMEOUT}: how long a forwarded command may wait for its answer, in ms. */
+    @WithDefault("5000")
+    long federationTimeout();
+
+    @WithDefault("1000")
+    long heartbeatIntervalMs();
+
+    Links links();
+
+    interface Links {
+        /** The services whose links the gateway watches. */
+        List<String> peers();
+    }
+}

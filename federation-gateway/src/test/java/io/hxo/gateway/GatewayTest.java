@@ -1,0 +1,170 @@
+package io.hxo.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.payload.Problem;
+import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.testing.KafkaTestClient;
+import io.hxo.contracts.topic.Topic;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The gateway on a real broker and database. A stand-in planner in this test answers its Kafka
+ * commands, so what is checked is the gateway's own part: auth, problem documents, request/reply.
+ */
+@QuarkusTest
+class GatewayTest {
+    static final String ADMIRAL = "Bearer test-admiral-token-0123456789";
+    static final String CAPTAIN = "Bearer test-captain-token-0123456789";
+
+    static KafkaTestClient kafka;
+    static final AtomicBoolean running = new AtomicBoolean(true);
+    static final ConcurrentLinkedQueue<CloudEvent> commandsSeen = new ConcurrentLinkedQueue<>();
+    static Thread standInPlanner;
+
+    @BeforeAll
+    static void start() {
+        kafka = new KafkaTestClient();
+        KafkaConsumer<String, byte[]> commands = kafka.tail(Topic.HXO_COMMANDS);
+        standInPlanner = new Thread(() -> {
+            try (commands) {
+                while (running.get()) {
+                    for (ConsumerRecord<String, byte[]> rec : commands.poll(Duration.ofMillis(100))) {
+                        CloudEvent cmd = KafkaBinding.fromRecord(rec);
+                        commandsSeen.add(cmd);
+                        answer(cmd);
+                    }
+                }
+            }
+        }, "stand-in-planner");
+        standInPlanner.start();
+    }
+
+    /** Accepts submits; answers status for plans it knows of; stays silent on ids starting with 0000. */
+    static void answer(CloudEvent cmd) {
+        if (cmd.type().equals(Commands.PLAN_SUBMIT)) {
+            Commands.SubmitPlan s = cmd.dataAs(Commands.SubmitPlan.class);
+            kafka.publisher.reply(Topic.HXO_COMMANDS, cmd, Reply.ok(202, Map.of("plan_id", s.planId(), "status", "running")));
+        } else if (cmd.type().equals(Commands.PLAN_STATUS) && !cmd.subject().startsWith("00000000")) {
+            kafka.publisher.reply(Topic.HXO_COMMANDS, cmd, Reply.problem(Problem.of(404, "plan-not-found",
+                    "Plan not found", "no plan with id " + cmd.subject())));
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        running.set(false);
+        standInPlanner.join(5000);
+        kafka.close();
+    }
+
+    @Test
+    void healthIsOpenAndNamesKafkaAndTheDatabase() {
+        given().when().get("/health").then().statusCode(200)
+                .body("checks.kafka.status", equalTo("UP"))
+                .body("checks.database.status", equalTo("UP"))
+                .body("checks.links.'hxo-planner'", equalTo("unknown"));
+    }
+
+    @Test
+    void createAndSubmitForwardsThePlanAndAnswers202WithLocation() {
+        String location = given().header("Authorization", ADMIRAL).body("{\"name\":\"p\",\"stages\":[]}")
+                .when().post("/api/hxo/create-and-submit")
+                .then().statusCode(202).body("status", equalTo("running"))
+                .header("Location", containsString("/api/hxo/status/"))
+                .extract().header("Location");
+        String planId = location.substring(location.lastIndexOf('/') + 1);
+        CloudEvent sent = commandsSeen.stream().filter(c -> planId.equals(c.subject())).findFirst().orElseThrow();
+        Commands.SubmitPlan submit = sent.dataAs(Commands.SubmitPlan.class);
+        assertThat(submit.start()).isTrue();
+        assertThat(submit.requestedBy()).isEqualTo("admiral");
+        assertThat(submit.plan().get("name").asText()).isEqualTo("p");
+        assertThat(UUID.fromString(planId).version()).isEqualTo(7);
+    }
+
+    @Test
+    void missingOrBadTokensAre401ProblemDocuments() {
+        given().body("{}").when().post("/api/hxo/create-and-submit").then().statusCode(401)
+                .contentType("application/problem+json").body("status", equalTo(401))
+                .body("detail", containsString("Bearer")).header("WWW-Authenticate", startsWith("Bearer"));
+        given().header("Authorization", "Admiral").body("{}").when().post("/api/hxo/create-and-submit").then()
+                .statusCode(401).contentType("application/problem+json")
+                .body("detail", containsString("send Authorization: Bearer"));
+        given().header("Authorization", "Bearer wrong-token-wrong-token").when()
+                .get("/api/hxo/status/" + UUID.randomUUID()).then().statusCode(401)
+                .contentType("application/problem+json").body("detail", containsString("not valid"));
+    }
+
+    @Test
+    void aCaptainMayReadButNotSubmit() {
+        given().header("Authorization", CAPTAIN).body("{}").when().post("/api/hxo/create-and-submit").then()
+                .statusCode(403).contentType("application/problem+json");
+        given().header("Authorization", CAPTAIN).when().get("/api/hxo/links/health").then().statusCode(200);
+    }
+
+    @Test
+    void malformedJsonIs400AndNothingIsForwarded() {
+        int before = commandsSeen.size();
+        given().header("Authorization", ADMIRAL).body("{\"name\": \"x\", \"stages\": [").when()
+                .post("/api/hxo/create-and-submit").then().statusCode(400)
+                .contentType("application/problem+json").body("type", containsString("malformed-json"))
+                .body("instance", equalTo("/api/hxo/create-and-submit"));
+        given().header("Authorization", ADMIRAL).body("[1,2]").when().post("/api/hxo/create-and-submit").then()
+                .statusCode(400).contentType("application/problem+json");
+        assertThat(commandsSeen.size()).isEqualTo(before);
+    }
+
+    @Test
+    void theServicesProblemIsPassedThroughAndSilenceIsA504() {
+        given().header("Authorization", CAPTAIN).when().get("/api/hxo/status/" + UUID.randomUUID()).then()
+                .statusCode(404).contentType("application/problem+json").body("type", containsString("plan-not-found"));
+        long start = System.nanoTime();
+        given().header("Authorization", CAPTAIN).when().get("/api/hxo/status/00000000-0000-7000-8000-000000000000")
+                .then().statusCode(504).contentType("application/problem+json").body("status", equalTo(504));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        given().header("Authorization", CAPTAIN).when().get("/api/hxo/status/not-a-uuid").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void unknownRoutesAreProblemDocumentsToo() {
+        given().header("Authorization", ADMIRAL).when().get("/api/hxo/nothing-here").then().statusCode(404)
+                .contentType("application/problem+json");
+    }
+
+    @Test
+    void heartbeatsMakeALinkHealthy() {
+        Events.Heartbeat hb = new Events.Heartbeat("genesis-bus", "test-instance", "1", "1", Instant.now(),
+                Instant.now(), Map.of(), Map.of());
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            kafka.publisher.emit(Topic.FEDERATION_HEARTBEAT, "genesis-bus", hb).join();
+            List<Map<String, Object>> links = given().header("Authorization", CAPTAIN).when().get("/api/hxo/links/health")
+                    .then().statusCode(200).extract().jsonPath().getList("links");
+            return links.stream().anyMatch(l -> "genesis-bus".equals(l.get("service")) && "healthy".equals(l.get("state")));
+        });
+        given().when().get("/health").then().statusCode(200).body("checks.links.'genesis-bus'", equalTo("healthy"))
+                .body("status", equalTo("DEGRADED"));
+    }
+}
