@@ -36,8 +36,13 @@ public final class KafkaTestClient implements AutoCloseable {
     private final Map<String, Object> base = new HashMap<>();
 
     public KafkaTestClient() {
-        base.put("bootstrap.servers", bootstrap());
-        base.put(ZeroTrustPolicy.SEED_SECRET, SECRET);
+        this(bootstrap(), SECRET);
+    }
+
+    /** A client for a given broker, signing with a given seed secret. */
+    public KafkaTestClient(String bootstrapServers, String seedSecret) {
+        base.put("bootstrap.servers", bootstrapServers);
+        base.put(ZeroTrustPolicy.SEED_SECRET, seedSecret);
         base.put(ZeroTrustPolicy.SERVICE, "planner-test");
         publisher = HxoPublisher.create(base, "planner-test", UUID.randomUUID().toString());
         ensureTopics();
@@ -64,6 +69,15 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** A consumer positioned at the current end of every partition of {@code topic}. */
     public KafkaConsumer<String, byte[]> tail(Topic topic) {
+        return consumer(topic, false);
+    }
+
+    /** A consumer positioned at the start of every partition of {@code topic}. */
+    public KafkaConsumer<String, byte[]> fromBeginning(Topic topic) {
+        return consumer(topic, true);
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(Topic topic, boolean beginning) {
         Map<String, Object> cfg = new HashMap<>(base);
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -74,7 +88,11 @@ public final class KafkaTestClient implements AutoCloseable {
         c.partitionsFor(topic.topicName(), Duration.ofSeconds(10))
                 .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
         c.assign(parts);
-        c.seekToEnd(parts);
+        if (beginning) {
+            c.seekToBeginning(parts);
+        } else {
+            c.seekToEnd(parts);
+        }
         parts.forEach(c::position);
         return c;
     }

@@ -41,9 +41,15 @@ public class CommandHandler {
 
     public void handle(CloudEvent ev, int partition) {
         Reply reply;
+        Runnable then = null;
         try {
             reply = switch (ev.type()) {
-                case Commands.PLAN_SUBMIT -> submit(ev.dataAs(Commands.SubmitPlan.class), partition);
+                case Commands.PLAN_SUBMIT -> {
+                    Commands.SubmitPlan cmd = ev.dataAs(Commands.SubmitPlan.class);
+                    Accepted a = submit(cmd, partition);
+                    then = a.start();
+                    yield a.reply();
+                }
                 case Commands.PLAN_STATUS -> status(ev.dataAs(Commands.PlanQuery.class));
                 default -> Reply.problem(Problem.of(400, "unknown-command", "Unknown command",
                         "hxo-planner does not handle " + ev.type()));
@@ -60,28 +66,39 @@ public class CommandHandler {
                     "the planner could not handle this command; see its log for " + ev.id()));
         }
         publisher.reply(Topic.HXO_COMMANDS, ev, reply);
+        // The caller has its answer as soon as the plan is durable; the plan starts right after.
+        if (then != null) {
+            then.run();
+        }
     }
 
-    private Reply submit(Commands.SubmitPlan cmd, int partition) {
+    /** A submit's answer, and what to do once it is sent (start the plan), if anything. */
+    private record Accepted(Reply reply, Runnable start) {
+        static Accepted only(Reply reply) {
+            return new Accepted(reply, null);
+        }
+    }
+
+    private Accepted submit(Commands.SubmitPlan cmd, int partition) {
         UUID planId = uuid(cmd.planId());
         if (!config.enabled()) {
-            return Reply.problem(Problem.of(503, "hxo-disabled", "HXO is disabled",
-                    "this planner runs with HXO_ENABLED=false and accepts no plans"));
+            return Accepted.only(Reply.problem(Problem.of(503, "hxo-disabled", "HXO is disabled",
+                    "this planner runs with HXO_ENABLED=false and accepts no plans")));
         }
         Optional<PlanStore.StoredPlan> same = store.plan(planId);
         if (same.isPresent()) {
-            return accepted(same.get(), 200); // the same command delivered again
+            return Accepted.only(accepted(same.get(), 200)); // the same command delivered again
         }
         ValidatedPlan plan;
         try {
             plan = validator.validate(cmd.plan());
         } catch (PlanRejected e) {
-            return Reply.problem(e.problem());
+            return Accepted.only(Reply.problem(e.problem()));
         }
         if (plan.idempotencyKey() != null) {
             Optional<UUID> existing = store.planByIdempotencyKey(plan.idempotencyKey());
             if (existing.isPresent()) {
-                return accepted(store.plan(existing.get()).orElseThrow(), 200);
+                return Accepted.only(accepted(store.plan(existing.get()).orElseThrow(), 200));
             }
         }
         HashAlg alg = HashAlg.forQuantumHashing(config.quantumHashing());
@@ -92,7 +109,7 @@ public class CommandHandler {
             if (plan.idempotencyKey() != null) {
                 Optional<UUID> existing = store.planByIdempotencyKey(plan.idempotencyKey());
                 if (existing.isPresent()) {
-                    return accepted(store.plan(existing.get()).orElseThrow(), 200);
+                    return Accepted.only(accepted(store.plan(existing.get()).orElseThrow(), 200));
                 }
             }
             throw e;
@@ -103,11 +120,7 @@ public class CommandHandler {
         body.put("status", cmd.start() ? "running" : "accepted");
         body.put("total_shards", plan.totalShards());
         body.put("hash_alg", alg.wireName());
-        Reply reply = Reply.ok(202, body);
-        if (cmd.start()) {
-            owner.start(planId, plan, alg, partition);
-        }
-        return reply;
+        return new Accepted(Reply.ok(202, body), cmd.start() ? () -> owner.start(planId, plan, alg, partition) : null);
     }
 
     private static Reply accepted(PlanStore.StoredPlan p, int status) {

@@ -1,0 +1,195 @@
+package io.hxo.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hxo.contracts.testing.KafkaTestClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The whole suite as a user runs it: {@code ./hxo up --detach} in a state folder of its own, on its
+ * own ports and broker, against a fresh database. Started once for every system test, stopped
+ * with {@code ./hxo down} after the last.
+ */
+public final class Suite implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    static final Path STATE = ROOT.resolve("system-tests/target/suite-state");
+    static final int GATEWAY = 18080;
+    static final int KAFKA = 29092;
+    static final String ADMIRAL = "systest-admiral-token-0123456789abcdef";
+    static final String CAPTAIN = "systest-captain-token-0123456789abcdef";
+    static final String SEED = "systest-seed-secret-0123456789abcdefghijklmnopqrstuvwxyz";
+    static final String DATABASE = "hxo_systest";
+
+    private static Suite started;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        synchronized (Suite.class) {
+            if (started == null) {
+                up();
+                started = this;
+                context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put("hxo-suite", this);
+            }
+        }
+    }
+
+    /** The environment every ./hxo call of the suite runs with. */
+    static Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("KAFKA_BOOTSTRAP_SERVERS"); // the suite starts a broker of its own
+        env.put("HXO_STATE_DIR", STATE.toString());
+        env.put("PORT", Integer.toString(GATEWAY));
+        env.put("HXO_PLANNER_PORT", "18081");
+        env.put("HXO_GENESIS_PORT", "18082");
+        env.put("HXO_ARIE_PORT", "18083");
+        env.put("HXO_KAFKA_PORT", Integer.toString(KAFKA));
+        env.put("ADMIRAL_TOKEN", ADMIRAL);
+        env.put("CAPTAIN_TOKEN", CAPTAIN);
+        env.put("SEED_SECRET", SEED);
+        env.put("DATABASE_URL", pgUrl(DATABASE));
+        return env;
+    }
+
+    private static void up() throws Exception {
+        recreateDatabase();
+        deleteRecursively(STATE);
+        Files.createDirectories(STATE);
+        Result r = hxo(Duration.ofMinutes(4), "up", "--detach", "--no-build");
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("./hxo up failed (" + r.exitCode() + "):\n" + r.output());
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        hxo(Duration.ofMinutes(2), "down");
+    }
+
+    // ---- helpers the tests share
+
+    record Result(int exitCode, String output) {
+    }
+
+    static Result hxo(Duration timeout, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ROOT.resolve("hxo").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(env());
+        Path log = Files.createTempFile("hxo-", ".log");
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("./hxo " + String.join(" ", args) + " did not finish in " + timeout
+                    + ":\n" + Files.readString(log));
+        }
+        String out = Files.readString(log);
+        Files.delete(log);
+        return new Result(p.exitValue(), out);
+    }
+
+    static HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY + path))
+                .timeout(Duration.ofSeconds(15));
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> post(String path, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + GATEWAY + path))
+                .timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (token != null) {
+            b.header("Authorization", token);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static KafkaTestClient kafka() {
+        return new KafkaTestClient("127.0.0.1:" + KAFKA, SEED);
+    }
+
+    /** Process ids the launcher recorded for what it started. */
+    static Map<String, Long> pids() throws IOException {
+        Map<String, Long> pids = new HashMap<>();
+        Path dir = STATE.resolve("pids");
+        if (Files.isDirectory(dir)) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    pids.put(f.getFileName().toString().replace(".pid", ""), Long.parseLong(Files.readString(f).trim()));
+                }
+            }
+        }
+        return pids;
+    }
+
+    // ---- the database, reached directly (the system test is outside the services)
+
+    static String pgAdminJdbc() {
+        return System.getenv().getOrDefault("HXO_PG_ADMIN_JDBC", "jdbc:postgresql://127.0.0.1:5432/postgres");
+    }
+
+    static String pgUser() {
+        return System.getenv().getOrDefault("HXO_PG_USER", "postgres");
+    }
+
+    static String pgUrl(String database) {
+        String hostPort = pgAdminJdbc().replaceFirst("^jdbc:postgresql://", "").replaceFirst("/.*$", "");
+        return "postgresql://" + pgUser() + "@" + hostPort + "/" + database;
+    }
+
+    static Connection db() throws Exception {
+        return DriverManager.getConnection(pgAdminJdbc().replaceFirst("/[^/]*$", "/" + DATABASE), pgUser(), null);
+    }
+
+    static long count(String sql) throws Exception {
+        try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private static void recreateDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection(pgAdminJdbc(), pgUser(), null);
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + DATABASE);
+        }
+        assertThat(DATABASE).matches("[a-z_]+");
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (var walk = Files.walk(p)) {
+            for (Path f : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+}
