@@ -85,8 +85,18 @@ public final class KafkaTestClient implements AutoCloseable {
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg);
         List<TopicPartition> parts = new ArrayList<>();
-        c.partitionsFor(topic.topicName(), Duration.ofSeconds(10))
-                .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+        // A topic created a moment ago may not be in the broker's metadata yet: ask until it is.
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (parts.isEmpty() && System.nanoTime() < deadline) {
+            c.partitionsFor(topic.topicName(), Duration.ofSeconds(5))
+                    .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
+            if (parts.isEmpty()) {
+                sleep(100);
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " has no partitions after 15 s");
+        }
         c.assign(parts);
         if (beginning) {
             c.seekToBeginning(parts);
@@ -143,6 +153,15 @@ public final class KafkaTestClient implements AutoCloseable {
 
     public static <T> T data(CloudEvent ev, Class<T> type) {
         return Json.read(ev.data(), type);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public static String bootstrap() {
