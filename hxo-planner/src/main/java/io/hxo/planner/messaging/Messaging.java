@@ -1,17 +1,24 @@
 package io.hxo.planner.messaging;
 
+import io.hxo.contracts.publish.Heartbeats;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.planner.config.PlannerConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
 
-/** The planner's one Kafka producer, configured from Quarkus' {@code kafka.*} settings (and so signing). */
+/** The planner's Kafka producer (signing, via the interceptor) and its heartbeat. */
 @ApplicationScoped
 public class Messaging {
+    private Heartbeats heartbeats;
 
     @Produces
     @Singleton
@@ -21,5 +28,19 @@ public class Messaging {
 
     void close(@Disposes HxoPublisher publisher) {
         publisher.close();
+    }
+
+    void start(@Observes StartupEvent ev, HxoPublisher publisher, PlannerConfig config, Flyway flyway,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        var current = flyway.info().current();
+        String schema = current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion();
+        heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "hxo-planner", config.instanceId(),
+                version, schema);
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
     }
 }
