@@ -149,6 +149,15 @@ class GatewayTest {
     }
 
     @Test
+    void metricsAndOpenApiNeedAToken() {
+        given().when().get("/q/metrics").then().statusCode(401);
+        given().header("Authorization", CAPTAIN).when().get("/q/metrics").then().statusCode(200);
+        given().header("Authorization", CAPTAIN).when().get("/q/openapi").then().statusCode(200)
+                .body(containsString("/api/hxo/create-and-submit"));
+        given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
     void unknownRoutesAreProblemDocumentsToo() {
         given().header("Authorization", ADMIRAL).when().get("/api/hxo/nothing-here").then().statusCode(404)
                 .contentType("application/problem+json");

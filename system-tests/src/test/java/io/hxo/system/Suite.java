@@ -140,7 +140,7 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         Path dir = STATE.resolve("pids");
         if (Files.isDirectory(dir)) {
             try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
                     pids.put(f.getFileName().toString().replace(".pid", ""), Long.parseLong(Files.readString(f).trim()));
                 }
             }

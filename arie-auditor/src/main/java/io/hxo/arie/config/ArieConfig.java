@@ -11,6 +11,11 @@ public interface ArieConfig {
     @WithDefault("1000")
     long heartbeatIntervalMs();
 
+    /** {@code HXO_AUTO_AUDIT_AFTER_DEPLOY}: scan after every successful deploy. */
     @WithDefault("true")
     boolean autoAuditAfterDeploy();
+
+    /** {@code HXO_QUANTUM_HASHING}: the hash ARIE's independent Merkle validation uses. */
+    @WithDefault("true")
+    boolean quantumHashing();
 }

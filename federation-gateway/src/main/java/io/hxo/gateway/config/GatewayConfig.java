@@ -23,6 +23,29 @@ public interface GatewayConfig {
     @WithDefault("1000")
     long heartbeatIntervalMs();
 
+    /** {@code HXO_CONSENSUS_MODE}: HARMONIC (every validator agrees) or QUORUM (a majority). */
+    @WithDefault("HARMONIC")
+    ConsensusMode consensusMode();
+
+    /** {@code HXO_CORS_ORIGINS}: origins allowed by CORS; none when unset. */
+    Optional<List<String>> corsOrigins();
+
+    /** {@code HXO_RATE_LIMIT_RPS}: requests per second per principal. */
+    @WithDefault("100")
+    int rateLimitRps();
+
+    /** {@code HXO_RATE_LIMIT_BURST}: burst per principal. */
+    @WithDefault("200")
+    int rateLimitBurst();
+
+    /** {@code SECRET_KEY}: signs short-lived tokens. */
+    Optional<String> secretKey();
+
+    /** {@code SECRET_KEY_PREVIOUS}: still accepted during a rotation. */
+    Optional<String> secretKeyPrevious();
+
+    enum ConsensusMode { HARMONIC, QUORUM }
+
     Links links();
 
     interface Links {

@@ -13,4 +13,8 @@ public interface HxoConfig {
 
     @WithDefault("1000")
     long heartbeatIntervalMs();
+
+    /** {@code HXO_ZERO_TRUST}: refused records are dead-lettered and alerted on. */
+    @WithDefault("true")
+    boolean zeroTrust();
 }

@@ -34,6 +34,34 @@ public interface PlannerConfig {
     @WithDefault("1000")
     long heartbeatIntervalMs();
 
+    /** {@code HXO_AUTOSPLIT_P95_MS}: a stage whose p95 exceeds this splits its pending shards. */
+    @WithDefault("8000")
+    long autosplitP95Ms();
+
+    /** {@code HXO_AUTOSPLIT_FACTOR}: children per split. */
+    @WithDefault("4")
+    int autosplitFactor();
+
+    /** {@code HXO_PREDICTIVE_MODE}: size shards and give ETAs from per-kind history. */
+    @WithDefault("true")
+    boolean predictiveMode();
+
+    /** {@code HXO_ALIR_ENABLED}: adaptive concurrency instead of the fixed {@link #maxConcurrency()}. */
+    @WithDefault("true")
+    boolean alirEnabled();
+
+    /** {@code HXO_ZDU_ENABLED}: drain, migrate and resume on request. */
+    @WithDefault("true")
+    boolean zduEnabled();
+
+    /** {@code HXO_MIGRATION_TIMEOUT}: seconds a migration may drain the planner. */
+    @WithDefault("600")
+    long migrationTimeout();
+
+    /** {@code HXO_ARTIFACTS_DIR}: the content-addressed artifact store (default {@code .hxo/artifacts}). */
+    @WithDefault(".hxo/artifacts")
+    String artifactsDir();
+
     Checkpoint checkpoint();
 
     Dispatch dispatch();
