@@ -4,11 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Commands and queries that cross from the gateway to the services. The record is the event data;
- * the constant is the CloudEvent {@code type}.
+ * the constant is the CloudEvent {@code type}. Commands about one plan are keyed by its id, so they
+ * reach the planner instance that owns it.
  */
 public final class Commands {
     public static final String PLAN_SUBMIT = "hxo.plan.submit";
+    public static final String PLAN_START = "hxo.plan.start";
     public static final String PLAN_STATUS = "hxo.plan.status";
+    public static final String PLAN_LIST = "hxo.plan.list";
+    public static final String PLAN_REPORT = "hxo.plan.report";
+    public static final String PLAN_PROOF = "hxo.plan.proof";
+    public static final String PLAN_ABORT = "hxo.plan.abort";
+    public static final String PLAN_REPLAY = "hxo.plan.replay";
     public static final String REPLY_SUFFIX = ".reply";
 
     private Commands() {
@@ -21,6 +28,15 @@ public final class Commands {
     public record SubmitPlan(String planId, JsonNode plan, boolean start, String requestedBy) {
     }
 
+    /** A command or query about one plan (status, start, report, abort, replay). */
     public record PlanQuery(String planId) {
+    }
+
+    /** Plans, newest first; {@code before} pages by creation time (an ISO instant). */
+    public record ListPlans(String status, int limit, String before) {
+    }
+
+    /** The inclusion proof of one shard of a finished plan. */
+    public record ProofQuery(String planId, String casId) {
     }
 }

@@ -14,8 +14,12 @@ public final class Events {
             String hashAlg, Instant at) {
     }
 
-    /** One Merkle leaf: the shard's position, content address and output digest. */
-    public record Leaf(int index, String casId, String outputDigest, boolean cached) {
+    /**
+     * One Merkle leaf: the shard's slot, content address and output digest. Leaves are ordered by
+     * {@code order}: the slot of the original shard, then, for shards produced by autosplit, the
+     * child positions down the split tree; so children take their parent's place.
+     */
+    public record Leaf(int index, List<Integer> order, String casId, String outputDigest, boolean cached) {
     }
 
     /** {@code hxo.shard.created}: a stage was partitioned into shards. */
@@ -24,6 +28,20 @@ public final class Events {
 
     /** {@code hxo.shard.done}: a batch of shards checkpointed; carries the leaves validators fold. */
     public record ShardsDone(String planId, List<Leaf> leaves) {
+    }
+
+    /** {@code hxo.shard.split}: a shard was replaced by children that take its place among the leaves. */
+    public record ShardSplit(String planId, String stageId, int parent, String parentCasId, List<Integer> children,
+            String reason) {
+    }
+
+    /** {@code hxo.shard.failed}: an attempt failed; {@code final} when no attempt is left. */
+    public record ShardFailed(String planId, String stageId, int index, String casId, int attempt, boolean last,
+            String error) {
+    }
+
+    /** {@code hxo.autotune.signal}: what the planner learned or fears (e.g. {@code timeout_risk}, {@code split}). */
+    public record AutotuneSignal(String planId, String type, String stageId, Map<String, Object> details) {
     }
 
     /** {@code hxo.aggregate.ready}: every leaf is in; the planner's root awaits the validators. */

@@ -18,12 +18,13 @@ public record PlanStatus(
         Instant startedAt,
         Instant finishedAt,
         Long etaSeconds,
+        String error,
         List<StageStatus> stages) {
 
     public record ShardCounts(long pending, long running, long done, long failed, long cached, long split) {
     }
 
     public record StageStatus(String id, String kind, String status, long totalShards, ShardCounts shards,
-            String root) {
+            String root, Long p95Ms) {
     }
 }

@@ -11,7 +11,7 @@ public final class ShardWork {
     private ShardWork() {
     }
 
-    /** One shard to run. {@code index} is the shard's leaf position in its plan. */
+    /** One shard to run. {@code index} is the shard's slot in its plan (its place among the leaves). */
     public record Task(String stageId, int index, String casId, String kind, String executor,
             String executorVersion, JsonNode inputs, int attempt, long timeoutMs) {
     }
@@ -19,9 +19,12 @@ public final class ShardWork {
     public record TaskBatch(String planId, String hashAlg, List<Task> tasks) {
     }
 
-    /** The outcome of one attempt. A failed attempt has an {@code error} and no digest. */
+    /**
+     * The outcome of one attempt. A failed attempt has an {@code error} and no digest; a timed-out one
+     * also has {@code timedOut}. {@code startedAt} is the worker's clock (epoch ms) when it began.
+     */
     public record Result(String stageId, int index, String casId, boolean ok, String outputDigest, JsonNode output,
-            String error, long durationMs, int attempt, String worker) {
+            String error, boolean timedOut, long startedAt, long durationMs, int attempt, String worker) {
     }
 
     public record ResultBatch(String planId, List<Result> results) {

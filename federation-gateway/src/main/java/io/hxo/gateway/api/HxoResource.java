@@ -18,7 +18,9 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -47,18 +49,104 @@ public class HxoResource {
     @RolesAllowed(Roles.ADMIRAL)
     @Operation(summary = "Create a plan and start it; 202 with the plan id and its status URL")
     public Uni<Response> createAndSubmit(String body) {
-        JsonNode plan = parsePlan(body);
+        return create(parsePlan(body), true);
+    }
+
+    @POST
+    @Path("/plan")
+    @RolesAllowed(Roles.ADMIRAL)
+    @Operation(summary = "Create a plan without starting it (status accepted); start it with /submit")
+    public Uni<Response> plan(String body) {
+        return create(parsePlan(body), false);
+    }
+
+    @POST
+    @Path("/submit")
+    @RolesAllowed(Roles.ADMIRAL)
+    @Operation(summary = "Start a plan: {\"plan_id\"} of an accepted plan, or a whole plan (created and started)")
+    public Uni<Response> submit(String body) {
+        JsonNode json = parsePlan(body);
+        if (json.size() == 1 && json.has("plan_id")) {
+            String id = uuid(json.get("plan_id").asText());
+            return commands.request(Topic.HXO_COMMANDS, Commands.PLAN_START, id, new Commands.PlanQuery(id))
+                    .map(reply -> located(reply, id));
+        }
+        return create(json, true);
+    }
+
+    private Uni<Response> create(JsonNode plan, boolean start) {
         String planId = EventIds.nextString();
         return commands.request(Topic.HXO_COMMANDS, Commands.PLAN_SUBMIT, planId,
-                        new Commands.SubmitPlan(planId, plan, true, identity.getPrincipal().getName()))
-                .map(reply -> {
-                    if (!reply.isSuccess()) {
-                        return problem(reply);
-                    }
-                    String id = reply.body().path("plan_id").asText(planId);
-                    return Response.status(reply.status()).location(URI.create("/api/hxo/status/" + id))
-                            .entity(reply.body()).build();
-                });
+                        new Commands.SubmitPlan(planId, plan, start, identity.getPrincipal().getName()))
+                .map(reply -> located(reply, planId));
+    }
+
+    private static Response located(Reply reply, String planId) {
+        if (!reply.isSuccess()) {
+            return problem(reply);
+        }
+        String id = reply.body().path("plan_id").asText(planId);
+        return Response.status(reply.status()).location(URI.create("/api/hxo/status/" + id)).entity(reply.body())
+                .build();
+    }
+
+    @GET
+    @Path("/plans")
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Operation(summary = "Plans, newest first; ?status= filters, ?limit= (≤ 500), ?before= pages")
+    public Uni<Response> plans(@QueryParam("status") String status, @QueryParam("limit") @DefaultValue("50") int limit,
+            @QueryParam("before") String before) {
+        if (limit < 1 || limit > 500) {
+            throw ApiProblem.of(400, "invalid-request", "Invalid request", "limit must be 1 to 500");
+        }
+        return commands.request(Topic.HXO_COMMANDS, Commands.PLAN_LIST, EventIds.nextString(),
+                new Commands.ListPlans(status, limit, before)).map(HxoResource::answer);
+    }
+
+    @GET
+    @Path("/report/{plan_id}")
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Operation(summary = "A plan's report: status, duration, stage roots, shards that failed for good")
+    public Uni<Response> report(@PathParam("plan_id") String planId) {
+        return forPlan(Commands.PLAN_REPORT, planId);
+    }
+
+    @GET
+    @Path("/plan/{plan_id}/proof/{cas_id}")
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Operation(summary = "A shard's RFC 9162 inclusion proof; verify it offline with hxoctl proof")
+    public Uni<Response> proof(@PathParam("plan_id") String planId, @PathParam("cas_id") String casId) {
+        String id = uuid(planId);
+        if (!io.hxo.contracts.hash.Hex.isHash(casId)) {
+            throw ApiProblem.of(400, "invalid-request", "Invalid request", "cas_id must be 64 lowercase hex characters");
+        }
+        return commands.request(Topic.HXO_COMMANDS, Commands.PLAN_PROOF, id, new Commands.ProofQuery(id, casId))
+                .map(HxoResource::answer);
+    }
+
+    @POST
+    @Path("/abort/{plan_id}")
+    @RolesAllowed(Roles.ADMIRAL)
+    @Operation(summary = "Abort a plan: dispatch stops, running shards are cancelled, no later stage runs")
+    public Uni<Response> abort(@PathParam("plan_id") String planId) {
+        return forPlan(Commands.PLAN_ABORT, planId);
+    }
+
+    @POST
+    @Path("/replay/{plan_id}")
+    @RolesAllowed(Roles.ADMIRAL)
+    @Operation(summary = "Replay a halted, aborted or timed-out plan: failed shards and what is downstream run again")
+    public Uni<Response> replay(@PathParam("plan_id") String planId) {
+        return forPlan(Commands.PLAN_REPLAY, planId);
+    }
+
+    private Uni<Response> forPlan(String type, String planId) {
+        String id = uuid(planId);
+        return commands.request(Topic.HXO_COMMANDS, type, id, new Commands.PlanQuery(id)).map(HxoResource::answer);
+    }
+
+    private static Response answer(Reply reply) {
+        return reply.isSuccess() ? Response.status(reply.status()).entity(reply.body()).build() : problem(reply);
     }
 
     @GET
@@ -66,9 +154,7 @@ public class HxoResource {
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
     @Operation(summary = "A plan's status: counts per state, Merkle root, certificate, times")
     public Uni<Response> status(@PathParam("plan_id") String planId) {
-        String id = uuid(planId);
-        return commands.request(Topic.HXO_COMMANDS, Commands.PLAN_STATUS, id, new Commands.PlanQuery(id))
-                .map(reply -> reply.isSuccess() ? Response.ok(reply.body()).build() : problem(reply));
+        return forPlan(Commands.PLAN_STATUS, planId);
     }
 
     @GET

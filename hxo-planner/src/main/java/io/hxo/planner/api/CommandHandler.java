@@ -2,6 +2,7 @@ package io.hxo.planner.api;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.hash.HashAlg;
+import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.PlanStatus;
 import io.hxo.contracts.payload.Problem;
@@ -17,7 +18,10 @@ import io.hxo.planner.plan.ValidatedPlan;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -28,6 +32,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class CommandHandler {
+    private static final List<String> REPLAYABLE = List.of("halted", "aborted", "timed_out");
+
     @Inject
     PlanValidator validator;
     @Inject
@@ -38,29 +44,40 @@ public class CommandHandler {
     HxoPublisher publisher;
     @Inject
     PlannerConfig config;
+    @Inject
+    PlanReports reports;
 
     public void handle(CloudEvent ev, int partition) {
         Reply reply;
         Runnable then = null;
         try {
-            reply = switch (ev.type()) {
+            switch (ev.type()) {
                 case Commands.PLAN_SUBMIT -> {
-                    Commands.SubmitPlan cmd = ev.dataAs(Commands.SubmitPlan.class);
-                    Accepted a = submit(cmd, partition);
+                    Accepted a = submit(ev.dataAs(Commands.SubmitPlan.class), partition);
                     then = a.start();
-                    yield a.reply();
+                    reply = a.reply();
                 }
-                case Commands.PLAN_STATUS -> status(ev.dataAs(Commands.PlanQuery.class));
-                default -> Reply.problem(Problem.of(400, "unknown-command", "Unknown command",
+                case Commands.PLAN_START -> {
+                    Accepted a = start(uuid(ev.dataAs(Commands.PlanQuery.class).planId()), partition);
+                    then = a.start();
+                    reply = a.reply();
+                }
+                case Commands.PLAN_STATUS -> reply = status(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
+                case Commands.PLAN_LIST -> reply = list(ev.dataAs(Commands.ListPlans.class));
+                case Commands.PLAN_REPORT -> reply = reports.report(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
+                case Commands.PLAN_PROOF -> reply = proof(ev.dataAs(Commands.ProofQuery.class));
+                case Commands.PLAN_ABORT -> reply = abort(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
+                case Commands.PLAN_REPLAY -> reply = replay(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
+                default -> reply = Reply.problem(Problem.of(400, "unknown-command", "Unknown command",
                         "hxo-planner does not handle " + ev.type()));
-            };
+            }
         } catch (IllegalArgumentException e) {
             reply = Reply.problem(Problem.of(400, "invalid-command", "Invalid command", e.getMessage()));
         } catch (PlanStore.StoreException e) {
             Log.warnf("database unavailable while handling %s: %s", ev.type(), e.getMessage());
             reply = Reply.problem(Problem.of(503, "database-unavailable", "Database unavailable",
                     "the planner could not reach its database; retry shortly"));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | PlanRejected e) {
             Log.errorf(e, "command %s failed", ev.type());
             reply = Reply.problem(Problem.of(500, "internal-error", "Internal error",
                     "the planner could not handle this command; see its log for " + ev.id()));
@@ -72,7 +89,7 @@ public class CommandHandler {
         }
     }
 
-    /** A submit's answer, and what to do once it is sent (start the plan), if anything. */
+    /** A command's answer, and what to do once it is sent (start the plan), if anything. */
     private record Accepted(Reply reply, Runnable start) {
         static Accepted only(Reply reply) {
             return new Accepted(reply, null);
@@ -87,7 +104,7 @@ public class CommandHandler {
         }
         Optional<PlanStore.StoredPlan> same = store.plan(planId);
         if (same.isPresent()) {
-            return Accepted.only(accepted(same.get(), 200)); // the same command delivered again
+            return Accepted.only(existing(same.get())); // the same command delivered again
         }
         ValidatedPlan plan;
         try {
@@ -98,7 +115,7 @@ public class CommandHandler {
         if (plan.idempotencyKey() != null) {
             Optional<UUID> existing = store.planByIdempotencyKey(plan.idempotencyKey());
             if (existing.isPresent()) {
-                return Accepted.only(accepted(store.plan(existing.get()).orElseThrow(), 200));
+                return Accepted.only(existing(store.plan(existing.get()).orElseThrow()));
             }
         }
         HashAlg alg = HashAlg.forQuantumHashing(config.quantumHashing());
@@ -109,7 +126,7 @@ public class CommandHandler {
             if (plan.idempotencyKey() != null) {
                 Optional<UUID> existing = store.planByIdempotencyKey(plan.idempotencyKey());
                 if (existing.isPresent()) {
-                    return Accepted.only(accepted(store.plan(existing.get()).orElseThrow(), 200));
+                    return Accepted.only(existing(store.plan(existing.get()).orElseThrow()));
                 }
             }
             throw e;
@@ -123,32 +140,118 @@ public class CommandHandler {
         return new Accepted(Reply.ok(202, body), cmd.start() ? () -> owner.start(planId, plan, alg, partition) : null);
     }
 
-    private static Reply accepted(PlanStore.StoredPlan p, int status) {
+    /** Starts a plan created earlier with {@code POST /api/hxo/plan}. */
+    private Accepted start(UUID planId, int partition) {
+        PlanStore.StoredPlan p = store.plan(planId).orElse(null);
+        if (p == null) {
+            return Accepted.only(notFound(planId));
+        }
+        if (!"accepted".equals(p.status())) {
+            return Accepted.only(Reply.problem(Problem.of(409, "not-startable", "Plan already started",
+                    "plan " + planId + " is " + p.status() + "; only an accepted plan can be submitted")));
+        }
+        ValidatedPlan plan;
+        try {
+            plan = validator.revalidate(p.spec(), store.storedInputs(planId));
+        } catch (PlanRejected e) {
+            return Accepted.only(Reply.problem(e.problem()));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("plan_id", planId.toString());
+        body.put("status", "running");
+        body.put("total_shards", plan.totalShards());
+        body.put("hash_alg", p.hashAlg());
+        HashAlg alg = HashAlg.fromWire(p.hashAlg());
+        return new Accepted(Reply.ok(202, body), () -> owner.start(planId, plan, alg, p.partition()));
+    }
+
+    private static Reply existing(PlanStore.StoredPlan p) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("plan_id", p.planId().toString());
         body.put("status", p.status());
         body.put("total_shards", p.totalShards());
         body.put("hash_alg", p.hashAlg());
         body.put("duplicate", true);
-        return Reply.ok(status, body);
+        return Reply.ok(200, body);
     }
 
-    private Reply status(Commands.PlanQuery q) {
-        UUID planId = uuid(q.planId());
+    private Reply status(UUID planId) {
         Optional<PlanStatus> live = owner.liveStatus(planId);
         if (live.isPresent()) {
             return Reply.ok(200, live.get());
         }
-        return store.plan(planId).map(p -> Reply.ok(200, stored(p)))
-                .orElseGet(() -> Reply.problem(Problem.of(404, "plan-not-found", "Plan not found",
-                        "no plan with id " + planId)));
+        return store.plan(planId).map(p -> Reply.ok(200, PlanReports.stored(p, store)))
+                .orElseGet(() -> notFound(planId));
     }
 
-    private static PlanStatus stored(PlanStore.StoredPlan p) {
-        long pending = Math.max(0, p.totalShards() - p.done() - p.failed());
-        return new PlanStatus(p.planId().toString(), p.name(), p.status(), p.totalShards(),
-                new PlanStatus.ShardCounts(pending, 0, p.done(), p.failed(), p.cached(), p.split()), p.merkleRoot(),
-                p.hashAlg(), null, p.createdAt(), p.startedAt(), p.finishedAt(), null, null);
+    private Reply list(Commands.ListPlans q) {
+        int limit = q.limit() <= 0 ? 50 : Math.min(q.limit(), 500);
+        Instant before;
+        try {
+            before = q.before() == null || q.before().isBlank() ? null : Instant.parse(q.before());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("before must be an ISO-8601 instant, got \"" + q.before() + "\"");
+        }
+        List<PlanStore.PlanSummary> plans = store.list(q.status(), limit, before);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("plans", plans);
+        if (plans.size() == limit) {
+            body.put("next_before", plans.get(plans.size() - 1).createdAt().toString());
+        }
+        return Reply.ok(200, body);
+    }
+
+    private Reply proof(Commands.ProofQuery q) throws PlanRejected {
+        UUID planId = uuid(q.planId());
+        if (!Hex.isHash(q.casId())) {
+            throw new IllegalArgumentException("cas_id must be 64 lowercase hex characters");
+        }
+        PlanStore.StoredPlan p = store.plan(planId).orElse(null);
+        if (p == null) {
+            return notFound(planId);
+        }
+        if (p.merkleRoot() == null) {
+            return Reply.problem(Problem.of(409, "no-root-yet", "No root yet",
+                    "plan " + planId + " is " + p.status() + "; proofs exist once it has completed"));
+        }
+        return owner.proof(planId, q.casId()).map(proof -> Reply.ok(200, proof))
+                .orElseGet(() -> Reply.problem(Problem.of(404, "leaf-not-found", "Shard not in plan",
+                        "plan " + planId + " has no completed shard " + q.casId())));
+    }
+
+    private Reply abort(UUID planId) {
+        PlanOwner.AbortOutcome outcome = owner.abort(planId);
+        if (!outcome.found()) {
+            return notFound(planId);
+        }
+        if (!outcome.aborted()) {
+            return Reply.problem(Problem.of(409, "already-ended", "Plan already ended",
+                    "plan " + planId + " is " + outcome.status() + " and cannot be aborted"));
+        }
+        return Reply.ok(200, Map.of("plan_id", planId.toString(), "status", "aborted"));
+    }
+
+    private Reply replay(UUID planId) throws PlanRejected {
+        PlanStore.StoredPlan p = store.plan(planId).orElse(null);
+        if (p == null) {
+            return notFound(planId);
+        }
+        if (!REPLAYABLE.contains(p.status())) {
+            return Reply.problem(Problem.of(409, "not-replayable", "Nothing to replay",
+                    "plan " + planId + " is " + p.status() + "; only halted, aborted or timed-out plans replay"));
+        }
+        long kept = p.done();
+        owner.replay(planId);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("plan_id", planId.toString());
+        body.put("status", "running");
+        body.put("kept_shards", kept);
+        body.put("rerun_shards", Math.max(0, p.totalShards() - kept));
+        return Reply.ok(202, body);
+    }
+
+    static Reply notFound(UUID planId) {
+        return Reply.problem(Problem.of(404, "plan-not-found", "Plan not found", "no plan with id " + planId));
     }
 
     private static UUID uuid(String s) {

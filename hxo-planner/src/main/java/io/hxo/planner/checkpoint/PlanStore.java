@@ -47,9 +47,22 @@ public class PlanStore {
             String executorVersion) {
     }
 
+    /** A shard that failed for good. */
+    public record Failure(int slot, String stageId, byte[] casId, int attempts, String error) {
+    }
+
+    /** An autosplit: children that replace a parent shard. */
+    public record Split(int seq, int parentSlot, int firstChild, int childCount, String reason, List<JsonNode> inputs) {
+    }
+
     /** What one plan contributes to a checkpoint. */
     public record PlanCheckpoint(UUID planId, int seq, LeafBatch leaves, List<ResultRow> results, int done,
-            int cached, int failed) {
+            int cached, List<Failure> failures, List<Split> splits) {
+    }
+
+    /** A row of the plan list. */
+    public record PlanSummary(UUID planId, String name, String status, long totalShards, long done, long failed,
+            String merkleRoot, Instant createdAt, Instant finishedAt) {
     }
 
     public void insertPlan(UUID planId, ValidatedPlan plan, String hashAlg, int partition, String requestedBy) {
@@ -195,8 +208,17 @@ public class PlanStore {
                     "INSERT INTO hxo.checkpoints (plan_id, seq, leaf_count, leaves) VALUES (?, ?, ?, ?)");
                     PreparedStatement counts = c.prepareStatement("""
                             UPDATE hxo.plans SET done_shards = done_shards + ?, cached_shards = cached_shards + ?,
-                                                 failed_shards = failed_shards + ?
-                            WHERE plan_id = ?""")) {
+                                                 failed_shards = failed_shards + ?, split_shards = split_shards + ?,
+                                                 total_shards = total_shards + ?
+                            WHERE plan_id = ?""");
+                    PreparedStatement fails = c.prepareStatement("""
+                            INSERT INTO hxo.failures (plan_id, slot, stage_id, cas_id, attempts, error)
+                            VALUES (?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (plan_id, slot) DO UPDATE SET attempts = EXCLUDED.attempts,
+                                error = EXCLUDED.error, failed_at = now()""");
+                    PreparedStatement splits = c.prepareStatement("""
+                            INSERT INTO hxo.splits (plan_id, seq, parent_slot, first_child, child_count, reason, inputs)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
                 for (PlanCheckpoint b : batch) {
                     if (b.leaves().count() > 0) {
                         cp.setObject(1, b.planId());
@@ -205,13 +227,38 @@ public class PlanStore {
                         cp.setBytes(4, b.leaves().bytes());
                         cp.addBatch();
                     }
+                    int added = 0;
+                    for (Split sp : b.splits()) {
+                        added += sp.childCount() - 1;
+                        splits.setObject(1, b.planId());
+                        splits.setInt(2, sp.seq());
+                        splits.setInt(3, sp.parentSlot());
+                        splits.setInt(4, sp.firstChild());
+                        splits.setInt(5, sp.childCount());
+                        splits.setString(6, sp.reason());
+                        splits.setBytes(7, gzip(sp.inputs()));
+                        splits.addBatch();
+                    }
+                    for (Failure f : b.failures()) {
+                        fails.setObject(1, b.planId());
+                        fails.setInt(2, f.slot());
+                        fails.setString(3, f.stageId());
+                        fails.setBytes(4, f.casId());
+                        fails.setInt(5, f.attempts());
+                        fails.setString(6, f.error());
+                        fails.addBatch();
+                    }
                     counts.setInt(1, b.done());
                     counts.setInt(2, b.cached());
-                    counts.setInt(3, b.failed());
-                    counts.setObject(4, b.planId());
+                    counts.setInt(3, b.failures().size());
+                    counts.setInt(4, b.splits().size());
+                    counts.setInt(5, added);
+                    counts.setObject(6, b.planId());
                     counts.addBatch();
                 }
                 cp.executeBatch();
+                splits.executeBatch();
+                fails.executeBatch();
                 counts.executeBatch();
             }
         });
@@ -265,17 +312,118 @@ public class PlanStore {
     }
 
     private static byte[] gzipInputs(ValidatedPlan.Stage s) {
+        List<JsonNode> inputs = new ArrayList<>(s.shards().size());
+        for (int i = 0; i < s.shards().size(); i++) {
+            inputs.add(s.shards().input(i));
+        }
+        return gzip(inputs);
+    }
+
+    private static byte[] gzip(List<JsonNode> inputs) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-            List<JsonNode> inputs = new ArrayList<>(s.shards().size());
-            for (int i = 0; i < s.shards().size(); i++) {
-                inputs.add(s.shards().input(i));
-            }
             gz.write(Json.bytes(inputs));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    static List<JsonNode> gunzip(byte[] data) {
+        try (java.util.zip.GZIPInputStream in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(data))) {
+            List<JsonNode> out = new ArrayList<>();
+            Json.tree(in.readAllBytes()).forEach(out::add);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stored shard inputs of a stage (for partitioners whose inputs cannot be re-derived), by stage id. */
+    public Map<String, List<JsonNode>> storedInputs(UUID planId) {
+        Map<String, List<JsonNode>> out = new HashMap<>();
+        each("SELECT stage_id, inputs FROM hxo.stages WHERE plan_id = ? AND inputs IS NOT NULL",
+                ps -> ps.setObject(1, planId), rs -> out.put(rs.getString(1), gunzip(rs.getBytes(2))));
+        return out;
+    }
+
+    public List<Split> splits(UUID planId) {
+        List<Split> out = new ArrayList<>();
+        each("""
+                SELECT seq, parent_slot, first_child, child_count, reason, inputs FROM hxo.splits
+                WHERE plan_id = ? ORDER BY seq""", ps -> ps.setObject(1, planId),
+                rs -> out.add(new Split(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
+                        gunzip(rs.getBytes(6)))));
+        return out;
+    }
+
+    public List<Failure> failures(UUID planId) {
+        List<Failure> out = new ArrayList<>();
+        each("SELECT slot, stage_id, cas_id, attempts, error FROM hxo.failures WHERE plan_id = ? ORDER BY slot",
+                ps -> ps.setObject(1, planId),
+                rs -> out.add(new Failure(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getInt(4), rs.getString(5))));
+        return out;
+    }
+
+    /** Replay: the plan runs again; its failures are forgiven (the shards run anew) and counted no more. */
+    public void reopen(UUID planId) {
+        inTransaction(c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM hxo.failures WHERE plan_id = ?");
+                    PreparedStatement upd = c.prepareStatement("""
+                            UPDATE hxo.plans SET status = 'running', failed_shards = 0, error = NULL, finished_at = NULL,
+                                                 merkle_root = NULL
+                            WHERE plan_id = ?""")) {
+                del.setObject(1, planId);
+                del.executeUpdate();
+                upd.setObject(1, planId);
+                upd.executeUpdate();
+            }
+        });
+    }
+
+    public List<PlanSummary> list(String status, int limit, Instant before) {
+        List<PlanSummary> out = new ArrayList<>();
+        each("""
+                SELECT plan_id, name, status, total_shards, done_shards, failed_shards, merkle_root, created_at, finished_at
+                FROM hxo.plans
+                WHERE (?::text IS NULL OR status = ?) AND (?::timestamptz IS NULL OR created_at < ?)
+                ORDER BY created_at DESC LIMIT ?""", ps -> {
+                    ps.setString(1, status);
+                    ps.setString(2, status);
+                    Timestamp t = before == null ? null : Timestamp.from(before);
+                    ps.setTimestamp(3, t);
+                    ps.setTimestamp(4, t);
+                    ps.setInt(5, limit);
+                }, rs -> out.add(new PlanSummary(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
+                        rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getString(7), instant(rs, "created_at"),
+                        instant(rs, "finished_at"))));
+        return out;
+    }
+
+    /** Folds a finished plan's per-stage durations into the kind's history (for predictions). */
+    public void recordKindStats(String kind, String executor, long shards, double meanMs, double p95Ms) {
+        update("""
+                INSERT INTO hxo.kind_stats (kind, executor, shards, mean_ms, p95_ms) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (kind, executor) DO UPDATE SET
+                    mean_ms = (kind_stats.mean_ms * kind_stats.shards + EXCLUDED.mean_ms * EXCLUDED.shards)
+                              / (kind_stats.shards + EXCLUDED.shards),
+                    p95_ms = GREATEST(EXCLUDED.p95_ms, kind_stats.p95_ms * 0.8),
+                    shards = kind_stats.shards + EXCLUDED.shards,
+                    updated_at = now()""", ps -> {
+            ps.setString(1, kind);
+            ps.setString(2, executor);
+            ps.setLong(3, shards);
+            ps.setDouble(4, meanMs);
+            ps.setDouble(5, p95Ms);
+        });
+    }
+
+    /** The kind's history: {mean_ms, p95_ms, shards}, when there is one. */
+    public Optional<double[]> kindStats(String kind, String executor) {
+        return query("SELECT mean_ms, p95_ms, shards FROM hxo.kind_stats WHERE kind = ? AND executor = ?", ps -> {
+            ps.setString(1, kind);
+            ps.setString(2, executor);
+        }, rs -> new double[] {rs.getDouble(1), rs.getDouble(2), rs.getLong(3)});
     }
 
     // ---- small JDBC helpers

@@ -66,6 +66,25 @@ public interface PlannerConfig {
 
     Dispatch dispatch();
 
+    Worker worker();
+
+    Retry retry();
+
+    interface Worker {
+        /** Shards one instance runs at once. */
+        @WithDefault("16")
+        int threads();
+    }
+
+    interface Retry {
+        /** Backoff before the second attempt; doubled for each further one. */
+        @WithDefault("200")
+        long baseMs();
+
+        @WithDefault("10000")
+        long maxMs();
+    }
+
     interface Checkpoint {
         /** Results folded into one checkpoint transaction at most. */
         @WithDefault("2000")
@@ -73,8 +92,11 @@ public interface PlannerConfig {
     }
 
     interface Dispatch {
-        /** Shards per task message on {@code hxo.shard.tasks}. */
-        @WithDefault("64")
+        /**
+         * Most shards per task message on {@code hxo.shard.tasks}. Smaller windows get smaller
+         * batches (a sixteenth of the window) so shards spread over the workers.
+         */
+        @WithDefault("256")
         int batchSize();
     }
 }

@@ -1,10 +1,15 @@
 package io.hxo.planner.execute;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.netflix.concurrency.limits.Limit;
+import com.netflix.concurrency.limits.limit.Gradient2Limit;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Json;
+import io.hxo.contracts.merkle.InclusionProof;
+import io.hxo.contracts.merkle.MerkleTree;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.PlanStatus;
 import io.hxo.contracts.payload.ShardWork;
@@ -18,14 +23,18 @@ import io.hxo.planner.plan.PlanValidator;
 import io.hxo.planner.plan.ValidatedPlan;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -45,12 +55,14 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Owns the plans keyed to the partitions this instance holds: takes their commands, checkpoints
- * their results in batches, advances their stages, dispatches their shards, and finishes them with
- * a Merkle root. All of it runs on one thread, so a plan's state needs no locks; a batch is
- * acknowledged only after its checkpoint is committed.
+ * their results in batches, advances their stages, dispatches their shards, splits slow ones, and
+ * finishes them with a Merkle root. All of it runs on one thread, so a plan's state needs no locks;
+ * a batch is acknowledged only after its checkpoint is committed.
  */
 @ApplicationScoped
 public class PlanOwner {
+    private static final int AUTOSPLIT_MIN_SAMPLES = 3;
+
     private final ExecutorService ownerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "hxo-owner"));
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hxo-owner-sweep");
@@ -59,6 +71,16 @@ public class PlanOwner {
     });
     private final Map<UUID, PlanRun> runs = new HashMap<>();
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    /** Finished plans read back for proofs, most recent last. */
+    private final LinkedHashMap<UUID, FinishedTree> trees = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, FinishedTree> eldest) {
+            return size() > 4;
+        }
+    };
+
+    record FinishedTree(PlanRun run, int[] order, MerkleTree tree) {
+    }
 
     @Inject
     PlanStore store;
@@ -70,11 +92,15 @@ public class PlanOwner {
     PlannerConfig config;
     @Inject
     CommandHandler commands;
+    @Inject
+    ExecutorRegistry registry;
+    @Inject
+    PlanGate gate;
+    @Inject
+    EngineMetrics metrics;
 
-    void init(@Observes io.quarkus.runtime.StartupEvent ev) {
-        long every = Math.max(1000, config.shardTimeoutMs() / 4);
-        sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(this::requeueOverdue), every, every,
-                TimeUnit.MILLISECONDS);
+    void init(@Observes StartupEvent ev) {
+        sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(this::sweep), 200, 200, TimeUnit.MILLISECONDS);
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -125,38 +151,51 @@ public class PlanOwner {
 
     /** Resumes the unfinished plans of newly owned partitions from their checkpoints. */
     private void rehydrate(Set<Integer> partitions) {
-        for (UUID planId : store.unfinishedPlans(partitions)) {
+        for (UUID planId : retrying("find unfinished plans", () -> store.unfinishedPlans(partitions))) {
             if (runs.containsKey(planId)) {
                 continue;
             }
             try {
-                resume(planId);
+                PlanRun run = load(planId);
+                if ("running".equals(run.status)) {
+                    runs.put(planId, run);
+                    Log.infof("resumed plan %s: %d of %d shards already done", planId, run.done, run.totalLeaves());
+                    advance(run);
+                }
             } catch (RuntimeException | PlanRejected e) {
                 Log.errorf(e, "cannot resume plan %s", planId);
             }
         }
     }
 
-    private void resume(UUID planId) throws PlanRejected {
+    /** Rebuilds a plan's run from the store: spec, stored inputs, splits, then checkpointed leaves. */
+    private PlanRun load(UUID planId) throws PlanRejected {
         PlanStore.StoredPlan stored = store.plan(planId).orElseThrow();
-        if (!"running".equals(stored.status())) {
-            return;
-        }
-        ValidatedPlan plan = validator.validate(stored.spec(), Integer.MAX_VALUE);
-        PlanRun run = new PlanRun(planId, plan, HashAlg.fromWire(stored.hashAlg()), stored.partition());
+        ValidatedPlan plan = validator.revalidate(stored.spec(), store.storedInputs(planId));
+        PlanRun run = new PlanRun(planId, plan, HashAlg.fromWire(stored.hashAlg()), stored.partition(),
+                limiter(plan));
         run.status = stored.status();
+        run.error = stored.error();
         run.createdAt = stored.createdAt();
         run.startedAt = stored.startedAt();
+        store.splits(planId).forEach(run::restoreSplit);
         run.nextCheckpointSeq = store.readLeaves(planId, run::restore);
-        runs.put(planId, run);
-        Log.infof("resumed plan %s: %d of %d shards already done", planId, run.done, run.total);
-        advance(run);
+        return run;
+    }
+
+    private Limit limiter(ValidatedPlan plan) {
+        if (!config.alirEnabled()) {
+            return null;
+        }
+        int max = plan.maxConcurrency();
+        return Gradient2Limit.newBuilder().initialLimit(Math.max(1, Math.min(max, 32))).minLimit(1)
+                .maxConcurrency(max).build();
     }
 
     // ---- the batch loop
 
     private void process(ConsumerRecords<String, byte[]> records) {
-        Set<PlanRun> touched = new HashSet<>();
+        Set<PlanRun> touched = new LinkedHashSet<>();
         for (ConsumerRecord<String, byte[]> rec : records) {
             try {
                 CloudEvent ev = KafkaBinding.fromRecord(rec);
@@ -182,28 +221,66 @@ public class PlanOwner {
 
     private void onResults(ShardWork.ResultBatch batch, Set<PlanRun> touched) {
         PlanRun run = runs.get(UUID.fromString(batch.planId()));
-        if (run == null) {
+        if (run == null || !"running".equals(run.status)) {
             return; // finished, aborted, or owned elsewhere: a late duplicate changes nothing
         }
+        long now = System.nanoTime();
+        List<Events.ShardFailed> retried = new ArrayList<>();
+        List<Events.ShardFailed> lost = new ArrayList<>();
         for (ShardWork.Result r : batch.results()) {
-            int leaf = r.index();
-            if (leaf < 0 || leaf >= run.total || !run.casHex(leaf).equals(r.casId())) {
+            int slot = r.index();
+            if (slot < 0 || slot >= run.slots || run.state[slot] != PlanRun.IN_FLIGHT
+                    || !run.casHex(slot).equals(r.casId())) {
                 continue;
             }
+            PlanRun.StageRun s = run.stageOf(slot);
+            if (run.limit != null) {
+                run.limit.onSample(run.dispatchedNanos[slot], now - run.dispatchedNanos[slot], run.inFlight,
+                        r.timedOut());
+            }
+            s.durations.recordValue(Math.min(Math.max(r.durationMs(), 0), 3_600_000L));
             if (r.ok()) {
                 byte[] digest = Hex.parseHash(r.outputDigest());
-                if (run.settle(leaf, digest, false)) {
-                    PlanRun.StageRun s = run.stageOf(leaf);
-                    run.unsavedResults.add(new PlanStore.ResultRow(run.casId(leaf), digest,
+                if (run.settle(slot, digest, false)) {
+                    metrics.done(s.spec.kind(), r.durationMs());
+                    run.unsavedResults.add(new PlanStore.ResultRow(run.casId(slot), digest,
                             r.output() == null ? null : Json.text(r.output()), s.spec.kind(), s.spec.executor(),
                             s.spec.executorVersion()));
                 }
-            } else if (run.fail(leaf, config.healDepthLimit())) {
-                run.error = "shard " + leaf + " (" + r.casId() + ") failed " + config.healDepthLimit()
-                        + " times; last error: " + r.error();
+                continue;
+            }
+            // A timed-out shard is split when it can be, rather than tried again as it is.
+            if (r.timedOut() && config.autosplitFactor() > 1 && splittable(run, slot)) {
+                run.inFlight--;
+                run.state[slot] = PlanRun.PENDING;
+                if (!split(run, slot, "timeout").isEmpty()) {
+                    continue;
+                }
+                run.state[slot] = PlanRun.IN_FLIGHT;
+                run.inFlight++;
+            }
+            boolean last = run.fail(slot, config.healDepthLimit(), backoff(run.attempts[slot] + 1), r.error());
+            Events.ShardFailed f = new Events.ShardFailed(run.planId.toString(), s.spec.id(), slot, r.casId(),
+                    r.attempt(), last, r.error());
+            if (last) {
+                metrics.failed();
+                lost.add(f);
+                run.error = "shard " + slot + " (" + r.casId() + ") of stage " + s.spec.id() + " failed "
+                        + run.attempts[slot] + " times; last error: " + r.error();
+            } else {
+                retried.add(f);
             }
         }
+        retried.forEach(f -> publisher.emit(Topic.HXO_SHARD_RETRY, run.planId.toString(), f));
+        lost.forEach(f -> publisher.emit(Topic.HXO_SHARD_FAILED, run.planId.toString(), f));
         touched.add(run);
+    }
+
+    /** Exponential backoff with jitter before attempt {@code attempt} (the second attempt waits the base). */
+    private long backoff(int attempt) {
+        long base = config.retry().baseMs() << Math.min(20, Math.max(0, attempt - 1));
+        long capped = Math.min(config.retry().maxMs(), base);
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
     }
 
     /** Commits what the runs settled since their last checkpoint, retrying until the database answers. */
@@ -211,23 +288,22 @@ public class PlanOwner {
         List<PlanStore.PlanCheckpoint> batch = new ArrayList<>();
         List<PlanRun> saving = new ArrayList<>();
         for (PlanRun run : runsToSave) {
-            if (run.unsaved.isEmpty() && run.failedUnsaved == 0) {
+            if (!run.hasUnsaved()) {
                 continue;
             }
-            int cachedNow = run.unsavedCached();
             batch.add(new PlanStore.PlanCheckpoint(run.planId, run.nextCheckpointSeq, run.unsavedLeaves(),
-                    List.copyOf(run.unsavedResults), run.unsaved.size(), cachedNow, run.failedUnsaved));
+                    List.copyOf(run.unsavedResults), run.unsaved.size(), run.unsavedCached(),
+                    List.copyOf(run.unsavedFailures), List.copyOf(run.unsavedSplits)));
             saving.add(run);
         }
         if (batch.isEmpty()) {
             return;
         }
         retrying("checkpoint", () -> store.checkpoint(batch));
-        for (int i = 0; i < saving.size(); i++) {
-            PlanRun run = saving.get(i);
+        for (PlanRun run : saving) {
             List<Events.Leaf> leaves = new ArrayList<>(run.unsaved.size());
-            for (int leaf : run.unsaved) {
-                leaves.add(new Events.Leaf(leaf, run.casHex(leaf), Hex.of(run.digests, leaf * 32, 32), run.cached[leaf]));
+            for (int slot : run.unsaved) {
+                leaves.add(new Events.Leaf(slot, run.order(slot), run.casHex(slot), run.digestHex(slot), run.cached[slot]));
             }
             if (!leaves.isEmpty()) {
                 publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(),
@@ -243,26 +319,31 @@ public class PlanOwner {
             return;
         }
         boolean changed = true;
-        while (changed && !run.halted()) {
+        while (changed && run.failed == 0) {
             changed = false;
             for (PlanRun.StageRun s : run.stagesToPrepare()) {
                 run.prepare(s);
+                metrics.created(s.originals());
                 publisher.emit(Topic.HXO_SHARD_CREATED, run.planId.toString(),
-                        new Events.ShardsCreated(run.planId.toString(), s.spec.id(), s.first(), s.size()));
+                        new Events.ShardsCreated(run.planId.toString(), s.spec.id(), s.first(), s.originals()));
                 serveFromCache(run, s);
                 changed = true;
             }
             for (PlanRun.StageRun s : run.stages) {
                 if (run.stageComplete(s)) {
-                    s.root = run.root(s.first(), s.first() + s.size());
+                    s.root = run.root(run.leafOrder(s));
                     s.finished = true;
+                    checkSlo(run, s);
                     changed = true;
                 }
             }
         }
+        autosplit(run);
         checkpoint(List.of(run));
-        if (run.halted()) {
-            halt(run);
+        if (run.failed > 0) {
+            end(run, "halted", run.error);
+            publisher.emit(Topic.HXO_ALERT, run.planId.toString(), new Events.Alert("guardian.halt", "critical",
+                    run.planId.toString(), "hxo-planner", run.error, Map.of("heal_depth_limit", config.healDepthLimit())));
         } else if (run.allFinished()) {
             complete(run);
         } else {
@@ -273,8 +354,8 @@ public class PlanOwner {
     /** Shards whose CAS id already has a stored result are settled without running. */
     private void serveFromCache(PlanRun run, PlanRun.StageRun s) {
         final int chunk = 5000;
-        for (int from = 0; from < s.size(); from += chunk) {
-            int to = Math.min(s.size(), from + chunk);
+        for (int from = 0; from < s.originals(); from += chunk) {
+            int to = Math.min(s.originals(), from + chunk);
             List<byte[]> ids = new ArrayList<>(to - from);
             for (int i = from; i < to; i++) {
                 if (run.state[s.first() + i] == PlanRun.PENDING) {
@@ -282,33 +363,80 @@ public class PlanOwner {
                 }
             }
             Map<String, byte[]> found = retrying("cache lookup", () -> store.storedResults(ids));
-            if (found.isEmpty()) {
-                continue;
-            }
+            int served = 0;
             for (int i = from; i < to; i++) {
                 byte[] digest = found.get(run.casHex(s.first() + i));
-                if (digest != null) {
-                    run.settle(s.first() + i, digest, true);
+                if (digest != null && run.settle(s.first() + i, digest, true)) {
+                    served++;
                 }
+            }
+            metrics.cached(served);
+        }
+    }
+
+    private boolean splittable(PlanRun run, int slot) {
+        return run.depth[slot] < config.healDepthLimit();
+    }
+
+    /** Splits a pending shard into children when its executor can; reports it when it cannot. */
+    private List<Integer> split(PlanRun run, int slot, String reason) {
+        PlanRun.StageRun s = run.stageOf(slot);
+        ShardExecutor executor = registry.executor(s.spec.kind(), s.spec.executor()).orElse(null);
+        List<JsonNode> children = executor == null ? List.of() : executor.split(run.input(slot), config.autosplitFactor());
+        if (children.size() < 2) {
+            publisher.emit(Topic.HXO_AUTOTUNE_SIGNAL, run.planId.toString(), new Events.AutotuneSignal(
+                    run.planId.toString(), "unsplittable", s.spec.id(), Map.of("slot", slot, "cas_id", run.casHex(slot),
+                    "reason", reason)));
+            return List.of();
+        }
+        String parentId = run.casHex(slot);
+        List<Integer> made = run.split(slot, children, reason);
+        metrics.split(1);
+        publisher.emit(Topic.HXO_SHARD_SPLIT, run.planId.toString(), new Events.ShardSplit(run.planId.toString(),
+                s.spec.id(), slot, parentId, made, reason));
+        return made;
+    }
+
+    /**
+     * Autosplit: when a stage's measured p95 exceeds {@code HXO_AUTOSPLIT_P95_MS}, its splittable
+     * shards not yet dispatched are split, so the tail does not decide the plan's duration.
+     */
+    private void autosplit(PlanRun run) {
+        for (PlanRun.StageRun s : run.stages) {
+            if (!s.prepared || s.finished || s.durations.getTotalCount() < AUTOSPLIT_MIN_SAMPLES
+                    || s.p95() <= config.autosplitP95Ms()) {
+                continue;
+            }
+            int n = 0;
+            for (int slot : run.untouched(s)) {
+                if (splittable(run, slot) && !split(run, slot, "p95").isEmpty()) {
+                    n++;
+                }
+            }
+            if (n > 0) {
+                publisher.emit(Topic.HXO_AUTOTUNE_SIGNAL, run.planId.toString(), new Events.AutotuneSignal(
+                        run.planId.toString(), "autosplit", s.spec.id(), Map.of("p95_ms", s.p95(),
+                        "threshold_ms", config.autosplitP95Ms(), "split", n, "factor", config.autosplitFactor())));
             }
         }
     }
 
     private void dispatch(PlanRun run) {
-        int free = run.plan.maxConcurrency() - run.inFlight;
+        int window = run.window();
+        metrics.gauges(totalInFlight(), window);
+        int free = window - run.inFlight;
         if (free <= 0) {
             return;
         }
-        List<Integer> leaves = run.take(free, System.currentTimeMillis());
-        int size = config.dispatch().batchSize();
-        for (int from = 0; from < leaves.size(); from += size) {
-            List<Integer> part = leaves.subList(from, Math.min(leaves.size(), from + size));
+        List<Integer> slots = run.take(free, System.nanoTime());
+        int size = Math.max(1, Math.min(config.dispatch().batchSize(), window / 16));
+        for (int from = 0; from < slots.size(); from += size) {
+            List<Integer> part = slots.subList(from, Math.min(slots.size(), from + size));
             List<ShardWork.Task> tasks = new ArrayList<>(part.size());
-            for (int leaf : part) {
-                PlanRun.StageRun s = run.stageOf(leaf);
-                tasks.add(new ShardWork.Task(s.spec.id(), leaf, run.casHex(leaf), s.spec.kind(), s.spec.executor(),
-                        s.spec.executorVersion(), s.spec.shards().input(leaf - s.first()), run.attempts[leaf] + 1,
-                        config.shardTimeoutMs()));
+            for (int slot : part) {
+                PlanRun.StageRun s = run.stageOf(slot);
+                tasks.add(new ShardWork.Task(s.spec.id(), slot, run.casHex(slot), s.spec.kind(), s.spec.executor(),
+                        s.spec.executorVersion(), run.input(slot), run.attempts[slot] + 1, config.shardTimeoutMs()));
             }
             CloudEvent ev = publisher.event(ShardWork.TASKS, run.planId.toString(),
                     new ShardWork.TaskBatch(run.planId.toString(), run.alg.wireName(), tasks))
@@ -320,54 +448,178 @@ public class PlanOwner {
         }
     }
 
+    private int totalInFlight() {
+        int n = 0;
+        for (PlanRun r : runs.values()) {
+            n += r.inFlight;
+        }
+        return n;
+    }
+
     private void complete(PlanRun run) {
-        String root = run.root(0, run.total);
+        int[] order = run.leafOrder();
+        String root = run.root(order);
         Instant now = Instant.now();
         retrying("finish", () -> {
             for (PlanRun.StageRun s : run.stages) {
                 store.saveStageRoot(run.planId, s.spec.id(), s.root);
+                if (s.durations.getTotalCount() > 0) {
+                    store.recordKindStats(s.spec.kind(), s.spec.executor(), s.durations.getTotalCount(),
+                            s.durations.getMean(), s.p95());
+                }
             }
             store.finish(run.planId, "completed", root, null, now);
         });
         run.status = "completed";
         runs.remove(run.planId);
         publisher.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(),
-                new Events.AggregateReady(run.planId.toString(), root, run.total, run.alg.wireName()));
-        planChanged(run.planId, run.name, "completed", run.total, root, run.alg);
-        Log.infof("plan %s completed: %d shards (%d cached), root %s", run.planId, run.total, run.cachedCount, root);
+                new Events.AggregateReady(run.planId.toString(), root, order.length, run.alg.wireName()));
+        planChanged(run.planId, run.name, "completed", order.length, root, run.alg);
+        Log.infof("plan %s completed: %d shards (%d cached, %d split), root %s", run.planId, order.length,
+                run.cachedCount, run.splitCount, root);
     }
 
-    private void halt(PlanRun run) {
-        retrying("halt", () -> store.finish(run.planId, "halted", null, run.error, Instant.now()));
-        run.status = "halted";
+    /** Ends a plan without a root (halted, aborted, timed out): stored, announced, gone from memory. */
+    private void end(PlanRun run, String status, String why) {
+        retrying(status, () -> store.finish(run.planId, status, null, why, Instant.now()));
+        run.status = status;
         runs.remove(run.planId);
-        planChanged(run.planId, run.name, "halted", run.total, null, run.alg);
-        publisher.emit(Topic.HXO_ALERT, run.planId.toString(), new Events.Alert("guardian.halt", "critical",
-                run.planId.toString(), "hxo-planner", run.error, Map.of("heal_depth_limit", config.healDepthLimit())));
-        Log.warnf("plan %s halted: %s", run.planId, run.error);
+        gate.end(run.planId.toString());
+        planChanged(run.planId, run.name, status, run.totalLeaves(), null, run.alg);
+        Log.warnf("plan %s %s: %s", run.planId, status, why);
     }
 
-    private void requeueOverdue() {
-        long cutoff = System.currentTimeMillis() - (2 * config.shardTimeoutMs() + 5000);
+    private void checkSlo(PlanRun run, PlanRun.StageRun s) {
+        Long slo = s.spec.sloMs();
+        if (slo == null || s.sloBreached || s.started == null) {
+            return;
+        }
+        long elapsed = Duration.between(s.started, Instant.now()).toMillis();
+        if (elapsed > slo) {
+            s.sloBreached = true;
+            publisher.emit(Topic.HXO_ALERT, run.planId.toString(), new Events.Alert("slo.breach", "warning",
+                    run.planId.toString(), "hxo-planner", "stage " + s.spec.id() + " has run " + elapsed
+                    + " ms, over its slo_ms of " + slo, Map.of("stage", s.spec.id(), "elapsed_ms", elapsed,
+                    "slo_ms", slo)));
+        }
+    }
+
+    /** Every 200 ms: retries whose backoff passed, lost tasks, SLOs, time boxes. */
+    private void sweep() {
+        long nowMillis = System.currentTimeMillis();
+        long overdue = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(2 * config.shardTimeoutMs() + 5000);
         for (PlanRun run : List.copyOf(runs.values())) {
-            if (run.requeueOverdue(cutoff) > 0) {
-                dispatch(run);
+            try {
+                Long timebox = run.plan.timeboxMs();
+                if (timebox != null && run.startedAt != null
+                        && Duration.between(run.startedAt, Instant.now()).toMillis() > timebox) {
+                    checkpoint(List.of(run));
+                    end(run, "timed_out", "the plan ran past its timebox_ms of " + timebox);
+                    continue;
+                }
+                run.stages.stream().filter(s -> s.prepared && !s.finished).forEach(s -> checkSlo(run, s));
+                int due = run.promoteDue(nowMillis);
+                int lost = run.requeueOverdue(overdue);
+                if (lost > 0) {
+                    Log.warnf("plan %s: %d shards had no answer in time; sending them again", run.planId, lost);
+                }
+                if (due > 0 || lost > 0) {
+                    dispatch(run);
+                }
+            } catch (PlanStore.StoreException e) {
+                Log.warnf("sweep of plan %s postponed: %s", run.planId, e.getMessage());
             }
         }
     }
 
     // ---- used by the command handler (always on the owner thread)
 
-    /** Starts a freshly stored plan on this owner. */
+    /** Starts a stored plan on this owner. */
     public void start(UUID planId, ValidatedPlan plan, HashAlg alg, int partition) {
-        PlanRun run = new PlanRun(planId, plan, alg, partition);
+        PlanRun run = new PlanRun(planId, plan, alg, partition, limiter(plan));
         Instant now = Instant.now();
         retrying("start", () -> store.markRunning(planId, now));
         run.status = "running";
         run.startedAt = now;
         runs.put(planId, run);
         planChanged(planId, plan.name(), "running", plan.totalShards(), null, alg);
+        predict(run);
         advance(run);
+    }
+
+    /**
+     * Predictive mode: from each kind's history, the plan's expected duration; a stage expected to
+     * miss its SLO raises {@code timeout_risk} at once.
+     */
+    private void predict(PlanRun run) {
+        if (!config.predictiveMode()) {
+            return;
+        }
+        long total = 0;
+        for (PlanRun.StageRun s : run.stages) {
+            Optional<double[]> stats = store.kindStats(s.spec.kind(), s.spec.executor());
+            if (stats.isEmpty()) {
+                continue;
+            }
+            long waves = (s.originals() + run.window() - 1) / Math.max(1, run.window());
+            long expected = (long) Math.ceil(waves * stats.get()[0]);
+            total += expected;
+            Long slo = s.spec.sloMs();
+            if (slo != null && expected > slo) {
+                publisher.emit(Topic.HXO_AUTOTUNE_SIGNAL, run.planId.toString(), new Events.AutotuneSignal(
+                        run.planId.toString(), "timeout_risk", s.spec.id(), Map.of("predicted_ms", expected,
+                        "slo_ms", slo, "mean_shard_ms", stats.get()[0], "shards", s.originals())));
+            }
+        }
+        run.predictedMs = total;
+    }
+
+    /** What an abort found: no plan, a plan that had already ended (and how), or a plan it aborted. */
+    public record AbortOutcome(boolean found, boolean aborted, String status) {
+    }
+
+    /** Aborts a plan: no more dispatch, running shards interrupted, the plan ends {@code aborted}. */
+    public AbortOutcome abort(UUID planId) {
+        PlanRun run = runs.get(planId);
+        if (run != null) {
+            checkpoint(List.of(run));
+            end(run, "aborted", "aborted on request");
+        } else {
+            PlanStore.StoredPlan stored = store.plan(planId).orElse(null);
+            if (stored == null) {
+                return new AbortOutcome(false, false, null);
+            }
+            if (!List.of("accepted", "running").contains(stored.status())) {
+                return new AbortOutcome(true, false, stored.status());
+            }
+            retrying("abort", () -> store.finish(planId, "aborted", null, "aborted on request", Instant.now()));
+            gate.end(planId.toString());
+            planChanged(planId, stored.name(), "aborted", stored.totalShards(), null, HashAlg.fromWire(stored.hashAlg()));
+        }
+        // Workers re-read a plan's status at least this often; once it has passed, none starts a shard.
+        try {
+            Thread.sleep(PlanGate.ABORT_SETTLE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new AbortOutcome(true, true, "aborted");
+    }
+
+    /**
+     * Replays a halted, aborted or timed-out plan: everything that succeeded is kept; the failed shards,
+     * those never run, and the stages downstream of them run now.
+     */
+    public Optional<PlanRun> replay(UUID planId) throws PlanRejected {
+        retrying("reopen", () -> store.reopen(planId));
+        PlanRun run = load(planId);
+        run.status = "running";
+        if (run.startedAt == null) {
+            run.startedAt = Instant.now();
+        }
+        runs.put(planId, run);
+        planChanged(planId, run.name, "running", run.totalLeaves(), null, run.alg);
+        advance(run);
+        return Optional.of(run);
     }
 
     public Optional<PlanStatus> liveStatus(UUID planId) {
@@ -375,8 +627,67 @@ public class PlanOwner {
         if (run == null) {
             return Optional.empty();
         }
-        return Optional.of(new PlanStatus(planId.toString(), run.name, run.status, run.total, run.counts(), null,
-                run.alg.wireName(), null, run.createdAt, run.startedAt, null, null, run.stageStatuses()));
+        return Optional.of(new PlanStatus(planId.toString(), run.name, run.status, run.totalLeaves(), run.counts(),
+                null, run.alg.wireName(), null, run.createdAt, run.startedAt, null, eta(run), run.error,
+                run.stageStatuses()));
+    }
+
+    /** Seconds left, from the shards still to run and how long this plan's shards took so far. */
+    private Long eta(PlanRun run) {
+        long samples = 0;
+        double totalMs = 0;
+        for (PlanRun.StageRun s : run.stages) {
+            samples += s.durations.getTotalCount();
+            totalMs += s.durations.getMean() * s.durations.getTotalCount();
+        }
+        long remaining = (long) run.totalLeaves() - run.done;
+        if (samples == 0) {
+            return run.predictedMs > 0 ? Math.max(1, run.predictedMs / 1000) : null;
+        }
+        double waves = Math.ceil((double) remaining / Math.max(1, run.window()));
+        return (long) Math.ceil(waves * (totalMs / samples) / 1000.0);
+    }
+
+    /** A live run, or a finished plan read back from its checkpoints. */
+    public Optional<PlanRun> runOrStored(UUID planId) throws PlanRejected {
+        PlanRun live = runs.get(planId);
+        if (live != null) {
+            return Optional.of(live);
+        }
+        if (store.plan(planId).isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(finishedTree(planId).run());
+    }
+
+    private FinishedTree finishedTree(UUID planId) throws PlanRejected {
+        FinishedTree t = trees.get(planId);
+        if (t == null) {
+            PlanRun run = load(planId);
+            for (PlanRun.StageRun s : run.stages) {
+                s.prepared = true;
+                s.finished = true;
+            }
+            int[] order = run.leafOrder();
+            t = new FinishedTree(run, order, run.tree(order));
+            trees.put(planId, t);
+        }
+        return t;
+    }
+
+    /** The inclusion proof of a shard of a completed plan, or empty when the plan has no such leaf. */
+    public Optional<InclusionProof> proof(UUID planId, String casId) throws PlanRejected {
+        FinishedTree t = finishedTree(planId);
+        byte[] wanted = Hex.parseHash(casId);
+        for (int i = 0; i < t.order().length; i++) {
+            int slot = t.order()[i];
+            if (t.run().state[slot] == PlanRun.DONE && java.util.Arrays.equals(t.run().casIds, slot * 32, slot * 32 + 32,
+                    wanted, 0, 32)) {
+                return Optional.of(InclusionProof.of(planId.toString(), t.tree(), i, t.run().casId(slot),
+                        java.util.Arrays.copyOfRange(t.run().digests, slot * 32, slot * 32 + 32)));
+            }
+        }
+        return Optional.empty();
     }
 
     public void planChanged(UUID planId, String name, String status, long total, String root, HashAlg alg) {

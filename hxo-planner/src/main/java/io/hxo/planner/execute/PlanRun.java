@@ -1,5 +1,7 @@
 package io.hxo.planner.execute;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.netflix.concurrency.limits.Limit;
 import io.hxo.contracts.cas.ShardId;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
@@ -8,26 +10,37 @@ import io.hxo.contracts.payload.PlanStatus;
 import io.hxo.planner.checkpoint.LeafBatch;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.plan.ValidatedPlan;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.UUID;
+import java.util.function.IntConsumer;
+import org.HdrHistogram.Histogram;
 
 /**
- * The owner's in-memory picture of one running plan. Per shard it keeps a state byte, the CAS id
- * and output digest (flat arrays, so a million shards cost ~70 MB, not a million objects). Only the
- * owner thread touches it.
+ * The owner's in-memory picture of one running plan, touched only by the owner thread.
+ *
+ * <p>Every shard has a <em>slot</em>: the plan's original shards take slots 0..n-1 in leaf order
+ * (stage topological order, then shard index); autosplit appends children at the end and marks the
+ * parent {@link #SPLIT}. The leaves are the slots that are not split, ordered by walking each
+ * stage's original slots and descending into children, so children take their parent's place.
+ * Per slot the state, CAS id and output digest live in flat arrays (a million shards cost about
+ * 80 MB, not a million objects).
  */
 public final class PlanRun {
     static final byte PENDING = 0;
     static final byte IN_FLIGHT = 1;
     static final byte DONE = 2;
     static final byte FAILED = 3;
+    static final byte SPLIT = 4;
 
     final UUID planId;
     final String name;
@@ -35,70 +48,118 @@ public final class PlanRun {
     final int partition;
     final ValidatedPlan plan;
     final List<StageRun> stages = new ArrayList<>();
-    final int total;
-    final byte[] casIds;
-    final byte[] digests;
-    final byte[] state;
-    final byte[] attempts;
-    final boolean[] cached;
-    final long[] dispatchedAt;
-    final Deque<Integer> retries = new ArrayDeque<>();
+
+    // ---- per slot
+    private int capacity;
+    int slots;
+    byte[] casIds;
+    byte[] digests;
+    byte[] state;
+    byte[] attempts;
+    byte[] depth;
+    boolean[] cached;
+    int[] stageOfSlot;
+    int[] parent;
+    int[] firstChild;
+    int[] childCount;
+    long[] dispatchedNanos;
+    private final Map<Integer, JsonNode> childInputs = new HashMap<>();
+
+    /** Runnable now (retries that are due, split children), before the stages' untouched shards. */
+    final Deque<Integer> ready = new ArrayDeque<>();
+    /** Retries waiting out their backoff: {readyAtMillis, slot}. */
+    final PriorityQueue<long[]> delayed = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
 
     int inFlight;
     int done;
     int cachedCount;
     int failed;
-    int nextCheckpointSeq;
-    int failedUnsaved;
+    int splitCount;
     String status = "accepted";
     String error;
     Instant createdAt = Instant.now();
     Instant startedAt;
-    /** Leaves settled since the last checkpoint, and what the next checkpoint must add to the counters. */
+    final Limit limit;
+    /** Predicted duration from the kinds' history (ms), 0 when there is none. */
+    long predictedMs;
+
+    // ---- what the next checkpoint must write
+    int nextCheckpointSeq;
+    int nextSplitSeq;
     final List<Integer> unsaved = new ArrayList<>();
     final List<PlanStore.ResultRow> unsavedResults = new ArrayList<>();
+    final List<PlanStore.Failure> unsavedFailures = new ArrayList<>();
+    final List<PlanStore.Split> unsavedSplits = new ArrayList<>();
 
-    PlanRun(UUID planId, ValidatedPlan plan, HashAlg alg, int partition) {
+    PlanRun(UUID planId, ValidatedPlan plan, HashAlg alg, int partition, Limit limit) {
         this.planId = planId;
         this.name = plan.name();
         this.plan = plan;
         this.alg = alg;
         this.partition = partition;
-        this.total = plan.totalShards();
-        this.casIds = new byte[total * 32];
-        this.digests = new byte[total * 32];
-        this.state = new byte[total];
-        this.attempts = new byte[total];
-        this.cached = new boolean[total];
-        this.dispatchedAt = new long[total];
-        for (ValidatedPlan.Stage s : plan.stages()) {
-            stages.add(new StageRun(s));
+        this.limit = limit;
+        this.slots = plan.totalShards();
+        grow(Math.max(16, slots));
+        for (int i = 0; i < plan.stages().size(); i++) {
+            ValidatedPlan.Stage s = plan.stages().get(i);
+            StageRun run = new StageRun(s, i);
+            stages.add(run);
+            Arrays.fill(stageOfSlot, s.firstLeaf(), s.firstLeaf() + s.shards().size(), i);
         }
+    }
+
+    private void grow(int min) {
+        if (min <= capacity) {
+            return;
+        }
+        int cap = Math.max(min, capacity * 2);
+        casIds = Arrays.copyOf(casIds == null ? new byte[0] : casIds, cap * 32);
+        digests = Arrays.copyOf(digests == null ? new byte[0] : digests, cap * 32);
+        state = Arrays.copyOf(state == null ? new byte[0] : state, cap);
+        attempts = Arrays.copyOf(attempts == null ? new byte[0] : attempts, cap);
+        depth = Arrays.copyOf(depth == null ? new byte[0] : depth, cap);
+        cached = Arrays.copyOf(cached == null ? new boolean[0] : cached, cap);
+        stageOfSlot = Arrays.copyOf(stageOfSlot == null ? new int[0] : stageOfSlot, cap);
+        int old = capacity;
+        parent = Arrays.copyOf(parent == null ? new int[0] : parent, cap);
+        firstChild = Arrays.copyOf(firstChild == null ? new int[0] : firstChild, cap);
+        childCount = Arrays.copyOf(childCount == null ? new int[0] : childCount, cap);
+        dispatchedNanos = Arrays.copyOf(dispatchedNanos == null ? new long[0] : dispatchedNanos, cap);
+        Arrays.fill(parent, old, cap, -1);
+        Arrays.fill(firstChild, old, cap, -1);
+        capacity = cap;
     }
 
     /** One stage's progress. */
     final class StageRun {
         final ValidatedPlan.Stage spec;
+        final int position;
         boolean prepared;
         boolean finished;
+        boolean sloBreached;
+        int leafCount;
         int settled;
         int cursor;
         String root;
+        Instant started;
+        final Histogram durations = new Histogram(3_600_000L, 2);
 
-        StageRun(ValidatedPlan.Stage spec) {
+        StageRun(ValidatedPlan.Stage spec, int position) {
             this.spec = spec;
+            this.position = position;
+            this.leafCount = spec.shards().size();
         }
 
         int first() {
             return spec.firstLeaf();
         }
 
-        int size() {
+        int originals() {
             return spec.shards().size();
         }
 
-        boolean contains(int leaf) {
-            return leaf >= first() && leaf < first() + size();
+        long p95() {
+            return durations.getTotalCount() == 0 ? 0 : durations.getValueAtPercentile(95);
         }
     }
 
@@ -111,13 +172,17 @@ public final class PlanRun {
         throw new IllegalArgumentException("no stage " + id);
     }
 
-    StageRun stageOf(int leaf) {
-        for (StageRun s : stages) {
-            if (s.contains(leaf)) {
-                return s;
-            }
+    StageRun stageOf(int slot) {
+        return stages.get(stageOfSlot[slot]);
+    }
+
+    JsonNode input(int slot) {
+        JsonNode child = childInputs.get(slot);
+        if (child != null) {
+            return child;
         }
-        throw new IllegalArgumentException("no stage holds leaf " + leaf);
+        StageRun s = stageOf(slot);
+        return s.spec.shards().input(slot - s.first());
     }
 
     /** Stages whose dependencies have all finished and that have not computed their shard ids yet. */
@@ -131,147 +196,74 @@ public final class PlanRun {
         return out;
     }
 
+    private List<String> depRoots(StageRun s) {
+        return s.spec.dependsOn().stream().map(d -> stage(d).root).toList();
+    }
+
     /** Computes the CAS ids of a stage's shards; {@code dep_roots} are its dependencies' roots in declared order. */
     void prepare(StageRun s) {
-        List<String> depRoots = s.spec.dependsOn().stream().map(d -> stage(d).root).toList();
-        for (int i = 0; i < s.size(); i++) {
-            byte[] id = ShardId.compute(alg, s.spec.kind(), s.spec.executor(), s.spec.executorVersion(),
-                    s.spec.shards().input(i), depRoots);
-            System.arraycopy(id, 0, casIds, (s.first() + i) * 32, 32);
+        List<String> depRoots = depRoots(s);
+        for (int i = 0; i < s.originals(); i++) {
+            int slot = s.first() + i;
+            if (state[slot] == PENDING || state[slot] == IN_FLIGHT) {
+                computeId(s, slot, s.spec.shards().input(i), depRoots);
+            }
+        }
+        // Children restored from a split record get their ids too.
+        for (Map.Entry<Integer, JsonNode> c : childInputs.entrySet()) {
+            if (stageOfSlot[c.getKey()] == s.position && state[c.getKey()] == PENDING) {
+                computeId(s, c.getKey(), c.getValue(), depRoots);
+            }
         }
         s.prepared = true;
+        s.started = Instant.now();
     }
 
-    byte[] casId(int leaf) {
-        return Arrays.copyOfRange(casIds, leaf * 32, leaf * 32 + 32);
+    private void computeId(StageRun s, int slot, JsonNode inputs, List<String> depRoots) {
+        byte[] id = ShardId.compute(alg, s.spec.kind(), s.spec.executor(), s.spec.executorVersion(), inputs, depRoots);
+        System.arraycopy(id, 0, casIds, slot * 32, 32);
     }
 
-    String casHex(int leaf) {
-        return Hex.of(casIds, leaf * 32, 32);
+    byte[] casId(int slot) {
+        return Arrays.copyOfRange(casIds, slot * 32, slot * 32 + 32);
+    }
+
+    String casHex(int slot) {
+        return Hex.of(casIds, slot * 32, 32);
+    }
+
+    String digestHex(int slot) {
+        return Hex.of(digests, slot * 32, 32);
+    }
+
+    boolean isLeaf(int slot) {
+        return slot >= 0 && slot < slots && state[slot] != SPLIT;
     }
 
     /** Settles a shard as done (run now, or served from the CAS store). False when it was already settled. */
-    boolean settle(int leaf, byte[] digest, boolean fromCache) {
-        if (state[leaf] == DONE || state[leaf] == FAILED) {
+    boolean settle(int slot, byte[] digest, boolean fromCache) {
+        if (state[slot] == DONE || state[slot] == FAILED || state[slot] == SPLIT) {
             return false;
         }
-        if (state[leaf] == IN_FLIGHT) {
+        if (state[slot] == IN_FLIGHT) {
             inFlight--;
         }
-        state[leaf] = DONE;
-        System.arraycopy(digest, 0, digests, leaf * 32, 32);
-        cached[leaf] = fromCache;
+        state[slot] = DONE;
+        System.arraycopy(digest, 0, digests, slot * 32, 32);
+        cached[slot] = fromCache;
         done++;
         if (fromCache) {
             cachedCount++;
         }
-        stageOf(leaf).settled++;
-        unsaved.add(leaf);
+        stageOf(slot).settled++;
+        unsaved.add(slot);
         return true;
-    }
-
-    /** A failed attempt: back in line for another, or failed for good after {@code limit} attempts. */
-    boolean fail(int leaf, int limit) {
-        if (state[leaf] != IN_FLIGHT) {
-            return false;
-        }
-        inFlight--;
-        attempts[leaf]++;
-        if (attempts[leaf] >= limit) {
-            state[leaf] = FAILED;
-            failed++;
-            failedUnsaved++;
-            return true;
-        }
-        state[leaf] = PENDING;
-        retries.add(leaf);
-        return false;
-    }
-
-    /** Marks up to {@code max} runnable shards in flight and returns them, retries first. */
-    List<Integer> take(int max, long now) {
-        List<Integer> out = new ArrayList<>();
-        while (out.size() < max && !retries.isEmpty()) {
-            int leaf = retries.poll();
-            if (state[leaf] == PENDING) {
-                out.add(leaf);
-            }
-        }
-        for (StageRun s : stages) {
-            if (!s.prepared || s.finished) {
-                continue;
-            }
-            while (out.size() < max && s.cursor < s.size()) {
-                int leaf = s.first() + s.cursor++;
-                if (state[leaf] == PENDING) {
-                    out.add(leaf);
-                }
-            }
-        }
-        for (int leaf : out) {
-            state[leaf] = IN_FLIGHT;
-            dispatchedAt[leaf] = now;
-            inFlight++;
-        }
-        return out;
-    }
-
-    /** In-flight shards dispatched before {@code cutoff}: their task or result was lost; run them again. */
-    int requeueOverdue(long cutoff) {
-        int n = 0;
-        for (StageRun s : stages) {
-            if (!s.prepared || s.finished) {
-                continue;
-            }
-            for (int leaf = s.first(); leaf < s.first() + s.size(); leaf++) {
-                if (state[leaf] == IN_FLIGHT && dispatchedAt[leaf] < cutoff) {
-                    state[leaf] = PENDING;
-                    inFlight--;
-                    retries.add(leaf);
-                    n++;
-                }
-            }
-        }
-        return n;
-    }
-
-    boolean stageComplete(StageRun s) {
-        return s.prepared && !s.finished && s.settled == s.size();
-    }
-
-    boolean allFinished() {
-        return stages.stream().allMatch(s -> s.finished);
-    }
-
-    boolean halted() {
-        return failed > 0;
-    }
-
-    /** Leaf hashes {@code H(0x00 ‖ cas_id ‖ output_digest)} of leaves [from, to), back to back. */
-    byte[] leafHashes(int from, int to) {
-        byte[] out = new byte[(to - from) * 32];
-        MessageDigest md = alg.newDigest();
-        for (int leaf = from; leaf < to; leaf++) {
-            md.update((byte) 0x00);
-            md.update(casIds, leaf * 32, 32);
-            md.update(digests, leaf * 32, 32);
-            try {
-                md.digest(out, (leaf - from) * 32, 32);
-            } catch (java.security.DigestException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return out;
-    }
-
-    String root(int from, int to) {
-        return Hex.of(MerkleTree.fromLeafHashes(alg, leafHashes(from, to), to - from).root());
     }
 
     /** Restores a leaf read back from a checkpoint (resume): settled, and already saved. */
     void restore(LeafBatch.Leaf leaf) {
         int i = leaf.index();
-        if (i < 0 || i >= total || state[i] == DONE) {
+        if (i < 0 || i >= slots || state[i] == DONE || state[i] == SPLIT) {
             return;
         }
         state[i] = DONE;
@@ -285,65 +277,300 @@ public final class PlanRun {
         stageOf(i).settled++;
     }
 
-    /** The leaves settled since the last checkpoint, packed; {@link #saved} clears them once committed. */
-    LeafBatch unsavedLeaves() {
-        LeafBatch batch = new LeafBatch(unsaved.size());
-        for (int leaf : unsaved) {
-            batch.add(leaf, casIds, digests, cached[leaf]);
+    /**
+     * A failed attempt: back in line after {@code backoffMs}, or failed for good once it has had
+     * {@code limit} attempts. Returns true when the shard failed for good.
+     */
+    boolean fail(int slot, int limit, long backoffMs, String why) {
+        if (state[slot] != IN_FLIGHT) {
+            return false;
         }
-        return batch;
+        inFlight--;
+        attempts[slot]++;
+        if (attempts[slot] >= limit) {
+            state[slot] = FAILED;
+            failed++;
+            StageRun s = stageOf(slot);
+            unsavedFailures.add(new PlanStore.Failure(slot, s.spec.id(), casId(slot), attempts[slot], why));
+            return true;
+        }
+        state[slot] = PENDING;
+        delayed.add(new long[] {System.currentTimeMillis() + backoffMs, slot});
+        return false;
     }
 
-    int unsavedCached() {
+    /** Moves retries whose backoff has passed into the ready queue; returns how many. */
+    int promoteDue(long nowMillis) {
         int n = 0;
-        for (int leaf : unsaved) {
-            if (cached[leaf]) {
+        while (!delayed.isEmpty() && delayed.peek()[0] <= nowMillis) {
+            int slot = (int) delayed.poll()[1];
+            if (state[slot] == PENDING) {
+                ready.add(slot);
                 n++;
             }
         }
         return n;
     }
 
+    /**
+     * Replaces a pending shard by children (autosplit). Their ids follow from their inputs and the
+     * stage's dependency roots; they take the parent's place among the leaves.
+     */
+    List<Integer> split(int slot, List<JsonNode> inputs, String reason) {
+        if (state[slot] != PENDING || inputs.size() < 2) {
+            return List.of();
+        }
+        StageRun s = stageOf(slot);
+        int first = slots;
+        grow(slots + inputs.size());
+        List<String> depRoots = depRoots(s);
+        List<Integer> children = new ArrayList<>(inputs.size());
+        for (int j = 0; j < inputs.size(); j++) {
+            int c = first + j;
+            stageOfSlot[c] = s.position;
+            parent[c] = slot;
+            depth[c] = (byte) (depth[slot] + 1);
+            state[c] = PENDING;
+            childInputs.put(c, inputs.get(j));
+            if (s.prepared) {
+                computeId(s, c, inputs.get(j), depRoots);
+            }
+            children.add(c);
+        }
+        slots += inputs.size();
+        state[slot] = SPLIT;
+        firstChild[slot] = first;
+        childCount[slot] = inputs.size();
+        splitCount++;
+        s.leafCount += inputs.size() - 1;
+        ready.addAll(children);
+        unsavedSplits.add(new PlanStore.Split(nextSplitSeq++, slot, first, inputs.size(), reason, inputs));
+        return children;
+    }
+
+    /** Marks up to {@code max} runnable shards in flight and returns them: ready ones first, then untouched ones. */
+    List<Integer> take(int max, long nowNanos) {
+        List<Integer> out = new ArrayList<>();
+        while (out.size() < max && !ready.isEmpty()) {
+            int slot = ready.poll();
+            if (state[slot] == PENDING && stageOf(slot).prepared) {
+                out.add(slot);
+            }
+        }
+        for (StageRun s : stages) {
+            if (!s.prepared || s.finished) {
+                continue;
+            }
+            while (out.size() < max && s.cursor < s.originals()) {
+                int slot = s.first() + s.cursor++;
+                if (state[slot] == PENDING) {
+                    out.add(slot);
+                }
+            }
+        }
+        for (int slot : out) {
+            state[slot] = IN_FLIGHT;
+            dispatchedNanos[slot] = nowNanos;
+            inFlight++;
+        }
+        return out;
+    }
+
+    /** Pending originals of a stage not dispatched yet (autosplit candidates). */
+    List<Integer> untouched(StageRun s) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = s.cursor; i < s.originals(); i++) {
+            if (state[s.first() + i] == PENDING) {
+                out.add(s.first() + i);
+            }
+        }
+        for (int slot : ready) {
+            if (stageOfSlot[slot] == s.position && state[slot] == PENDING) {
+                out.add(slot);
+            }
+        }
+        return out;
+    }
+
+    /** In-flight shards dispatched before {@code cutoffNanos}: their task or result was lost; run them again. */
+    int requeueOverdue(long cutoffNanos) {
+        int n = 0;
+        for (int slot = 0; slot < slots; slot++) {
+            if (state[slot] == IN_FLIGHT && dispatchedNanos[slot] - cutoffNanos < 0) {
+                state[slot] = PENDING;
+                inFlight--;
+                ready.add(slot);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    boolean stageComplete(StageRun s) {
+        return s.prepared && !s.finished && s.settled == s.leafCount;
+    }
+
+    boolean allFinished() {
+        return stages.stream().allMatch(s -> s.finished);
+    }
+
+    int totalLeaves() {
+        return slots - splitCount;
+    }
+
+    /** The leaves of a stage in Merkle order. */
+    void forEachLeaf(StageRun s, IntConsumer sink) {
+        for (int i = 0; i < s.originals(); i++) {
+            visit(s.first() + i, sink);
+        }
+    }
+
+    private void visit(int slot, IntConsumer sink) {
+        if (state[slot] == SPLIT) {
+            for (int j = 0; j < childCount[slot]; j++) {
+                visit(firstChild[slot] + j, sink);
+            }
+        } else {
+            sink.accept(slot);
+        }
+    }
+
+    /** The leaf's place in Merkle order: the original slot, then child positions down the split tree. */
+    List<Integer> order(int slot) {
+        List<Integer> path = new ArrayList<>();
+        int s = slot;
+        while (parent[s] >= 0) {
+            path.add(0, s - firstChild[parent[s]]);
+            s = parent[s];
+        }
+        path.add(0, s);
+        return path;
+    }
+
+    /** Every leaf slot of the plan in Merkle order. */
+    int[] leafOrder() {
+        int[] out = new int[totalLeaves()];
+        int[] n = {0};
+        for (StageRun s : stages) {
+            forEachLeaf(s, slot -> out[n[0]++] = slot);
+        }
+        return n[0] == out.length ? out : Arrays.copyOf(out, n[0]);
+    }
+
+    int[] leafOrder(StageRun s) {
+        List<Integer> list = new ArrayList<>(s.leafCount);
+        forEachLeaf(s, list::add);
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The Merkle tree over the given leaves: {@code H(0x00 ‖ cas_id ‖ output_digest)} per leaf. */
+    MerkleTree tree(int[] leaves) {
+        byte[] hashes = new byte[leaves.length * 32];
+        MessageDigest md = alg.newDigest();
+        for (int i = 0; i < leaves.length; i++) {
+            md.update((byte) 0x00);
+            md.update(casIds, leaves[i] * 32, 32);
+            md.update(digests, leaves[i] * 32, 32);
+            try {
+                md.digest(hashes, i * 32, 32);
+            } catch (DigestException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return MerkleTree.fromLeafHashes(alg, hashes, leaves.length);
+    }
+
+    String root(int[] leaves) {
+        return Hex.of(tree(leaves).root());
+    }
+
+    /** The leaves settled since the last checkpoint, packed. */
+    LeafBatch unsavedLeaves() {
+        LeafBatch batch = new LeafBatch(unsaved.size());
+        for (int slot : unsaved) {
+            batch.add(slot, casIds, digests, cached[slot]);
+        }
+        return batch;
+    }
+
+    int unsavedCached() {
+        int n = 0;
+        for (int slot : unsaved) {
+            if (cached[slot]) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    boolean hasUnsaved() {
+        return !unsaved.isEmpty() || !unsavedFailures.isEmpty() || !unsavedSplits.isEmpty();
+    }
+
     void saved() {
         unsaved.clear();
         unsavedResults.clear();
-        failedUnsaved = 0;
+        unsavedFailures.clear();
+        unsavedSplits.clear();
         nextCheckpointSeq++;
     }
 
+    /** Restores a split recorded before a restart (children and their inputs). */
+    void restoreSplit(PlanStore.Split sp) {
+        if (sp.parentSlot() >= slots || state[sp.parentSlot()] == SPLIT) {
+            return;
+        }
+        StageRun s = stageOf(sp.parentSlot());
+        grow(sp.firstChild() + sp.childCount());
+        for (int j = 0; j < sp.childCount(); j++) {
+            int c = sp.firstChild() + j;
+            stageOfSlot[c] = s.position;
+            parent[c] = sp.parentSlot();
+            depth[c] = (byte) (depth[sp.parentSlot()] + 1);
+            state[c] = PENDING;
+            childInputs.put(c, sp.inputs().get(j));
+            ready.add(c);
+        }
+        slots = Math.max(slots, sp.firstChild() + sp.childCount());
+        state[sp.parentSlot()] = SPLIT;
+        firstChild[sp.parentSlot()] = sp.firstChild();
+        childCount[sp.parentSlot()] = sp.childCount();
+        splitCount++;
+        s.leafCount += sp.childCount() - 1;
+        nextSplitSeq = Math.max(nextSplitSeq, sp.seq() + 1);
+    }
+
+    int window() {
+        int cap = plan.maxConcurrency();
+        return limit == null ? cap : Math.min(cap, limit.getLimit());
+    }
+
     PlanStatus.ShardCounts counts() {
-        long pending = (long) total - done - failed - inFlight;
-        return new PlanStatus.ShardCounts(pending, inFlight, done, failed, cachedCount, 0);
+        long pending = (long) totalLeaves() - done - failed - inFlight;
+        return new PlanStatus.ShardCounts(pending, inFlight, done, failed, cachedCount, splitCount);
     }
 
     List<PlanStatus.StageStatus> stageStatuses() {
         List<PlanStatus.StageStatus> out = new ArrayList<>();
         for (StageRun s : stages) {
-            long d = 0;
-            long f = 0;
-            long r = 0;
-            long c = 0;
-            for (int leaf = s.first(); leaf < s.first() + s.size(); leaf++) {
-                switch (state[leaf]) {
-                    case DONE -> {
-                        d++;
-                        if (cached[leaf]) {
-                            c++;
-                        }
-                    }
-                    case FAILED -> f++;
-                    case IN_FLIGHT -> r++;
-                    default -> { }
+            long[] c = new long[5];
+            forEachLeaf(s, slot -> {
+                c[state[slot]]++;
+                if (state[slot] == DONE && cached[slot]) {
+                    c[4]++;
+                }
+            });
+            long splits = 0;
+            for (int slot = 0; slot < slots; slot++) {
+                if (state[slot] == SPLIT && stageOfSlot[slot] == s.position) {
+                    splits++;
                 }
             }
             String st = s.finished ? "completed" : s.prepared ? "running" : "waiting";
-            out.add(new PlanStatus.StageStatus(s.spec.id(), s.spec.kind(), st, s.size(),
-                    new PlanStatus.ShardCounts(s.size() - d - f - r, r, d, f, c, 0), s.root));
+            out.add(new PlanStatus.StageStatus(s.spec.id(), s.spec.kind(), st, s.leafCount,
+                    new PlanStatus.ShardCounts(c[PENDING], c[IN_FLIGHT], c[DONE], c[FAILED], c[4], splits), s.root,
+                    s.durations.getTotalCount() == 0 ? null : s.p95()));
         }
         return out;
-    }
-
-    Map<String, Object> summary() {
-        return Map.of("plan_id", planId.toString(), "done", done, "in_flight", inFlight, "total", total);
     }
 }

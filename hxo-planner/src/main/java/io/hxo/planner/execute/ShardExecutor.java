@@ -1,7 +1,7 @@
 package io.hxo.planner.execute;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The SPI of job kinds: one CDI bean per (kind, executor). Its {@link #version()} is part of every
@@ -19,7 +19,7 @@ public interface ShardExecutor {
     String version();
 
     /** Partitioners a plan may choose for this kind; the first is the default. */
-    java.util.List<String> partitioners();
+    List<String> partitioners();
 
     /** True when this is the kind's executor when a plan names none. */
     default boolean isDefault() {
@@ -31,9 +31,18 @@ public interface ShardExecutor {
         return true;
     }
 
-    /** Config fields this executor understands, for validation messages. */
-    default Set<String> configFields() {
-        return Set.of();
+    /** True when {@link #run} returns at once and never blocks (no timeout watchdog is set for it). */
+    default boolean instant() {
+        return false;
+    }
+
+    /**
+     * Children that together do this shard's work, for autosplit; empty when it cannot split. The
+     * children's inputs must be deterministic (equal parent, equal children) so a split plan keeps
+     * its root when run again.
+     */
+    default List<JsonNode> split(JsonNode inputs, int factor) {
+        return List.of();
     }
 
     /**

@@ -11,72 +11,140 @@ import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.config.PlannerConfig;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * A shard worker: takes task batches from {@code hxo.shard.tasks} (any instance, one consumer group),
- * runs each shard with its kind's executor, and publishes the results keyed by plan so they reach
- * the plan's owner. The task message is acknowledged only after its results are on the broker.
+ * runs their shards in parallel on a bounded pool, each under the shard timeout, and publishes the
+ * results keyed by plan so they reach the plan's owner. The task message is acknowledged only after
+ * its results are on the broker. Shards of a plan that ended do not start.
  */
 @ApplicationScoped
 public class Worker {
     private final ExecutorRegistry registry;
     private final HxoPublisher publisher;
+    private final PlanGate gate;
     private final String worker;
+    private final ExecutorService pool;
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hxo-shard-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicLong running = new AtomicLong();
 
-    public Worker(ExecutorRegistry registry, HxoPublisher publisher, PlannerConfig config) {
+    public Worker(ExecutorRegistry registry, HxoPublisher publisher, PlanGate gate, PlannerConfig config) {
         this.registry = registry;
         this.publisher = publisher;
+        this.gate = gate;
         this.worker = config.instanceId();
+        AtomicInteger n = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(config.worker().threads(), r -> {
+            Thread t = new Thread(r, "hxo-shard-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        pool.shutdownNow();
+        watchdog.shutdownNow();
     }
 
     @Incoming("tasks")
     @Blocking(value = "shard-workers", ordered = false)
     public void onTasks(ConsumerRecord<String, byte[]> record) {
-        CloudEvent ev;
         ShardWork.TaskBatch batch;
         try {
-            ev = KafkaBinding.fromRecord(record);
+            CloudEvent ev = KafkaBinding.fromRecord(record);
             batch = ev.dataAs(ShardWork.TaskBatch.class);
         } catch (IllegalArgumentException e) {
             Log.warnf("skipped unreadable task record @%d: %s", record.offset(), e.getMessage());
             return;
         }
+        if (!gate.open(batch.planId())) {
+            return; // the plan ended; its owner wants nothing more
+        }
         HashAlg alg = HashAlg.fromWire(batch.hashAlg());
-        List<ShardWork.Result> results = new ArrayList<>(batch.tasks().size());
+        List<CompletableFuture<ShardWork.Result>> futures = new ArrayList<>(batch.tasks().size());
         for (ShardWork.Task task : batch.tasks()) {
-            results.add(run(task, alg));
+            futures.add(CompletableFuture.supplyAsync(() -> run(batch.planId(), task, alg), pool));
+        }
+        List<ShardWork.Result> results = futures.stream().map(CompletableFuture::join).filter(Objects::nonNull)
+                .toList();
+        if (results.isEmpty()) {
+            return;
         }
         CloudEvent out = publisher.event(ShardWork.RESULTS, batch.planId(),
                 new ShardWork.ResultBatch(batch.planId(), results));
         publisher.publish(Topic.HXO_SHARD_RESULTS, out).join();
     }
 
-    ShardWork.Result run(ShardWork.Task task, HashAlg alg) {
+    /** Runs one shard; null when the plan ended before or while it ran (nobody wants its result). */
+    ShardWork.Result run(String planId, ShardWork.Task task, HashAlg alg) {
+        if (!gate.open(planId)) {
+            return null;
+        }
+        ShardExecutor executor = registry.executor(task.kind(), task.executor())
+                .filter(e -> e.version().equals(task.executorVersion())).orElse(null);
+        long startedAt = System.currentTimeMillis();
         long start = System.nanoTime();
+        if (executor == null) {
+            return failure(task, "no executor " + task.kind() + "/" + task.executor() + " version "
+                    + task.executorVersion() + " on this worker", false, startedAt, start);
+        }
+        Thread me = Thread.currentThread();
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> dog = executor.instant() || task.timeoutMs() <= 0 ? null
+                : watchdog.schedule(() -> {
+                    timedOut.set(true);
+                    me.interrupt();
+                }, task.timeoutMs(), TimeUnit.MILLISECONDS);
+        gate.started(planId, me);
         running.incrementAndGet();
         try {
-            ShardExecutor executor = registry.executor(task.kind(), task.executor())
-                    .filter(e -> e.version().equals(task.executorVersion()))
-                    .orElseThrow(() -> new IllegalStateException("no executor " + task.kind() + "/" + task.executor()
-                            + " version " + task.executorVersion() + " on this worker"));
             JsonNode output = executor.run(task.inputs());
             String digest = Hex.of(alg.hash(Jcs.canonicalize(output)));
-            return new ShardWork.Result(task.stageId(), task.index(), task.casId(), true, digest, output, null,
-                    millisSince(start), task.attempt(), worker);
+            return new ShardWork.Result(task.stageId(), task.index(), task.casId(), true, digest, output, null, false,
+                    startedAt, millisSince(start), task.attempt(), worker);
         } catch (Exception e) {
-            return new ShardWork.Result(task.stageId(), task.index(), task.casId(), false, null, null,
-                    e.getClass().getSimpleName() + ": " + e.getMessage(), millisSince(start), task.attempt(), worker);
+            if (timedOut.get()) {
+                return failure(task, "timed out after " + task.timeoutMs() + " ms", true, startedAt, start);
+            }
+            if (gate.ended(planId)) {
+                return null; // interrupted because the plan ended
+            }
+            return failure(task, e.getClass().getSimpleName() + ": " + e.getMessage(), false, startedAt, start);
         } finally {
+            if (dog != null) {
+                dog.cancel(false);
+            }
+            gate.finished(planId, me);
             running.decrementAndGet();
+            Thread.interrupted(); // a late watchdog or abort must not leak into the next shard
         }
+    }
+
+    private ShardWork.Result failure(ShardWork.Task task, String error, boolean timedOut, long startedAt, long start) {
+        return new ShardWork.Result(task.stageId(), task.index(), task.casId(), false, null, null, error, timedOut,
+                startedAt, millisSince(start), task.attempt(), worker);
     }
 
     public long running() {

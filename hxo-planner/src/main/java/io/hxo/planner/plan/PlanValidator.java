@@ -47,10 +47,21 @@ public class PlanValidator {
     }
 
     /**
-     * Validates with an explicit shard limit (a stored plan is re-read under no tighter limit than
-     * the one it was accepted with).
+     * Reads back a stored plan: no shard limit (it was accepted under the one in force then), and
+     * the stored inputs of stages whose partitioner read the world at submit time, so the shards are
+     * exactly the ones accepted.
      */
+    public ValidatedPlan revalidate(JsonNode stored, Map<String, List<JsonNode>> storedInputs) throws PlanRejected {
+        return validate(stored, Integer.MAX_VALUE, storedInputs);
+    }
+
+    /** Validates under an explicit shard limit. */
     public ValidatedPlan validate(JsonNode plan, int shardLimit) throws PlanRejected {
+        return validate(plan, shardLimit, Map.of());
+    }
+
+    private ValidatedPlan validate(JsonNode plan, int shardLimit, Map<String, List<JsonNode>> storedInputs)
+            throws PlanRejected {
         Errors errors = new Errors();
         if (plan == null || !plan.isObject()) {
             errors.shape("", "the plan must be a JSON object");
@@ -125,7 +136,8 @@ public class PlanValidator {
                 int remaining = (int) Math.max(0, limit - total);
                 ShardList shards;
                 try {
-                    shards = d.partitioner.partition(d.config, Math.max(remaining, 0));
+                    List<JsonNode> stored = storedInputs.get(d.id);
+                    shards = stored != null ? ShardList.of(stored) : d.partitioner.partition(d.config, Math.max(remaining, 0));
                 } catch (Partitioner.PartitionException e) {
                     errors.semantic("stages[" + d.index + "].config." + e.field(), e.getMessage());
                     continue;

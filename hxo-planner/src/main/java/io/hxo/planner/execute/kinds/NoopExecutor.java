@@ -32,6 +32,11 @@ public class NoopExecutor implements ShardExecutor {
     }
 
     @Override
+    public boolean instant() {
+        return true;
+    }
+
+    @Override
     public JsonNode run(JsonNode inputs) {
         ObjectNode out = Json.mapper().createObjectNode();
         out.set("index", inputs.get("index"));

@@ -1,0 +1,119 @@
+package io.hxo.planner.execute;
+
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Events;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Whether a worker may start a shard of a plan. A plan that ended (aborted, halted, timed out,
+ * done) starts no more shards, and its running shards are interrupted.
+ *
+ * <p>Workers learn of an end from {@code hxo.plan} (each instance reads it whole) and, to be strict,
+ * from the database: a plan's status is read again when the last reading is older than
+ * {@link #FRESH_NANOS}. The owner waits longer than that after committing an abort before it
+ * answers, so no shard can start after the abort is acknowledged.
+ */
+@ApplicationScoped
+public class PlanGate {
+    static final long FRESH_NANOS = 25_000_000L;
+    /** The owner waits this long after an abort is durable before acknowledging it. */
+    public static final long ABORT_SETTLE_MS = 40;
+    private static final Set<String> ENDED = Set.of("completed", "certified", "halted", "aborted", "timed_out",
+            "certification_failed");
+
+    private final DataSource ds;
+    private final Map<String, Reading> readings = new ConcurrentHashMap<>();
+    private final Map<String, Set<Thread>> running = new ConcurrentHashMap<>();
+
+    record Reading(boolean ended, long at) {
+    }
+
+    public PlanGate(DataSource ds) {
+        this.ds = ds;
+    }
+
+    @Incoming("plan-events")
+    public void onPlanEvent(ConsumerRecord<String, byte[]> record) {
+        try {
+            CloudEvent ev = KafkaBinding.fromRecord(record);
+            Events.PlanChanged changed = ev.dataAs(Events.PlanChanged.class);
+            if (ENDED.contains(changed.status())) {
+                end(changed.planId());
+            } else if ("running".equals(changed.status())) {
+                readings.remove(changed.planId()); // replayed: read again
+            }
+        } catch (IllegalArgumentException e) {
+            Log.debugf("skipped unreadable plan event: %s", e.getMessage());
+        }
+    }
+
+    /** The plan ended: no shard of it starts here again; running ones are interrupted. */
+    public void end(String planId) {
+        readings.put(planId, new Reading(true, Long.MAX_VALUE));
+        Set<Thread> threads = running.get(planId);
+        if (threads != null) {
+            threads.forEach(Thread::interrupt);
+        }
+        if (readings.size() > 50_000) {
+            readings.clear();
+        }
+    }
+
+    /** May a shard of this plan start now? */
+    public boolean open(String planId) {
+        long now = System.nanoTime();
+        Reading r = readings.get(planId);
+        if (r != null && (r.ended() || now - r.at() < FRESH_NANOS)) {
+            return !r.ended();
+        }
+        boolean ended = readEnded(planId);
+        readings.put(planId, new Reading(ended, ended ? Long.MAX_VALUE : now));
+        return !ended;
+    }
+
+    void started(String planId, Thread t) {
+        running.computeIfAbsent(planId, k -> ConcurrentHashMap.newKeySet()).add(t);
+    }
+
+    void finished(String planId, Thread t) {
+        Set<Thread> threads = running.get(planId);
+        if (threads != null) {
+            threads.remove(t);
+            if (threads.isEmpty()) {
+                running.remove(planId, threads);
+            }
+        }
+    }
+
+    boolean ended(String planId) {
+        Reading r = readings.get(planId);
+        return r != null && r.ended();
+    }
+
+    private boolean readEnded(String planId) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT status FROM hxo.plans WHERE plan_id = ?")) {
+            ps.setObject(1, UUID.fromString(planId));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && ENDED.contains(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            // Without the database nothing is checkpointed either; running a shard wastes at most work.
+            Log.debugf("plan gate could not read %s: %s", planId, e.getMessage());
+            return false;
+        }
+    }
+}
