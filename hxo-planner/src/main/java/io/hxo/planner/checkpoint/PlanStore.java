@@ -42,9 +42,13 @@ public class PlanStore {
             Instant createdAt, Instant startedAt, Instant finishedAt) {
     }
 
-    /** One result to keep in the CAS store. */
+    /** One result to keep in the CAS store, with the artifacts it refers to. */
     public record ResultRow(byte[] casId, byte[] digest, String output, String kind, String executor,
-            String executorVersion) {
+            String executorVersion, String[] artifacts) {
+    }
+
+    /** A stored result as the cache sees it. */
+    public record StoredResult(byte[] digest, String[] artifacts) {
     }
 
     /** A shard that failed for good. */
@@ -178,15 +182,16 @@ public class PlanStore {
         return next[0];
     }
 
-    /** Stored output digests for the given CAS ids (the ones absent have never run). */
-    public Map<String, byte[]> storedResults(List<byte[]> casIds) {
-        Map<String, byte[]> found = new HashMap<>();
+    /** Stored results for the given CAS ids, by hex id (the ones absent have never run). */
+    public Map<String, StoredResult> storedResults(List<byte[]> casIds) {
+        Map<String, StoredResult> found = new HashMap<>();
         if (casIds.isEmpty()) {
             return found;
         }
-        each("SELECT cas_id, output_digest FROM hxo.results WHERE cas_id = ANY(?)",
+        each("SELECT cas_id, output_digest, artifacts FROM hxo.results WHERE cas_id = ANY(?)",
                 ps -> ps.setArray(1, ps.getConnection().createArrayOf("bytea", casIds.toArray(new byte[0][]))),
-                rs -> found.put(io.hxo.contracts.hash.Hex.of(rs.getBytes(1)), rs.getBytes(2)));
+                rs -> found.put(io.hxo.contracts.hash.Hex.of(rs.getBytes(1)),
+                        new StoredResult(rs.getBytes(2), (String[]) rs.getArray(3).getArray())));
         return found;
     }
 
@@ -272,6 +277,7 @@ public class PlanStore {
         String[] kinds = new String[n];
         String[] executors = new String[n];
         String[] versions = new String[n];
+        String[] artifacts = new String[n];
         for (int i = 0; i < n; i++) {
             ResultRow r = rows.get(i);
             ids[i] = r.casId();
@@ -280,18 +286,23 @@ public class PlanStore {
             kinds[i] = r.kind();
             executors[i] = r.executor();
             versions[i] = r.executorVersion();
+            // One text per row (arrays of arrays must be rectangular in SQL): a JSON array, cast below.
+            artifacts[i] = Json.text(r.artifacts() == null ? new String[0] : r.artifacts());
         }
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO hxo.results (cas_id, output_digest, output, kind, executor, executor_version)
-                SELECT c, d, o::jsonb, k, e, v FROM unnest(?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[], ?::text[])
-                       AS t(c, d, o, k, e, v)
-                ON CONFLICT (cas_id) DO NOTHING""")) {
+                INSERT INTO hxo.results (cas_id, output_digest, output, kind, executor, executor_version, artifacts)
+                SELECT c, d, o::jsonb, k, e, v, ARRAY(SELECT jsonb_array_elements_text(a::jsonb))
+                FROM unnest(?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                       AS t(c, d, o, k, e, v, a)
+                ON CONFLICT (cas_id) DO UPDATE SET output_digest = EXCLUDED.output_digest, output = EXCLUDED.output,
+                    artifacts = EXCLUDED.artifacts, created_at = now()""")) {
             ps.setArray(1, c.createArrayOf("bytea", ids));
             ps.setArray(2, c.createArrayOf("bytea", digests));
             ps.setArray(3, c.createArrayOf("text", outputs));
             ps.setArray(4, c.createArrayOf("text", kinds));
             ps.setArray(5, c.createArrayOf("text", executors));
             ps.setArray(6, c.createArrayOf("text", versions));
+            ps.setArray(7, c.createArrayOf("text", artifacts));
             ps.executeUpdate();
         }
     }

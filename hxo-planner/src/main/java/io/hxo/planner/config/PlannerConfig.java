@@ -68,6 +68,14 @@ public interface PlannerConfig {
 
     Worker worker();
 
+    Pack pack();
+
+    interface Pack {
+        /** {@code HXO_PACK_DEFAULT_SOURCE}: what deploy.pack (and the index kinds) read when a stage names no source. */
+        @WithDefault(".")
+        String defaultSource();
+    }
+
     Retry retry();
 
     interface Worker {

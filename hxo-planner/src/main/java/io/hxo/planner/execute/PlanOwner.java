@@ -98,6 +98,8 @@ public class PlanOwner {
     PlanGate gate;
     @Inject
     EngineMetrics metrics;
+    @Inject
+    ArtifactStore artifacts;
 
     void init(@Observes StartupEvent ev) {
         sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(this::sweep), 200, 200, TimeUnit.MILLISECONDS);
@@ -245,19 +247,21 @@ public class PlanOwner {
                     metrics.done(s.spec.kind(), r.durationMs());
                     run.unsavedResults.add(new PlanStore.ResultRow(run.casId(slot), digest,
                             r.output() == null ? null : Json.text(r.output()), s.spec.kind(), s.spec.executor(),
-                            s.spec.executorVersion()));
+                            s.spec.executorVersion(), artifactsOf(r.output())));
                 }
                 continue;
             }
             // A timed-out shard is split when it can be, rather than tried again as it is.
             if (r.timedOut() && config.autosplitFactor() > 1 && splittable(run, slot)) {
                 run.inFlight--;
+                s.inFlight--;
                 run.state[slot] = PlanRun.PENDING;
                 if (!split(run, slot, "timeout").isEmpty()) {
                     continue;
                 }
                 run.state[slot] = PlanRun.IN_FLIGHT;
                 run.inFlight++;
+                s.inFlight++;
             }
             boolean last = run.fail(slot, config.healDepthLimit(), backoff(run.attempts[slot] + 1), r.error());
             Events.ShardFailed f = new Events.ShardFailed(run.planId.toString(), s.spec.id(), slot, r.casId(),
@@ -274,6 +278,18 @@ public class PlanOwner {
         retried.forEach(f -> publisher.emit(Topic.HXO_SHARD_RETRY, run.planId.toString(), f));
         lost.forEach(f -> publisher.emit(Topic.HXO_SHARD_FAILED, run.planId.toString(), f));
         touched.add(run);
+    }
+
+    private static String[] artifactsOf(JsonNode output) {
+        JsonNode a = output == null ? null : output.get("artifacts");
+        if (a == null || !a.isArray()) {
+            return new String[0];
+        }
+        String[] out = new String[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asText();
+        }
+        return out;
     }
 
     /** Exponential backoff with jitter before attempt {@code attempt} (the second attempt waits the base). */
@@ -362,11 +378,13 @@ public class PlanOwner {
                     ids.add(run.casId(s.first() + i));
                 }
             }
-            Map<String, byte[]> found = retrying("cache lookup", () -> store.storedResults(ids));
+            Map<String, PlanStore.StoredResult> found = retrying("cache lookup", () -> store.storedResults(ids));
             int served = 0;
             for (int i = from; i < to; i++) {
-                byte[] digest = found.get(run.casHex(s.first() + i));
-                if (digest != null && run.settle(s.first() + i, digest, true)) {
+                PlanStore.StoredResult hit = found.get(run.casHex(s.first() + i));
+                // A result whose artifacts are gone is run again, never served.
+                if (hit != null && java.util.Arrays.stream(hit.artifacts()).allMatch(artifacts::exists)
+                        && run.settle(s.first() + i, hit.digest(), true)) {
                     served++;
                 }
             }

@@ -140,6 +140,7 @@ public final class PlanRun {
         int leafCount;
         int settled;
         int cursor;
+        int inFlight;
         String root;
         Instant started;
         final Histogram durations = new Histogram(3_600_000L, 2);
@@ -247,6 +248,7 @@ public final class PlanRun {
         }
         if (state[slot] == IN_FLIGHT) {
             inFlight--;
+            stageOf(slot).inFlight--;
         }
         state[slot] = DONE;
         System.arraycopy(digest, 0, digests, slot * 32, 32);
@@ -286,6 +288,7 @@ public final class PlanRun {
             return false;
         }
         inFlight--;
+        stageOf(slot).inFlight--;
         attempts[slot]++;
         if (attempts[slot] >= limit) {
             state[slot] = FAILED;
@@ -351,29 +354,59 @@ public final class PlanRun {
     /** Marks up to {@code max} runnable shards in flight and returns them: ready ones first, then untouched ones. */
     List<Integer> take(int max, long nowNanos) {
         List<Integer> out = new ArrayList<>();
+        Deque<Integer> later = new ArrayDeque<>();
         while (out.size() < max && !ready.isEmpty()) {
             int slot = ready.poll();
-            if (state[slot] == PENDING && stageOf(slot).prepared) {
-                out.add(slot);
+            StageRun s = stageOf(slot);
+            if (state[slot] != PENDING || !s.prepared) {
+                continue;
             }
+            if (s.spec.sequential() && (s.inFlight > 0 || !earlierDone(s, slot))) {
+                later.add(slot);
+                continue;
+            }
+            mark(slot, nowNanos);
+            out.add(slot);
         }
+        ready.addAll(later);
         for (StageRun s : stages) {
             if (!s.prepared || s.finished) {
                 continue;
             }
             while (out.size() < max && s.cursor < s.originals()) {
-                int slot = s.first() + s.cursor++;
+                int slot = s.first() + s.cursor;
+                if (s.spec.sequential() && (s.inFlight > 0 || !earlierDone(s, slot))) {
+                    break;
+                }
+                s.cursor++;
                 if (state[slot] == PENDING) {
+                    mark(slot, nowNanos);
                     out.add(slot);
                 }
             }
         }
-        for (int slot : out) {
-            state[slot] = IN_FLIGHT;
-            dispatchedNanos[slot] = nowNanos;
-            inFlight++;
-        }
         return out;
+    }
+
+    private void mark(int slot, long nowNanos) {
+        state[slot] = IN_FLIGHT;
+        dispatchedNanos[slot] = nowNanos;
+        inFlight++;
+        stageOf(slot).inFlight++;
+    }
+
+    /** For sequential stages: every shard before this one (in leaf order) is done. */
+    private boolean earlierDone(StageRun s, int slot) {
+        boolean[] ok = {true};
+        boolean[] reached = {false};
+        forEachLeaf(s, leaf -> {
+            if (leaf == slot) {
+                reached[0] = true;
+            } else if (!reached[0] && state[leaf] != DONE) {
+                ok[0] = false;
+            }
+        });
+        return ok[0];
     }
 
     /** Pending originals of a stage not dispatched yet (autosplit candidates). */
@@ -399,6 +432,7 @@ public final class PlanRun {
             if (state[slot] == IN_FLIGHT && dispatchedNanos[slot] - cutoffNanos < 0) {
                 state[slot] = PENDING;
                 inFlight--;
+                stageOf(slot).inFlight--;
                 ready.add(slot);
                 n++;
             }

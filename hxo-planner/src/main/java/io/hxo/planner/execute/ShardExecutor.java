@@ -1,12 +1,22 @@
 package io.hxo.planner.execute;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hxo.planner.partition.Partitioner.PartitionException;
+import io.hxo.planner.partition.WorkItem;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The SPI of job kinds: one CDI bean per (kind, executor). Its {@link #version()} is part of every
  * shard id it produces, so changing what an executor does (and bumping its version) never serves
  * an old result for new work.
+ *
+ * <p>A kind that works on a list of things (files, routes, SQL statements) names them with
+ * {@link #items}; partitioners group those items into shards, and each shard's input is the
+ * stage's config with its group under {@code items}.
  */
 public interface ShardExecutor {
 
@@ -26,9 +36,14 @@ public interface ShardExecutor {
         return true;
     }
 
-    /** Non-idempotent kinds (migrations) need a dry run before the real one. */
+    /** Non-idempotent kinds (migrations) need a proven dry run before the real one. */
     default boolean idempotent() {
         return true;
+    }
+
+    /** Shards of this kind run one at a time, in order (migrations). */
+    default boolean sequential() {
+        return false;
     }
 
     /** True when {@link #run} returns at once and never blocks (no timeout watchdog is set for it). */
@@ -37,17 +52,67 @@ public interface ShardExecutor {
     }
 
     /**
-     * Children that together do this shard's work, for autosplit; empty when it cannot split. The
-     * children's inputs must be deterministic (equal parent, equal children) so a split plan keeps
-     * its root when run again.
+     * The stage config with this kind's defaults filled in (an absolute source directory, say), so
+     * every worker and every resume reads the same thing. Called once, at submit.
      */
-    default List<JsonNode> split(JsonNode inputs, int factor) {
-        return List.of();
+    default JsonNode withDefaults(JsonNode config) throws PartitionException {
+        return config;
     }
 
     /**
-     * Does the work of one shard and returns its output (a JSON value; its canonical hash is the
-     * shard's output digest). Throwing marks the attempt failed; it is retried.
+     * The work items of a stage, read at submit time (files with size and modification time,
+     * routes, statements). Their data enters the shard inputs, so changed work gets a new CAS id.
+     * A problem is reported against a config field.
+     */
+    default List<WorkItem> items(JsonNode config) throws PartitionException {
+        return List.of();
+    }
+
+    /** A last look at a stage's shards after partitioning (migrations give dry runs what precedes them). */
+    default io.hxo.planner.partition.ShardList arrange(JsonNode config, io.hxo.planner.partition.ShardList shards) {
+        return shards;
+    }
+
+    /** A stage that cannot run yet (a migration without its dry run): the reason, tied to a config field. */
+    default Optional<PartitionException> precondition(JsonNode config, List<JsonNode> shardInputs) {
+        return Optional.empty();
+    }
+
+    /**
+     * Does the work of one shard and returns its output (a JSON value). Artifacts it stored are
+     * listed in the output's {@code artifacts} array (content digests), so a cached result is served
+     * only while they still exist. Throwing marks the attempt failed; it is retried.
      */
     JsonNode run(JsonNode inputs) throws Exception;
+
+    /**
+     * The part of the output its digest covers: everything that describes the result, nothing that
+     * varies between equal runs (latencies, attempt counts). The whole output by default.
+     */
+    default JsonNode digestView(JsonNode output) {
+        return output;
+    }
+
+    /**
+     * Children that together do this shard's work, for autosplit; empty when it cannot split. By
+     * default a shard of two or more items splits its items into {@code factor} groups, in order.
+     */
+    default List<JsonNode> split(JsonNode inputs, int factor) {
+        JsonNode items = inputs.get("items");
+        if (items == null || !items.isArray() || items.size() < 2) {
+            return List.of();
+        }
+        int groups = Math.min(factor, items.size());
+        List<JsonNode> out = new ArrayList<>(groups);
+        for (int g = 0; g < groups; g++) {
+            ObjectNode child = ((ObjectNode) inputs).deepCopy();
+            ArrayNode part = child.putArray("items");
+            for (int i = g * items.size() / groups; i < (g + 1) * items.size() / groups; i++) {
+                part.add(items.get(i));
+            }
+            child.put("part", (inputs.has("part") ? inputs.get("part").asText() + "." : "") + g);
+            out.add(child);
+        }
+        return out;
+    }
 }

@@ -121,7 +121,7 @@ public class Worker {
         running.incrementAndGet();
         try {
             JsonNode output = executor.run(task.inputs());
-            String digest = Hex.of(alg.hash(Jcs.canonicalize(output)));
+            String digest = Hex.of(alg.hash(Jcs.canonicalize(executor.digestView(output))));
             return new ShardWork.Result(task.stageId(), task.index(), task.casId(), true, digest, output, null, false,
                     startedAt, millisSince(start), task.attempt(), worker);
         } catch (Exception e) {

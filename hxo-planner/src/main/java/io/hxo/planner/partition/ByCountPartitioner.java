@@ -3,12 +3,13 @@ package io.hxo.planner.partition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.json.Json;
+import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * {@code by_count}: {@code config.count} shards (default 1). Each shard's input is the stage config
  * without {@code count}, plus its {@code index}; so {@code config.salt} and any executor setting
- * enter every shard's CAS id.
+ * enter every shard's CAS id. Nothing is stored: the inputs follow from the config.
  */
 @ApplicationScoped
 public class ByCountPartitioner implements Partitioner {
@@ -19,7 +20,7 @@ public class ByCountPartitioner implements Partitioner {
     }
 
     @Override
-    public ShardList partition(JsonNode config, int maxShards) throws PartitionException {
+    public ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException {
         JsonNode countNode = config.get("count");
         int count = 1;
         if (countNode != null && !countNode.isNull()) {

@@ -135,11 +135,21 @@ public class PlanValidator {
             for (StageDraft d : ordered) {
                 int remaining = (int) Math.max(0, limit - total);
                 ShardList shards;
+                JsonNode config = d.config;
                 try {
+                    config = d.executor.withDefaults(d.config);
                     List<JsonNode> stored = storedInputs.get(d.id);
-                    shards = stored != null ? ShardList.of(stored) : d.partitioner.partition(d.config, Math.max(remaining, 0));
+                    shards = stored != null ? ShardList.of(stored)
+                            : d.partitioner.partition(config, d.executor, Math.max(remaining, 0));
+                    if (stored == null) {
+                        shards = d.executor.arrange(config, shards);
+                        var blocked = d.executor.precondition(config, inputsOf(shards));
+                        if (blocked.isPresent()) {
+                            throw blocked.get();
+                        }
+                    }
                 } catch (Partitioner.PartitionException e) {
-                    errors.semantic("stages[" + d.index + "].config." + e.field(), e.getMessage());
+                    errors.semantic(configPath(d.index, e.field()), e.getMessage());
                     continue;
                 }
                 if (total + shards.size() > limit) {
@@ -148,7 +158,7 @@ public class PlanValidator {
                     continue;
                 }
                 stages.add(new ValidatedPlan.Stage(d.id, d.kind, d.partitioner.name(), d.executor.name(),
-                        d.executor.version(), d.sloMs, d.dependsOn, d.config, shards, (int) total));
+                        d.executor.version(), d.sloMs, d.dependsOn, config, shards, (int) total, d.executor.sequential()));
                 total += shards.size();
             }
         }
@@ -158,6 +168,18 @@ public class PlanValidator {
         int concurrency = maxConcurrency == null ? config.maxConcurrency() : maxConcurrency;
         return new ValidatedPlan(name, List.copyOf(stages), (int) total, concurrency, timeboxMs, idempotencyKey,
                 normalized(name, stages, maxShardsAsked, maxConcurrency, timeboxMs, idempotencyKey));
+    }
+
+    private static String configPath(int stage, String field) {
+        return "stages[" + stage + "].config" + (field == null || field.isEmpty() ? "" : "." + field);
+    }
+
+    private static List<JsonNode> inputsOf(ShardList shards) {
+        List<JsonNode> out = new ArrayList<>(shards.size());
+        for (int i = 0; i < shards.size(); i++) {
+            out.add(shards.input(i));
+        }
+        return out;
     }
 
     private static String limitSource(int shardLimit, Integer asked) {
@@ -235,10 +257,6 @@ public class PlanValidator {
                     if (partitioner == null) {
                         errors.semantic(at + ".partitioner", "\"" + chosen + "\" is not available in this planner");
                     }
-                }
-                if (!executor.idempotent() && !node.path("config").path("dry_run_done").asBoolean(false)) {
-                    errors.semantic(at + ".config.dry_run_done", kind + " is not idempotent: run it with "
-                            + "config.dry_run=true first, then submit with config.dry_run_done=true");
                 }
             }
         }

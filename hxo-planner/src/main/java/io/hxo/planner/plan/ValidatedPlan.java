@@ -27,6 +27,7 @@ public record ValidatedPlan(
             List<String> dependsOn,
             JsonNode config,
             ShardList shards,
-            int firstLeaf) {
+            int firstLeaf,
+            boolean sequential) {
     }
 }
