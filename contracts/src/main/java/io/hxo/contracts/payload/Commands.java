@@ -16,6 +16,8 @@ public final class Commands {
     public static final String PLAN_PROOF = "hxo.plan.proof";
     public static final String PLAN_ABORT = "hxo.plan.abort";
     public static final String PLAN_REPLAY = "hxo.plan.replay";
+    public static final String DEPLOYMENTS = "hxo.deployments.list";
+    public static final String ROLLBACK = "hxo.deployments.rollback";
     public static final String REPLY_SUFFIX = ".reply";
 
     private Commands() {
@@ -34,6 +36,13 @@ public final class Commands {
 
     /** Plans, newest first; {@code before} pages by creation time (an ISO instant). */
     public record ListPlans(String status, int limit, String before) {
+    }
+
+    /**
+     * Roll back to a deployment: a new plan (id chosen by the sender, so the command reaches the
+     * instance that will own it) re-applies the deployment's recorded work.
+     */
+    public record Rollback(String deploymentId, String planId, String requestedBy) {
     }
 
     /** The inclusion proof of one shard of a finished plan. */

@@ -140,6 +140,33 @@ public class HxoResource {
         return forPlan(Commands.PLAN_REPLAY, planId);
     }
 
+    @GET
+    @Path("/deployments/rollback-points")
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Operation(summary = "Deployments that can be rolled back to: id, plan, name, finished, root, certificate")
+    public Uni<Response> rollbackPoints() {
+        return commands.request(Topic.HXO_COMMANDS, Commands.DEPLOYMENTS, EventIds.nextString(),
+                java.util.Map.of()).map(HxoResource::answer);
+    }
+
+    @POST
+    @Path("/rollback")
+    @RolesAllowed(Roles.ADMIRAL)
+    @Operation(summary = "Roll back to a deployment {\"deployment_id\"}: a new plan re-applies its recorded artifacts")
+    public Uni<Response> rollback(String body) {
+        JsonNode json = parsePlan(body);
+        JsonNode id = json.get("deployment_id");
+        if (id == null || !id.isTextual()) {
+            throw new ApiProblem(Problem.invalid(400, "deployment_id is required",
+                    java.util.List.of(new Problem.FieldError("deployment_id", "is required"))));
+        }
+        String deploymentId = uuid(id.asText());
+        String planId = EventIds.nextString();
+        return commands.request(Topic.HXO_COMMANDS, Commands.ROLLBACK, planId,
+                        new Commands.Rollback(deploymentId, planId, identity.getPrincipal().getName()))
+                .map(reply -> located(reply, planId));
+    }
+
     private Uni<Response> forPlan(String type, String planId) {
         String id = uuid(planId);
         return commands.request(Topic.HXO_COMMANDS, type, id, new Commands.PlanQuery(id)).map(HxoResource::answer);

@@ -11,6 +11,8 @@ import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
+import io.hxo.planner.deploy.DeploymentStore;
+import io.hxo.planner.deploy.Deployments;
 import io.hxo.planner.execute.PlanOwner;
 import io.hxo.planner.plan.PlanRejected;
 import io.hxo.planner.plan.PlanValidator;
@@ -46,6 +48,8 @@ public class CommandHandler {
     PlannerConfig config;
     @Inject
     PlanReports reports;
+    @Inject
+    DeploymentStore deploymentStore;
 
     public void handle(CloudEvent ev, int partition) {
         Reply reply;
@@ -68,6 +72,12 @@ public class CommandHandler {
                 case Commands.PLAN_PROOF -> reply = proof(ev.dataAs(Commands.ProofQuery.class));
                 case Commands.PLAN_ABORT -> reply = abort(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.PLAN_REPLAY -> reply = replay(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
+                case Commands.DEPLOYMENTS -> reply = Reply.ok(200, Map.of("rollback_points", deploymentStore.list(100)));
+                case Commands.ROLLBACK -> {
+                    Accepted a = rollback(ev.dataAs(Commands.Rollback.class), partition);
+                    then = a.start();
+                    reply = a.reply();
+                }
                 default -> reply = Reply.problem(Problem.of(400, "unknown-command", "Unknown command",
                         "hxo-planner does not handle " + ev.type()));
             }
@@ -138,6 +148,19 @@ public class CommandHandler {
         body.put("total_shards", plan.totalShards());
         body.put("hash_alg", alg.wireName());
         return new Accepted(Reply.ok(202, body), cmd.start() ? () -> owner.start(planId, plan, alg, partition) : null);
+    }
+
+    /** Rolls back to a deployment: a new plan that re-applies its recorded work. */
+    private Accepted rollback(Commands.Rollback cmd, int partition) {
+        UUID deploymentId = uuid(cmd.deploymentId());
+        DeploymentStore.Deployment d = deploymentStore.find(deploymentId).orElse(null);
+        if (d == null) {
+            return Accepted.only(Reply.problem(Problem.of(404, "deployment-not-found", "Deployment not found",
+                    "no deployment with id " + deploymentId)));
+        }
+        PlanStore.StoredPlan original = store.plan(d.planId()).orElseThrow();
+        return submit(new Commands.SubmitPlan(cmd.planId(), Deployments.rollbackPlan(d, original.spec()), true,
+                cmd.requestedBy()), partition);
     }
 
     /** Starts a plan created earlier with {@code POST /api/hxo/plan}. */

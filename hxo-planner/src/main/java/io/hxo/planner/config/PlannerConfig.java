@@ -70,6 +70,13 @@ public interface PlannerConfig {
 
     Pack pack();
 
+    Deploy deploy();
+
+    interface Deploy {
+        /** {@code NETLIFY_DEPLOY_HOOK}: called once after each successful deployment. */
+        java.util.Optional<String> netlifyHook();
+    }
+
     interface Pack {
         /** {@code HXO_PACK_DEFAULT_SOURCE}: what deploy.pack (and the index kinds) read when a stage names no source. */
         @WithDefault(".")

@@ -18,6 +18,7 @@ import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.api.CommandHandler;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
+import io.hxo.planner.deploy.Deployments;
 import io.hxo.planner.plan.PlanRejected;
 import io.hxo.planner.plan.PlanValidator;
 import io.hxo.planner.plan.ValidatedPlan;
@@ -100,6 +101,8 @@ public class PlanOwner {
     EngineMetrics metrics;
     @Inject
     ArtifactStore artifacts;
+    @Inject
+    Deployments deployments;
 
     void init(@Observes StartupEvent ev) {
         sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(this::sweep), 200, 200, TimeUnit.MILLISECONDS);
@@ -490,6 +493,9 @@ public class PlanOwner {
         });
         run.status = "completed";
         runs.remove(run.planId);
+        if (Deployments.isDeployment(run.plan.normalized())) {
+            retrying("record deployment", () -> deployments.completed(run.planId, run.name, run.plan.normalized(), root));
+        }
         publisher.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(),
                 new Events.AggregateReady(run.planId.toString(), root, order.length, run.alg.wireName()));
         planChanged(run.planId, run.name, "completed", order.length, root, run.alg);

@@ -87,6 +87,7 @@ public class PlanValidator {
             }
         }
         String idempotencyKey = text(plan, "idempotency_key", "idempotency_key", false, errors);
+        String rollbackOf = text(plan, "rollback_of", "rollback_of", false, errors);
         if (idempotencyKey != null && (idempotencyKey.isEmpty() || idempotencyKey.length() > 200)) {
             errors.shape("idempotency_key", "must be 1 to 200 characters");
         }
@@ -167,7 +168,7 @@ public class PlanValidator {
         }
         int concurrency = maxConcurrency == null ? config.maxConcurrency() : maxConcurrency;
         return new ValidatedPlan(name, List.copyOf(stages), (int) total, concurrency, timeboxMs, idempotencyKey,
-                normalized(name, stages, maxShardsAsked, maxConcurrency, timeboxMs, idempotencyKey));
+                normalized(name, stages, maxShardsAsked, maxConcurrency, timeboxMs, idempotencyKey, rollbackOf));
     }
 
     private static String configPath(int stage, String field) {
@@ -333,7 +334,7 @@ public class PlanValidator {
     }
 
     private static ObjectNode normalized(String name, List<ValidatedPlan.Stage> stages, Integer maxShards,
-            Integer maxConcurrency, Long timeboxMs, String idempotencyKey) {
+            Integer maxConcurrency, Long timeboxMs, String idempotencyKey, String rollbackOf) {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("name", name);
         ArrayNode arr = root.putArray("stages");
@@ -362,6 +363,9 @@ public class PlanValidator {
         }
         if (idempotencyKey != null) {
             root.put("idempotency_key", idempotencyKey);
+        }
+        if (rollbackOf != null) {
+            root.put("rollback_of", rollbackOf);
         }
         return root;
     }

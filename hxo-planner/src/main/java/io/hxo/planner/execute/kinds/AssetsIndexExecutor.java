@@ -43,7 +43,7 @@ public class AssetsIndexExecutor implements ShardExecutor {
 
     @Override
     public List<String> partitioners() {
-        return List.of("by_asset_bucket", "by_filesize");
+        return List.of("by_asset_bucket", "by_filesize", "recorded");
     }
 
     @Override

@@ -59,7 +59,7 @@ public class DocsIndexExecutor implements ShardExecutor {
 
     @Override
     public List<String> partitioners() {
-        return List.of("by_module", "by_route_map");
+        return List.of("by_module", "by_route_map", "recorded");
     }
 
     @Override

@@ -61,7 +61,7 @@ public class MigrateExecutor implements ShardExecutor {
 
     @Override
     public List<String> partitioners() {
-        return List.of("by_sql_batch");
+        return List.of("by_sql_batch", "recorded");
     }
 
     @Override

@@ -1,0 +1,104 @@
+package io.hxo.planner.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.contracts.json.Json;
+import io.hxo.planner.checkpoint.PlanStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Deployments (rollback points) in schema {@code hxo}. */
+@ApplicationScoped
+public class DeploymentStore {
+    private final DataSource ds;
+
+    public DeploymentStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    /** A rollback point as listed to operators. */
+    public record Deployment(UUID deploymentId, UUID planId, String name, String merkleRoot, JsonNode certificate,
+            UUID rollbackOf, String hookStatus, Instant finishedAt) {
+    }
+
+    public void record(Deployment d) {
+        exec("""
+                INSERT INTO hxo.deployments (deployment_id, plan_id, name, merkle_root, certificate, rollback_of, finished_at)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (plan_id) DO NOTHING""", ps -> {
+            ps.setObject(1, d.deploymentId());
+            ps.setObject(2, d.planId());
+            ps.setString(3, d.name());
+            ps.setString(4, d.merkleRoot());
+            ps.setString(5, d.certificate() == null ? null : Json.text(d.certificate()));
+            ps.setObject(6, d.rollbackOf());
+            ps.setTimestamp(7, Timestamp.from(d.finishedAt()));
+        });
+    }
+
+    public void hookResult(UUID deploymentId, String status) {
+        exec("UPDATE hxo.deployments SET hook_status = ? WHERE deployment_id = ?", ps -> {
+            ps.setString(1, status);
+            ps.setObject(2, deploymentId);
+        });
+    }
+
+    public List<Deployment> list(int limit) {
+        List<Deployment> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM hxo.deployments ORDER BY finished_at DESC LIMIT ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw new PlanStore.StoreException(e);
+        }
+        return out;
+    }
+
+    public Optional<Deployment> find(UUID deploymentId) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM hxo.deployments WHERE deployment_id = ?")) {
+            ps.setObject(1, deploymentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new PlanStore.StoreException(e);
+        }
+    }
+
+    private static Deployment row(ResultSet rs) throws SQLException {
+        String cert = rs.getString("certificate");
+        return new Deployment(rs.getObject("deployment_id", UUID.class), rs.getObject("plan_id", UUID.class),
+                rs.getString("name"), rs.getString("merkle_root"),
+                cert == null ? null : Json.tree(cert.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                rs.getObject("rollback_of", UUID.class), rs.getString("hook_status"),
+                rs.getTimestamp("finished_at").toInstant());
+    }
+
+    @FunctionalInterface
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private void exec(String sql, Binder binder) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new PlanStore.StoreException(e);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.hxo.planner.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hxo.contracts.event.EventIds;
+import io.hxo.contracts.json.Json;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.topic.Topic;
+import io.hxo.planner.checkpoint.PlanStore;
+import io.hxo.planner.config.PlannerConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Deployments and rollback. A completed plan with a {@code deploy.*} stage becomes a deployment:
+ * recorded as a rollback point, announced on {@code deploy.platform.success}, and — when
+ * {@code NETLIFY_DEPLOY_HOOK} is set — followed by one call of the Netlify build hook (retried,
+ * result recorded). A rollback is a new plan that re-applies a deployment's recorded work: the
+ * stages that read the world at submit time get exactly the shards they had then (so they are
+ * served from the CAS store), and hooks and cache priming run again.
+ */
+@ApplicationScoped
+public class Deployments {
+    /** Kinds whose shards are re-applied verbatim on rollback; the others run again. */
+    private static final Set<String> RECORDED = Set.of("deploy.pack", "deploy.migrate", "assets.index", "docs.index");
+
+    private final DeploymentStore store;
+    private final HxoPublisher publisher;
+    private final String netlifyHook;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ExecutorService hooks = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hxo-deploy-hooks");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Deployments(DeploymentStore store, HxoPublisher publisher, PlannerConfig config) {
+        this.store = store;
+        this.publisher = publisher;
+        this.netlifyHook = config.deploy().netlifyHook().filter(s -> !s.isBlank()).orElse(null);
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        hooks.shutdown();
+    }
+
+    public static boolean isDeployment(JsonNode spec) {
+        for (JsonNode s : spec.path("stages")) {
+            if (s.path("kind").asText().startsWith("deploy.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Called once a deployment plan is done (on the owner thread): record, announce, call the hook. */
+    public void completed(UUID planId, String name, JsonNode spec, String root) {
+        UUID deploymentId = EventIds.next();
+        UUID rollbackOf = spec.has("rollback_of") ? UUID.fromString(spec.get("rollback_of").asText()) : null;
+        store.record(new DeploymentStore.Deployment(deploymentId, planId, name, root, null, rollbackOf,
+                null, Instant.now()));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("deployment_id", deploymentId.toString());
+        event.put("plan_id", planId.toString());
+        event.put("name", name);
+        event.put("merkle_root", root);
+        if (rollbackOf != null) {
+            event.put("rollback_of", rollbackOf.toString());
+        }
+        publisher.emit(Topic.DEPLOY_PLATFORM_SUCCESS, planId.toString(), event);
+        if (netlifyHook != null) {
+            hooks.execute(() -> callHook(deploymentId, planId.toString()));
+        }
+    }
+
+    private void callHook(UUID deploymentId, String planId) {
+        String result = "failed";
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(netlifyHook))
+                        .timeout(Duration.ofSeconds(15)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.discarding());
+                result = "HTTP " + r.statusCode();
+                if (r.statusCode() < 300) {
+                    break;
+                }
+            } catch (Exception e) {
+                result = e.getClass().getSimpleName();
+            }
+            try {
+                Thread.sleep(500L << (attempt - 1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        try {
+            store.hookResult(deploymentId, result);
+        } catch (PlanStore.StoreException e) {
+            Log.warnf("could not record the Netlify hook result of %s: %s", deploymentId, e.getMessage());
+        }
+        Log.infof("Netlify build hook for plan %s: %s", planId, result);
+    }
+
+    /** The plan that rolls back to a deployment (to be validated and run like any other). */
+    public static JsonNode rollbackPlan(DeploymentStore.Deployment d, JsonNode originalSpec) {
+        ObjectNode plan = Json.mapper().createObjectNode();
+        plan.put("name", "rollback: " + d.name());
+        plan.put("rollback_of", d.deploymentId().toString());
+        ArrayNode stages = plan.putArray("stages");
+        for (JsonNode s : originalSpec.path("stages")) {
+            ObjectNode stage = s.deepCopy();
+            String kind = s.path("kind").asText();
+            if (RECORDED.contains(kind)) {
+                stage.put("partitioner", "recorded");
+                ObjectNode config = stage.putObject("config");
+                config.put("recorded_plan", d.planId().toString());
+                config.put("recorded_stage", s.path("id").asText());
+            } else if (!s.path("partitioner").asText().equals("by_count")) {
+                ((ObjectNode) stage.path("config")).put("rollback_salt", d.deploymentId() + "/" + Instant.now());
+            }
+            stages.add(stage);
+        }
+        if (originalSpec.has("constraints")) {
+            plan.set("constraints", originalSpec.get("constraints"));
+        }
+        return plan;
+    }
+}

@@ -1,0 +1,119 @@
+package io.hxo.planner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.json.Json;
+import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.PlanStatus;
+import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.testing.KafkaTestClient;
+import io.hxo.contracts.topic.Topic;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Deployments: a completed deploy plan is a rollback point, is announced on deploy.platform.success
+ * and calls the Netlify build hook (a stub on port 38999 in the test profile) exactly once; a
+ * rollback re-applies the recorded work from the CAS store.
+ */
+@QuarkusTest
+class DeploymentsTest {
+    static KafkaTestClient kafka;
+    static HttpServer netlify;
+    static final AtomicInteger hookCalls = new AtomicInteger();
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = new KafkaTestClient();
+        netlify = HttpServer.create(new InetSocketAddress("127.0.0.1", 38999), 0);
+        netlify.createContext("/netlify-build-hook", ex -> {
+            if (ex.getRequestMethod().equals("POST")) {
+                hookCalls.incrementAndGet();
+            }
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        netlify.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        netlify.stop(0);
+        kafka.close();
+    }
+
+    PlanStatus awaitEnd(UUID planId) {
+        PlanStatus[] st = new PlanStatus[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            st[0] = Json.convert(kafka.request(Commands.PLAN_STATUS, planId.toString(),
+                    new Commands.PlanQuery(planId.toString())).body(), PlanStatus.class);
+            return !List.of("accepted", "running").contains(st[0].status());
+        });
+        return st[0];
+    }
+
+    @Test
+    void aDeploymentIsRecordedAnnouncedHookedOnceAndRollsBackFromTheCasStore(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("index.html"), "<h1>v1</h1>");
+        Files.createDirectories(dir.resolve("static"));
+        Files.writeString(dir.resolve("static/app.js"), "console.log(1)");
+        UUID planId = UUID.randomUUID();
+        JsonNode plan = Json.tree(Map.of("name", "site-v1", "stages", List.of(Map.of("id", "pack",
+                "kind", "deploy.pack", "partitioner", "by_module", "config", Map.of("source", dir.toString())))));
+        int hooksBefore = hookCalls.get();
+        try (KafkaConsumer<String, byte[]> success = kafka.tail(Topic.DEPLOY_PLATFORM_SUCCESS)) {
+            assertThat(kafka.request(Commands.PLAN_SUBMIT, planId.toString(),
+                    new Commands.SubmitPlan(planId.toString(), plan, true, "test")).status()).isEqualTo(202);
+            PlanStatus done = awaitEnd(planId);
+            assertThat(done.status()).isEqualTo("completed");
+            CloudEvent announced = KafkaTestClient.await(success, e -> planId.toString().equals(e.subject()),
+                    Duration.ofSeconds(15));
+            assertThat(Json.tree(announced.data()).get("merkle_root").asText()).isEqualTo(done.merkleRoot());
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> hookCalls.get() == hooksBefore + 1);
+
+        Reply points = kafka.request(Commands.DEPLOYMENTS, "points", Map.of());
+        JsonNode point = null;
+        for (JsonNode p : points.body().get("rollback_points")) {
+            if (p.get("plan_id").asText().equals(planId.toString())) {
+                point = p;
+            }
+        }
+        assertThat(point).isNotNull();
+        String deploymentId = point.get("deployment_id").asText();
+
+        // The site moves on; the rollback still re-applies exactly what was deployed.
+        Files.writeString(dir.resolve("index.html"), "<h1>v2</h1>");
+        UUID rollbackPlan = UUID.randomUUID();
+        Reply r = kafka.request(Commands.ROLLBACK, rollbackPlan.toString(),
+                new Commands.Rollback(deploymentId, rollbackPlan.toString(), "test"));
+        assertThat(r.status()).isEqualTo(202);
+        PlanStatus rolledBack = awaitEnd(rollbackPlan);
+        assertThat(rolledBack.status()).isEqualTo("completed");
+        assertThat(rolledBack.shards().cached()).isEqualTo(rolledBack.totalShards());
+        assertThat(rolledBack.merkleRoot()).isEqualTo(point.get("merkle_root").asText());
+        await().atMost(Duration.ofSeconds(15)).until(() -> hookCalls.get() == hooksBefore + 2);
+        Thread.sleep(1500);
+        assertThat(hookCalls.get()).isEqualTo(hooksBefore + 2);
+
+        UUID nowhere = UUID.randomUUID();
+        assertThat(kafka.request(Commands.ROLLBACK, nowhere.toString(), new Commands.Rollback(UUID.randomUUID().toString(),
+                nowhere.toString(), "test")).status()).isEqualTo(404);
+    }
+}
