@@ -67,6 +67,8 @@ class GatewayTest {
         if (cmd.type().equals(Commands.PLAN_SUBMIT)) {
             Commands.SubmitPlan s = cmd.dataAs(Commands.SubmitPlan.class);
             kafka.publisher.reply(Topic.HXO_COMMANDS, cmd, Reply.ok(202, Map.of("plan_id", s.planId(), "status", "running")));
+        } else if (cmd.type().equals(Commands.DRAIN)) {
+            kafka.publisher.reply(Topic.HXO_COMMANDS, cmd, Reply.ok(202, Map.of("instance", "stand-in", "state", "draining")));
         } else if (cmd.type().equals(Commands.PLAN_STATUS) && !cmd.subject().startsWith("00000000")) {
             kafka.publisher.reply(Topic.HXO_COMMANDS, cmd, Reply.problem(Problem.of(404, "plan-not-found",
                     "Plan not found", "no plan with id " + cmd.subject())));
@@ -161,6 +163,37 @@ class GatewayTest {
     void unknownRoutesAreProblemDocumentsToo() {
         given().header("Authorization", ADMIRAL).when().get("/api/hxo/nothing-here").then().statusCode(404)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void gracefulShutdownReachesEveryPartitionsOwner() {
+        int before = commandsSeen.size();
+        given().header("Authorization", ADMIRAL).when().post("/api/hxo/graceful-shutdown").then().statusCode(202)
+                .body("instances.stand-in", equalTo("draining"));
+        assertThat(commandsSeen.stream().skip(before).filter(c -> c.type().equals(Commands.DRAIN)).count())
+                .isEqualTo(6);
+        given().header("Authorization", CAPTAIN).when().post("/api/hxo/graceful-shutdown").then().statusCode(403);
+    }
+
+    @Test
+    void metricsAndStatusSumWhatEveryLivePlannerReports() {
+        Map<String, Double> a = Map.of("shards_done", 10.0, "shards_created", 12.0, "shards_in_flight", 2.0,
+                "p95_ms.test.sleep", 40.0, "concurrency_limit", 8.0, "active_plans", 1.0);
+        Map<String, Double> b = Map.of("shards_done", 5.0, "shards_created", 5.0, "p95_ms.test.sleep", 90.0,
+                "concurrency_limit", 16.0, "active_plans", 2.0, "draining", 2.0);
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            kafka.publisher.emit(Topic.FEDERATION_HEARTBEAT, "hxo-planner", new Events.Heartbeat("hxo-planner", "p-a",
+                    "1", "4", Instant.now(), Instant.now(), a, Map.of())).join();
+            kafka.publisher.emit(Topic.FEDERATION_HEARTBEAT, "hxo-planner", new Events.Heartbeat("hxo-planner", "p-b",
+                    "1", "4", Instant.now(), Instant.now(), b, Map.of())).join();
+            given().header("Authorization", CAPTAIN).when().get("/api/hxo/metrics").then().statusCode(200)
+                    .body("build_shards.done", equalTo(15)).body("build_shards.created", equalTo(17))
+                    .body("build_shards.in_flight", equalTo(2)).body("build_shards.p95_ms.'test.sleep'", equalTo(90))
+                    .body("build_shards.concurrency_limit", equalTo(16)).body("planner_instances", equalTo(2));
+        });
+        given().header("Authorization", CAPTAIN).when().get("/api/hxo/status").then().statusCode(200)
+                .body("active_plans", equalTo(3)).body("draining", equalTo(true))
+                .body("instances.find { it.instance == 'p-b' }.state", equalTo("drained"));
     }
 
     @Test

@@ -364,6 +364,28 @@ class EngineTest {
         assertThat(command(Commands.PLAN_START, planId).status()).isEqualTo(409);
     }
 
+    @Test
+    void aDrainedPlannerStartsNothingAndFinishesWhenResumed() {
+        UUID planId = UUID.randomUUID();
+        submit(planId, plan("drain", Map.of("max_concurrency", 2),
+                stage("s", "test.sleep", Map.of("count", 40, "sleep_ms", 150, "salt", planId.toString()))));
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(planId).shards().done() >= 2);
+            Reply drain = kafka.request(Commands.DRAIN, "drain", Map.of());
+            assertThat(drain.status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> status(planId).shards().running() == 0);
+            long doneWhenDrained = status(planId).shards().done();
+            await().pollDelay(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(() -> true);
+            PlanStatus still = status(planId);
+            assertThat(still.status()).isEqualTo("running");
+            assertThat(still.shards().done()).isEqualTo(doneWhenDrained);
+            assertThat(doneWhenDrained).isLessThan(40);
+        } finally {
+            assertThat(kafka.request(Commands.RESUME, "resume", Map.of()).status()).isEqualTo(200);
+        }
+        assertThat(awaitEnd(planId).status()).isEqualTo("completed");
+    }
+
     static Comparator<ShardWork.Result> byStart() {
         return Comparator.comparingLong(ShardWork.Result::startedAt);
     }

@@ -17,6 +17,9 @@ public final class Commands {
     public static final String PLAN_ABORT = "hxo.plan.abort";
     public static final String PLAN_REPLAY = "hxo.plan.replay";
     public static final String DEPLOYMENTS = "hxo.deployments.list";
+    /** Sent to every partition: each planner instance that owns one drains (or resumes) itself. */
+    public static final String DRAIN = "hxo.planner.drain";
+    public static final String RESUME = "hxo.planner.resume";
     public static final String ROLLBACK = "hxo.deployments.rollback";
     public static final String REPLY_SUFFIX = ".reply";
 

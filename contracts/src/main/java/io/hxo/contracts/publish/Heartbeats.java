@@ -51,10 +51,20 @@ public final class Heartbeats implements AutoCloseable {
      */
     public static Heartbeats start(HxoPublisher publisher, long intervalMs, String service, String instance,
             String version, String schemaVersion) {
+        return start(publisher, intervalMs, service, instance, version, schemaVersion, Map::of);
+    }
+
+    /** As above, with figures of the service's own ({@code extra}) added to the load map. */
+    public static Heartbeats start(HxoPublisher publisher, long intervalMs, String service, String instance,
+            String version, String schemaVersion, Supplier<Map<String, Double>> extra) {
         java.time.Instant started = java.time.Instant.now();
         Map<String, Object> facts = io.hxo.contracts.config.ConfigFacts.of(System.getenv());
-        return start(publisher, intervalMs, () -> new Events.Heartbeat(service, instance, version, schemaVersion,
-                started, java.time.Instant.now(), jvmLoad(), facts));
+        return start(publisher, intervalMs, () -> {
+            Map<String, Double> load = jvmLoad();
+            load.putAll(extra.get());
+            return new Events.Heartbeat(service, instance, version, schemaVersion, started, java.time.Instant.now(),
+                    load, facts);
+        });
     }
 
     /** Process load figures every heartbeat carries. */

@@ -94,9 +94,25 @@ public final class HxoPublisher implements AutoCloseable {
     }
 
     public CompletableFuture<RecordMetadata> publish(String topic, CloudEvent event) {
+        return send(KafkaBinding.toRecord(topic, event));
+    }
+
+    /** Publishes to one partition of a topic (for commands every partition's owner must see). */
+    public CompletableFuture<RecordMetadata> publish(Topic topic, int partition, CloudEvent event) {
+        var rec = KafkaBinding.toRecord(topic.topicName(), event);
+        return send(new org.apache.kafka.clients.producer.ProducerRecord<>(rec.topic(), partition, rec.key(), rec.value(),
+                rec.headers()));
+    }
+
+    /** How many partitions a topic has (asks the broker the first time). */
+    public int partitions(Topic topic) {
+        return producer.partitionsFor(topic.topicName()).size();
+    }
+
+    private CompletableFuture<RecordMetadata> send(org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record) {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         try {
-            producer.send(KafkaBinding.toRecord(topic, event), (md, e) -> {
+            producer.send(record, (md, e) -> {
                 if (e != null) {
                     done.completeExceptionally(e);
                 } else {

@@ -8,6 +8,7 @@ import io.hxo.gateway.config.GatewayConfig;
 import io.hxo.gateway.problem.ApiProblem;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,12 +40,35 @@ public class CommandBus {
     }
 
     public Uni<Reply> request(Topic commandTopic, String type, String subject, Object data) {
+        return send(commandTopic, null, type, subject, data);
+    }
+
+    /**
+     * Sends the command to every partition of the topic (so every owning instance sees it) and
+     * gathers the answers; partitions whose owner does not answer in time are left out.
+     */
+    public Uni<List<Reply>> broadcast(Topic commandTopic, String type, Object data) {
+        return Uni.createFrom().item(() -> publisher.partitions(commandTopic))
+                .runSubscriptionOn(sender)
+                .onItem().transformToUni(n -> {
+                    List<Uni<Reply>> all = new java.util.ArrayList<>();
+                    for (int p = 0; p < n; p++) {
+                        all.add(send(commandTopic, p, type, "partition-" + p, data)
+                                .onFailure().recoverWithNull());
+                    }
+                    return Uni.join().all(all).andCollectFailures();
+                })
+                .map(replies -> replies.stream().filter(java.util.Objects::nonNull).toList());
+    }
+
+    private Uni<Reply> send(Topic commandTopic, Integer partition, String type, String subject, Object data) {
         CloudEvent base = publisher.event(type, subject, data);
         CloudEvent command = base.withCorrelation(base.id(), null);
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         pending.put(command.id(), reply);
         reply.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((r, e) -> pending.remove(command.id()));
-        sender.execute(() -> publisher.publish(commandTopic, command).whenComplete((md, e) -> {
+        sender.execute(() -> (partition == null ? publisher.publish(commandTopic, command)
+                : publisher.publish(commandTopic, partition, command)).whenComplete((md, e) -> {
             if (e != null) {
                 reply.completeExceptionally(ApiProblem.of(503, "kafka-unavailable", "Kafka unavailable",
                         "the command could not be sent: " + e.getMessage()));

@@ -43,6 +43,14 @@ public class LinkRegistry {
         byService.computeIfAbsent(hb.service(), s -> new ConcurrentHashMap<>()).put(hb.instance(), new Seen(hb, Instant.now()));
     }
 
+    /** The latest heartbeat of every instance of a service heard from within the down timeout. */
+    public List<Events.Heartbeat> live(String service) {
+        Instant now = Instant.now();
+        return byService.getOrDefault(service, Map.of()).values().stream()
+                .filter(s -> Duration.between(s.at(), now).toMillis() <= config.federationTimeout())
+                .map(Seen::heartbeat).toList();
+    }
+
     public List<Link> links() {
         Instant now = Instant.now();
         long healthyMs = 3 * config.heartbeatIntervalMs();

@@ -50,6 +50,8 @@ public class CommandHandler {
     PlanReports reports;
     @Inject
     DeploymentStore deploymentStore;
+    @Inject
+    io.hxo.planner.execute.Drainer drainer;
 
     public void handle(CloudEvent ev, int partition) {
         Reply reply;
@@ -72,6 +74,10 @@ public class CommandHandler {
                 case Commands.PLAN_PROOF -> reply = proof(ev.dataAs(Commands.ProofQuery.class));
                 case Commands.PLAN_ABORT -> reply = abort(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.PLAN_REPLAY -> reply = replay(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
+                case Commands.DRAIN -> reply = Reply.ok(202, Map.of("instance", config.instanceId(),
+                        "state", drainer.drain(java.time.Duration.ofSeconds(config.migrationTimeout())).name().toLowerCase()));
+                case Commands.RESUME -> reply = Reply.ok(200, Map.of("instance", config.instanceId(),
+                        "state", drainer.resume().name().toLowerCase()));
                 case Commands.DEPLOYMENTS -> reply = Reply.ok(200, Map.of("rollback_points", deploymentStore.list(100)));
                 case Commands.ROLLBACK -> {
                     Accepted a = rollback(ev.dataAs(Commands.Rollback.class), partition);

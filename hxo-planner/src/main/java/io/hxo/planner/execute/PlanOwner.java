@@ -72,6 +72,10 @@ public class PlanOwner {
     });
     private final Map<UUID, PlanRun> runs = new HashMap<>();
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
+    /** While draining, nothing new is dispatched; results keep being checkpointed. */
+    private volatile boolean draining;
+    private volatile int inFlightNow;
+    private volatile int activePlans;
     /** Finished plans read back for proofs, most recent last. */
     private final LinkedHashMap<UUID, FinishedTree> trees = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
@@ -222,6 +226,7 @@ public class PlanOwner {
         for (PlanRun run : touched) {
             advance(run);
         }
+        publishGauges(0);
     }
 
     private void onResults(ShardWork.ResultBatch batch, Set<PlanRun> touched) {
@@ -444,7 +449,10 @@ public class PlanOwner {
 
     private void dispatch(PlanRun run) {
         int window = run.window();
-        metrics.gauges(totalInFlight(), window);
+        publishGauges(window);
+        if (draining) {
+            return;
+        }
         int free = window - run.inFlight;
         if (free <= 0) {
             return;
@@ -469,12 +477,30 @@ public class PlanOwner {
         }
     }
 
-    private int totalInFlight() {
+    private void publishGauges(int window) {
         int n = 0;
         for (PlanRun r : runs.values()) {
             n += r.inFlight;
         }
-        return n;
+        inFlightNow = n;
+        activePlans = runs.size();
+        metrics.gauges(n, window);
+    }
+
+    /** Shards in flight for the plans this instance owns (read from any thread). */
+    public int inFlight() {
+        return inFlightNow;
+    }
+
+    public int activePlans() {
+        return activePlans;
+    }
+
+    void setDraining(boolean on) {
+        draining = on;
+        if (!on && !ownerThread.isShutdown()) {
+            ownerThread.execute(() -> List.copyOf(runs.values()).forEach(this::dispatch));
+        }
     }
 
     private void complete(PlanRun run) {
@@ -508,6 +534,7 @@ public class PlanOwner {
         retrying(status, () -> store.finish(run.planId, status, null, why, Instant.now()));
         run.status = status;
         runs.remove(run.planId);
+        publishGauges(0);
         gate.end(run.planId.toString());
         planChanged(run.planId, run.name, status, run.totalLeaves(), null, run.alg);
         Log.warnf("plan %s %s: %s", run.planId, status, why);

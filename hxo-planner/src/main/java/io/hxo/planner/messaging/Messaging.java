@@ -3,6 +3,9 @@ package io.hxo.planner.messaging;
 import io.hxo.contracts.publish.Heartbeats;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.planner.config.PlannerConfig;
+import io.hxo.planner.execute.Drainer;
+import io.hxo.planner.execute.EngineMetrics;
+import io.hxo.planner.execute.PlanOwner;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -31,11 +34,17 @@ public class Messaging {
     }
 
     void start(@Observes StartupEvent ev, HxoPublisher publisher, PlannerConfig config, Flyway flyway,
+            EngineMetrics metrics, PlanOwner owner, Drainer drainer,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         var current = flyway.info().current();
         String schema = current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion();
         heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "hxo-planner", config.instanceId(),
-                version, schema);
+                version, schema, () -> {
+                    Map<String, Double> load = new java.util.LinkedHashMap<>(metrics.snapshot());
+                    load.put("active_plans", (double) owner.activePlans());
+                    load.put("draining", (double) drainer.state().ordinal());
+                    return load;
+                });
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -1,0 +1,107 @@
+package io.hxo.planner.execute;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Drain (graceful shutdown, rolling deploys, migrations): stop claiming shards and dispatching new
+ * ones, and let the shards in flight finish and be checkpointed. Commands are still answered (a
+ * drained planner reports status and accepts plans; they start when it resumes). On SIGTERM the same
+ * happens before the consumers close and leave their groups, so the next owner resumes from a clean
+ * checkpoint.
+ */
+@ApplicationScoped
+public class Drainer {
+    public enum State { RUNNING, DRAINING, DRAINED }
+
+    private final KafkaClientService clients;
+    private final PlanOwner owner;
+    private final Worker worker;
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hxo-drain");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile State state = State.RUNNING;
+
+    public Drainer(KafkaClientService clients, PlanOwner owner, Worker worker) {
+        this.clients = clients;
+        this.owner = owner;
+        this.worker = worker;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Starts draining (returns at once); the state reaches {@code DRAINED} within {@code timeout}. */
+    public synchronized State drain(Duration timeout) {
+        if (state == State.RUNNING) {
+            state = State.DRAINING;
+            owner.setDraining(true);
+            pause("tasks", true);
+            background.execute(() -> run(timeout));
+        }
+        return state;
+    }
+
+    public synchronized State resume() {
+        if (state != State.RUNNING) {
+            pause("tasks", false);
+            owner.setDraining(false);
+            state = State.RUNNING;
+            Log.info("drain lifted: claiming work again");
+        }
+        return state;
+    }
+
+    private void run(Duration timeout) {
+        owner.setDraining(true);
+        pause("tasks", true);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && (worker.running() > 0 || owner.inFlight() > 0)) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        synchronized (this) {
+            if (state == State.DRAINING) {
+                state = State.DRAINED;
+            }
+        }
+        Log.infof("drained: %d shards still running here, %d in flight for owned plans", worker.running(),
+                owner.inFlight());
+    }
+
+    /** SIGTERM: finish what runs here before the consumers close. */
+    void onShutdown(@Observes @Priority(1) ShutdownEvent ev) {
+        if (state == State.RUNNING) {
+            state = State.DRAINING;
+            run(Duration.ofSeconds(20));
+        }
+    }
+
+    private void pause(String channel, boolean pause) {
+        try {
+            for (var consumer : clients.getConsumers(channel)) {
+                if (pause) {
+                    consumer.pause().await().atMost(Duration.ofSeconds(5));
+                } else {
+                    consumer.resume().await().atMost(Duration.ofSeconds(5));
+                }
+            }
+        } catch (RuntimeException e) {
+            Log.warnf("could not %s channel %s: %s", pause ? "pause" : "resume", channel, e.getMessage());
+        }
+    }
+}
