@@ -153,6 +153,20 @@ class PlannerTest {
     }
 
     @Test
+    void identicalPlansRunningAtOnceBothCompleteWithOneRoot() {
+        String salt = UUID.randomUUID().toString();
+        UUID a = UUID.randomUUID();
+        UUID b = UUID.randomUUID();
+        assertThat(submit(a, noopPlan("together", 200, salt)).status()).isEqualTo(202);
+        assertThat(submit(b, noopPlan("together", 200, salt)).status()).isEqualTo(202);
+        PlanStatus sa = awaitFinished(a);
+        PlanStatus sb = awaitFinished(b);
+        assertThat(sa.status()).isEqualTo("completed");
+        assertThat(sb.status()).isEqualTo("completed");
+        assertThat(sb.merkleRoot()).isEqualTo(sa.merkleRoot());
+    }
+
+    @Test
     void resubmittingTheSamePlanIdOrIdempotencyKeyCreatesNothingNew() throws Exception {
         UUID planId = UUID.randomUUID();
         ObjectNode plan = (ObjectNode) noopPlan("idem", 3, UUID.randomUUID().toString());

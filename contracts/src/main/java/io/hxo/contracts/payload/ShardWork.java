@@ -22,9 +22,12 @@ public final class ShardWork {
     /**
      * The outcome of one attempt. A failed attempt has an {@code error} and no digest; a timed-out one
      * also has {@code timedOut}. {@code startedAt} is the worker's clock (epoch ms) when it began.
+     * {@code reused}: the worker found the shard's result already stored and did not run it again
+     * (a redelivered task); the output is then left out.
      */
     public record Result(String stageId, int index, String casId, boolean ok, String outputDigest, JsonNode output,
-            String error, boolean timedOut, long startedAt, long durationMs, int attempt, String worker) {
+            String error, boolean timedOut, long startedAt, long durationMs, int attempt, String worker,
+            boolean reused) {
     }
 
     public record ResultBatch(String planId, List<Result> results) {

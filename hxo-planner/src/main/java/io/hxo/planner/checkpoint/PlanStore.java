@@ -204,10 +204,11 @@ public class PlanStore {
             return;
         }
         inTransaction(c -> {
-            List<ResultRow> results = new ArrayList<>();
-            batch.forEach(b -> results.addAll(b.results()));
+            // Two plans (or two shards) doing equal work in one batch share a CAS id: one row each id.
+            Map<String, ResultRow> results = new java.util.LinkedHashMap<>();
+            batch.forEach(b -> b.results().forEach(r -> results.put(io.hxo.contracts.hash.Hex.of(r.casId()), r)));
             if (!results.isEmpty()) {
-                insertResults(c, results);
+                insertResults(c, new ArrayList<>(results.values()));
             }
             try (PreparedStatement cp = c.prepareStatement(
                     "INSERT INTO hxo.checkpoints (plan_id, seq, leaf_count, leaves) VALUES (?, ?, ?, ?)");

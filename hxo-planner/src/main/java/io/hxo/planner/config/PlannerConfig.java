@@ -101,8 +101,8 @@ public interface PlannerConfig {
     }
 
     interface Checkpoint {
-        /** Results folded into one checkpoint transaction at most. */
-        @WithDefault("2000")
+        /** Result messages folded into one checkpoint transaction at most (the owner's poll size). */
+        @WithDefault("500")
         int batchSize();
     }
 

@@ -63,6 +63,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class PlanOwner {
     private static final int AUTOSPLIT_MIN_SAMPLES = 3;
+    /** How long a plan taken over from another owner waits for that owner's unrecorded results. */
+    private static final long RESUME_GRACE_MS = 1500;
 
     private final ExecutorService ownerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "hxo-owner"));
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -167,6 +169,7 @@ public class PlanOwner {
             try {
                 PlanRun run = load(planId);
                 if ("running".equals(run.status)) {
+                    run.holdUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESUME_GRACE_MS);
                     runs.put(planId, run);
                     Log.infof("resumed plan %s: %d of %d shards already done", planId, run.done, run.totalLeaves());
                     advance(run);
@@ -239,19 +242,30 @@ public class PlanOwner {
         List<Events.ShardFailed> lost = new ArrayList<>();
         for (ShardWork.Result r : batch.results()) {
             int slot = r.index();
-            if (slot < 0 || slot >= run.slots || run.state[slot] != PlanRun.IN_FLIGHT
-                    || !run.casHex(slot).equals(r.casId())) {
+            if (slot < 0 || slot >= run.slots || !run.casHex(slot).equals(r.casId())) {
+                continue;
+            }
+            // A result for a shard not in flight here is still good work when the shard is pending:
+            // after a takeover, results the old owner never checkpointed arrive again, and using them
+            // saves running those shards twice. Failures only count for shards in flight.
+            boolean inFlightHere = run.state[slot] == PlanRun.IN_FLIGHT;
+            if (!inFlightHere && !(r.ok() && run.state[slot] == PlanRun.PENDING)) {
                 continue;
             }
             PlanRun.StageRun s = run.stageOf(slot);
-            if (run.limit != null) {
+            if (run.limit != null && inFlightHere) {
                 run.limit.onSample(run.dispatchedNanos[slot], now - run.dispatchedNanos[slot], run.inFlight,
                         r.timedOut());
             }
             s.durations.recordValue(Math.min(Math.max(r.durationMs(), 0), 3_600_000L));
             if (r.ok()) {
                 byte[] digest = Hex.parseHash(r.outputDigest());
-                if (run.settle(slot, digest, false)) {
+                if (r.reused()) {
+                    // The worker found this shard's result already stored: nothing new to record.
+                    if (run.settle(slot, digest, true)) {
+                        metrics.cached(1);
+                    }
+                } else if (run.settle(slot, digest, false)) {
                     metrics.done(s.spec.kind(), r.durationMs());
                     run.unsavedResults.add(new PlanStore.ResultRow(run.casId(slot), digest,
                             r.output() == null ? null : Json.text(r.output()), s.spec.kind(), s.spec.executor(),
@@ -450,7 +464,7 @@ public class PlanOwner {
     private void dispatch(PlanRun run) {
         int window = run.window();
         publishGauges(window);
-        if (draining) {
+        if (draining || System.nanoTime() - run.holdUntilNanos < 0) {
             return;
         }
         int free = window - run.inFlight;
@@ -574,7 +588,11 @@ public class PlanOwner {
                 if (lost > 0) {
                     Log.warnf("plan %s: %d shards had no answer in time; sending them again", run.planId, lost);
                 }
-                if (due > 0 || lost > 0) {
+                boolean released = run.holdUntilNanos != 0 && System.nanoTime() - run.holdUntilNanos >= 0;
+                if (released) {
+                    run.holdUntilNanos = 0;
+                }
+                if (due > 0 || lost > 0 || released) {
                     dispatch(run);
                 }
             } catch (PlanStore.StoreException e) {

@@ -80,6 +80,11 @@ public final class PlanRun {
     Instant createdAt = Instant.now();
     Instant startedAt;
     final Limit limit;
+    /**
+     * A resumed plan dispatches nothing before this time (nanoTime): results the previous owner
+     * never checkpointed are on the broker and arrive first, and each saves a shard from running twice.
+     */
+    long holdUntilNanos;
     /** Predicted duration from the kinds' history (ms), 0 when there is none. */
     long predictedMs;
 

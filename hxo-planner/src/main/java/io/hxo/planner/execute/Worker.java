@@ -17,6 +17,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import io.hxo.planner.checkpoint.PlanStore;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -39,6 +41,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class Worker {
     private final ExecutorRegistry registry;
+    private final PlanStore store;
+    private final ArtifactStore artifacts;
     private final HxoPublisher publisher;
     private final PlanGate gate;
     private final String worker;
@@ -50,7 +54,10 @@ public class Worker {
     });
     private final AtomicLong running = new AtomicLong();
 
-    public Worker(ExecutorRegistry registry, HxoPublisher publisher, PlanGate gate, PlannerConfig config) {
+    public Worker(ExecutorRegistry registry, HxoPublisher publisher, PlanGate gate, PlannerConfig config,
+            PlanStore store, ArtifactStore artifacts) {
+        this.store = store;
+        this.artifacts = artifacts;
         this.registry = registry;
         this.publisher = publisher;
         this.gate = gate;
@@ -83,9 +90,17 @@ public class Worker {
             return; // the plan ended; its owner wants nothing more
         }
         HashAlg alg = HashAlg.fromWire(batch.hashAlg());
+        Map<String, PlanStore.StoredResult> done = alreadyDone(batch.tasks());
         List<CompletableFuture<ShardWork.Result>> futures = new ArrayList<>(batch.tasks().size());
         for (ShardWork.Task task : batch.tasks()) {
-            futures.add(CompletableFuture.supplyAsync(() -> run(batch.planId(), task, alg), pool));
+            PlanStore.StoredResult stored = done.get(task.casId());
+            if (stored != null) {
+                futures.add(CompletableFuture.completedFuture(new ShardWork.Result(task.stageId(), task.index(),
+                        task.casId(), true, Hex.of(stored.digest()), null, null, false, System.currentTimeMillis(), 0,
+                        task.attempt(), worker, true)));
+            } else {
+                futures.add(CompletableFuture.supplyAsync(() -> run(batch.planId(), task, alg), pool));
+            }
         }
         List<ShardWork.Result> results = futures.stream().map(CompletableFuture::join).filter(Objects::nonNull)
                 .toList();
@@ -95,6 +110,22 @@ public class Worker {
         CloudEvent out = publisher.event(ShardWork.RESULTS, batch.planId(),
                 new ShardWork.ResultBatch(batch.planId(), results));
         publisher.publish(Topic.HXO_SHARD_RESULTS, out).join();
+    }
+
+    /**
+     * Shards of the batch whose results are already stored with their artifacts (a task delivered
+     * again after its worker died): they are answered from the store, not run twice.
+     */
+    private Map<String, PlanStore.StoredResult> alreadyDone(List<ShardWork.Task> tasks) {
+        try {
+            List<byte[]> ids = new ArrayList<>(tasks.size());
+            tasks.forEach(t -> ids.add(Hex.parseHash(t.casId())));
+            Map<String, PlanStore.StoredResult> found = store.storedResults(ids);
+            found.values().removeIf(r -> !java.util.Arrays.stream(r.artifacts()).allMatch(artifacts::exists));
+            return found;
+        } catch (PlanStore.StoreException e) {
+            return Map.of(); // without the database, running the shard is the safe side
+        }
     }
 
     /** Runs one shard; null when the plan ended before or while it ran (nobody wants its result). */
@@ -123,7 +154,7 @@ public class Worker {
             JsonNode output = executor.run(task.inputs());
             String digest = Hex.of(alg.hash(Jcs.canonicalize(executor.digestView(output))));
             return new ShardWork.Result(task.stageId(), task.index(), task.casId(), true, digest, output, null, false,
-                    startedAt, millisSince(start), task.attempt(), worker);
+                    startedAt, millisSince(start), task.attempt(), worker, false);
         } catch (Exception e) {
             if (timedOut.get()) {
                 return failure(task, "timed out after " + task.timeoutMs() + " ms", true, startedAt, start);
@@ -144,7 +175,7 @@ public class Worker {
 
     private ShardWork.Result failure(ShardWork.Task task, String error, boolean timedOut, long startedAt, long start) {
         return new ShardWork.Result(task.stageId(), task.index(), task.casId(), false, null, null, error, timedOut,
-                startedAt, millisSince(start), task.attempt(), worker);
+                startedAt, millisSince(start), task.attempt(), worker, false);
     }
 
     public long running() {

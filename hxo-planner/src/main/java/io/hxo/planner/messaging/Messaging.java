@@ -43,6 +43,9 @@ public class Messaging {
                     Map<String, Double> load = new java.util.LinkedHashMap<>(metrics.snapshot());
                     load.put("active_plans", (double) owner.activePlans());
                     load.put("draining", (double) drainer.state().ordinal());
+                    // Which partitions (and so which plans) this instance owns, as a bit mask.
+                    load.put("owned_partitions_mask", (double) owner.ownedPartitions().stream()
+                            .mapToLong(p -> 1L << p).sum());
                     return load;
                 });
     }
