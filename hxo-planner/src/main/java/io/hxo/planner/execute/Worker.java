@@ -118,8 +118,13 @@ public class Worker {
      */
     private Map<String, PlanStore.StoredResult> alreadyDone(List<ShardWork.Task> tasks) {
         try {
+            // Instant shards cost less to run again than to look up.
             List<byte[]> ids = new ArrayList<>(tasks.size());
-            tasks.forEach(t -> ids.add(Hex.parseHash(t.casId())));
+            tasks.stream().filter(t -> registry.executor(t.kind(), t.executor()).map(e -> !e.instant()).orElse(false))
+                    .forEach(t -> ids.add(Hex.parseHash(t.casId())));
+            if (ids.isEmpty()) {
+                return Map.of();
+            }
             Map<String, PlanStore.StoredResult> found = store.storedResults(ids);
             found.values().removeIf(r -> !java.util.Arrays.stream(r.artifacts()).allMatch(artifacts::exists));
             return found;
