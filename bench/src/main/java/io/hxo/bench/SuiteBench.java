@@ -4,7 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.json.Json;
+import io.hxo.contracts.cas.ShardId;
+import io.hxo.contracts.hash.HashAlg;
+import io.hxo.contracts.hash.Hex;
+import io.hxo.contracts.json.Jcs;
+import io.hxo.contracts.merkle.InclusionProof;
+import io.hxo.contracts.merkle.MerkleTree;
 import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.payload.ShardWork;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,15 +31,20 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Benchmarks against a running suite (./hxo up): plans go in through the gateway's REST API, the end
- * of each plan is seen on {@code hxo.plan} straight from the broker (no status polling in the loop).
+ * of each plan (its certification) is seen on {@code hxo.plan} straight from the broker (no status
+ * polling in the loop).
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench latency [runs]
  * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench throughput SHARDS [CONCURRENCY]
+ * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench resume SHARDS [CONCURRENCY]
  * </pre>
+ * {@code resume} needs two planner instances ({@code HXO_PLANNER_INSTANCES=2 ./hxo up}): it kills the
+ * plan's owner with SIGKILL half-way and measures how the survivor finishes.
  * Settings from the environment: HXO_URL (http://127.0.0.1:8080), ADMIRAL_TOKEN, KAFKA_BOOTSTRAP_SERVERS
  * (127.0.0.1:9092), HXO_STATE_DIR (.hxo, for the planner's PID and so its memory).
  */
@@ -46,7 +58,7 @@ public final class SuiteBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: SuiteBench latency [runs] | throughput SHARDS [CONCURRENCY]");
+            System.err.println("usage: SuiteBench latency [runs] | throughput SHARDS [CONCURRENCY] | resume SHARDS [CONCURRENCY]");
             System.exit(2);
         }
         SuiteBench b = new SuiteBench();
@@ -56,6 +68,7 @@ public final class SuiteBench {
                 case "latency" -> b.latency(args.length > 1 ? Integer.parseInt(args[1]) : 200);
                 case "throughput" -> b.throughput(Integer.parseInt(args[1]),
                         args.length > 2 ? Integer.parseInt(args[2]) : 20_000);
+                case "resume" -> b.resume(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 20_000);
                 default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
             }
         } finally {
@@ -71,11 +84,7 @@ public final class SuiteBench {
 
     /** Follows hxo.plan from its end: when each plan reached a final state. */
     Thread listen() throws InterruptedException {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"));
-        p.put("key.deserializer", StringDeserializer.class.getName());
-        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        p.put("fetch.max.wait.ms", "5");
+        Properties p = consumerProps();
         java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
         Thread t = new Thread(() -> {
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p)) {
@@ -89,7 +98,8 @@ public final class SuiteBench {
                     for (ConsumerRecord<String, byte[]> rec : c.poll(Duration.ofMillis(20))) {
                         CloudEvent ev = KafkaBinding.fromRecord(rec);
                         Events.PlanChanged ch = ev.dataAs(Events.PlanChanged.class);
-                        if (!ch.status().equals("accepted") && !ch.status().equals("running")) {
+                        // A plan's journey ends at the consensus decision, not at "completed".
+                        if (!List.of("accepted", "running", "completed").contains(ch.status())) {
                             endStatus.put(ch.planId(), ch.status());
                             ended.put(ch.planId(), System.nanoTime());
                         }
@@ -118,7 +128,7 @@ public final class SuiteBench {
         while (System.nanoTime() < deadline) {
             Long t = ended.get(planId);
             if (t != null) {
-                if (!"completed".equals(endStatus.get(planId)) && !"certified".equals(endStatus.get(planId))) {
+                if (!"certified".equals(endStatus.get(planId))) {
                     throw new IllegalStateException("plan " + planId + " ended " + endStatus.get(planId));
                 }
                 return t;
@@ -140,34 +150,162 @@ public final class SuiteBench {
                 h.recordValue((t1 - t0) / 1000);
             }
         }
-        System.out.printf("one-shard plan, REST submit -> completed, %d runs: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
+        System.out.printf("one-shard plan, REST submit -> certified, %d runs: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms,"
                 + " max %.1f ms%n", runs, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
     }
 
+    static String noopPlan(String name, int shards, int concurrency, String salt) {
+        return "{\"name\":\"" + name + "\",\"constraints\":{\"max_concurrency\":" + concurrency
+                + "},\"stages\":[{\"id\":\"n\",\"kind\":\"test.noop\",\"config\":{\"count\":" + shards
+                + ",\"salt\":\"" + salt + "\"}}]}";
+    }
+
     void throughput(int shards, int concurrency) throws Exception {
-        String plan = "{\"name\":\"bench-throughput\",\"constraints\":{\"max_concurrency\":" + concurrency
-                + "},\"stages\":[{\"id\":\"n\",\"kind\":\"test.noop\",\"config\":{\"count\":" + shards + ",\"salt\":\""
-                + UUID.randomUUID() + "\"}}]}";
         long t0 = System.nanoTime();
-        String id = submit(plan);
+        String id = submit(noopPlan("bench-throughput", shards, concurrency, UUID.randomUUID().toString()));
         long t1 = awaitEnd(id, Duration.ofMinutes(30));
         double seconds = (t1 - t0) / 1e9;
-        System.out.printf("%d test.noop shards (max_concurrency %d), REST submit -> completed: %.1f s, %.0f shards/s%n",
+        System.out.printf("%d test.noop shards (max_concurrency %d), REST submit -> certified: %.1f s, %.0f shards/s%n",
                 shards, concurrency, seconds, shards / seconds);
-        Path pid = Path.of(env("HXO_STATE_DIR", ".hxo"), "pids", "hxo-planner.pid");
+        printMemory("hxo-planner");
+        JsonNode st = status(id);
+        System.out.println("status: " + st.path("status").asText() + ", done " + st.at("/shards/done").asLong()
+                + ", root " + st.path("merkle_root").asText());
+    }
+
+    /**
+     * Kill -9 of the plan's owner at about half of the plan; the other planner instance takes the
+     * partition over. Reports the time to finish, the shards executed more than once (counted from
+     * every result on hxo.shard.results) and whether the root equals the one computed from the inputs.
+     */
+    void resume(int shards, int concurrency) throws Exception {
+        Path pids = Path.of(env("HXO_STATE_DIR", ".hxo"), "pids");
+        Map<String, Long> masks = plannerMasks();
+        String salt = UUID.randomUUID().toString();
+        try (KafkaConsumer<String, byte[]> results = tail("hxo.shard.results")) {
+            long t0 = System.nanoTime();
+            String id = submit(noopPlan("bench-resume", shards, concurrency, salt));
+            // The gateway keys a plan's commands by its id; the owner is the instance holding that partition.
+            int partition = Utils.toPositive(Utils.murmur2(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    % results.partitionsFor("hxo.commands").size();
+            String owner = masks.entrySet().stream().filter(e -> (e.getValue() & (1L << partition)) != 0)
+                    .map(Map.Entry::getKey).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no planner owns partition " + partition + ": " + masks));
+            // The main instance has a generated id; the extra ones are named after their component.
+            String component = owner.startsWith("hxo-planner-") ? owner : "hxo-planner";
+            long pid = Long.parseLong(Files.readString(pids.resolve(component + ".pid")).trim());
+            Map<Integer, Integer> runs = new java.util.HashMap<>();
+            long done = 0;
+            while (done < shards / 2) {
+                drainResults(results, id, runs, Duration.ofMillis(100));
+                done = status(id).at("/shards/done").asLong();
+            }
+            long tKill = System.nanoTime();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            ProcessHandle.of(pid).ifPresent(h -> h.onExit().join());
+            System.out.printf("killed %s (pid %d, owner of partition %d) at %d/%d shards done, %.1f s after submit%n",
+                    component, pid, partition, done, shards, (tKill - t0) / 1e9);
+            while (!ended.containsKey(id)) {
+                drainResults(results, id, runs, Duration.ofMillis(100));
+            }
+            long tEnd = awaitEnd(id, Duration.ofMinutes(10));
+            drainResults(results, id, runs, Duration.ofSeconds(2));
+            long twice = runs.values().stream().filter(n -> n > 1).mapToLong(n -> n - 1).sum();
+            JsonNode st = status(id);
+            String expected = expectedNoopRoot(st.path("hash_alg").asText(), shards, salt);
+            System.out.printf("finished %.1f s after the kill (%.1f s in all); shards executed more than once: %d;"
+                    + " root %s the root computed from the inputs%n", (tEnd - tKill) / 1e9, (tEnd - t0) / 1e9, twice,
+                    expected.equals(st.path("merkle_root").asText()) ? "equals" : "DIFFERS FROM");
+            System.out.println("status: " + st.path("status").asText() + ", done " + st.at("/shards/done").asLong()
+                    + ", executed " + runs.size() + " distinct shards");
+        }
+    }
+
+    /** Planner instance id to the partitions it owns (bit mask), from the heartbeats; waits for two owners. */
+    Map<String, Long> plannerMasks() throws Exception {
+        Map<String, Long> masks = new java.util.HashMap<>();
+        try (KafkaConsumer<String, byte[]> beats = tail("federation.heartbeat")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> rec : beats.poll(Duration.ofMillis(200))) {
+                    Events.Heartbeat hb = KafkaBinding.fromRecord(rec).dataAs(Events.Heartbeat.class);
+                    if ("hxo-planner".equals(hb.service())) {
+                        masks.put(hb.instance(), hb.load().getOrDefault("owned_partitions_mask", 0.0).longValue());
+                    }
+                }
+                if (masks.values().stream().filter(m -> m != 0).count() >= 2) {
+                    return masks;
+                }
+            }
+        }
+        throw new IllegalStateException("resume needs two planner instances owning partitions (HXO_PLANNER_INSTANCES=2"
+                + " ./hxo up); heard " + masks);
+    }
+
+    static void drainResults(KafkaConsumer<String, byte[]> c, String planId, Map<Integer, Integer> runs, Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        do {
+            for (ConsumerRecord<String, byte[]> rec : c.poll(Duration.ofMillis(50))) {
+                CloudEvent ev = KafkaBinding.fromRecord(rec);
+                if (planId.equals(ev.subject())) {
+                    for (ShardWork.Result r : ev.dataAs(ShardWork.ResultBatch.class).results()) {
+                        if (r.ok() && !r.reused()) {
+                            runs.merge(r.index(), 1, Integer::sum);
+                        }
+                    }
+                }
+            }
+        } while (System.nanoTime() < until);
+    }
+
+    /** The root SPEC section 3 defines for a test.noop plan, from its inputs alone. */
+    static String expectedNoopRoot(String alg, int shards, String salt) {
+        HashAlg hash = HashAlg.fromWire(alg);
+        List<byte[]> leaves = new ArrayList<>(shards);
+        for (int i = 0; i < shards; i++) {
+            JsonNode io = Json.tree(Map.of("index", i, "salt", salt));
+            byte[] cas = ShardId.compute(hash, "test.noop", "noop", "1", io, List.of());
+            leaves.add(InclusionProof.leafData(cas, hash.hash(Jcs.canonicalize(io))));
+        }
+        return Hex.of(MerkleTree.build(hash, leaves).root());
+    }
+
+    KafkaConsumer<String, byte[]> tail(String topic) {
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProps());
+        List<TopicPartition> parts = new ArrayList<>();
+        c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(i.topic(), i.partition())));
+        c.assign(parts);
+        c.seekToEnd(parts);
+        parts.forEach(c::position);
+        return c;
+    }
+
+    static Properties consumerProps() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"));
+        p.put("key.deserializer", StringDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("fetch.max.wait.ms", "5");
+        p.put("max.partition.fetch.bytes", String.valueOf(8 << 20));
+        return p;
+    }
+
+    JsonNode status(String id) throws Exception {
+        HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create(url + "/api/hxo/status/" + id))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        return m.statusCode() == 200 ? Json.tree(m.body().getBytes()) : Json.mapper().createObjectNode();
+    }
+
+    static void printMemory(String component) throws Exception {
+        Path pid = Path.of(env("HXO_STATE_DIR", ".hxo"), "pids", component + ".pid");
         if (Files.exists(pid)) {
             String status = Files.readString(Path.of("/proc", Files.readString(pid).trim(), "status"));
             for (String line : status.split("\n")) {
                 if (line.startsWith("VmHWM") || line.startsWith("VmRSS")) {
-                    System.out.println("planner " + line.replaceAll("\\s+", " "));
+                    System.out.println(component + " " + line.replaceAll("\\s+", " "));
                 }
             }
         }
-        HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create(url + "/api/hxo/status/" + id))
-                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode st = Json.tree(m.body().getBytes());
-        System.out.println("status: " + st.path("status").asText() + ", done " + st.at("/shards/done").asLong()
-                + ", root " + st.path("merkle_root").asText());
     }
 }

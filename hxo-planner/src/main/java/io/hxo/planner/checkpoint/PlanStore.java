@@ -39,7 +39,7 @@ public class PlanStore {
     /** A plan row as stored. */
     public record StoredPlan(UUID planId, String name, JsonNode spec, String status, String hashAlg, int partition,
             long totalShards, long done, long cached, long failed, long split, String merkleRoot, String error,
-            Instant createdAt, Instant startedAt, Instant finishedAt) {
+            Instant createdAt, Instant startedAt, Instant finishedAt, JsonNode certificate) {
     }
 
     /** One result to keep in the CAS store, with the artifacts it refers to. */
@@ -171,6 +171,22 @@ public class PlanStore {
         });
     }
 
+    /**
+     * Records the consensus outcome of a completed plan: {@code certified} or {@code certification_failed}
+     * with the certificate. Only a plan still {@code completed} moves; returns whether this one did.
+     */
+    public boolean certify(UUID planId, String status, JsonNode certificate) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                UPDATE hxo.plans SET status = ?, certificate = ?::jsonb WHERE plan_id = ? AND status = 'completed'""")) {
+            ps.setString(1, status);
+            ps.setString(2, Json.text(certificate));
+            ps.setObject(3, planId);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
     /** Reads every checkpointed leaf of a plan, and returns the next checkpoint sequence number. */
     public int readLeaves(UUID planId, Consumer<LeafBatch.Leaf> sink) {
         int[] next = {0};
@@ -188,7 +204,12 @@ public class PlanStore {
         if (casIds.isEmpty()) {
             return found;
         }
-        each("SELECT cas_id, output_digest, artifacts FROM hxo.results WHERE cas_id = ANY(?)",
+        // A join on the unnested ids, not "cas_id = ANY(?)": once the driver switches to a server-side
+        // generic plan, ANY over thousands of ids can turn into a sequential scan comparing every row
+        // with every id (seconds per batch at 100k rows); the join keeps to the primary key.
+        each("""
+                SELECT r.cas_id, r.output_digest, r.artifacts
+                FROM unnest(?::bytea[]) AS k(id) JOIN hxo.results r ON r.cas_id = k.id""",
                 ps -> ps.setArray(1, ps.getConnection().createArrayOf("bytea", casIds.toArray(new byte[0][]))),
                 rs -> found.put(io.hxo.contracts.hash.Hex.of(rs.getBytes(1)),
                         new StoredResult(rs.getBytes(2), (String[]) rs.getArray(3).getArray())));
@@ -315,7 +336,8 @@ public class PlanStore {
                 rs.getLong("total_shards"), rs.getLong("done_shards"), rs.getLong("cached_shards"),
                 rs.getLong("failed_shards"), rs.getLong("split_shards"), rs.getString("merkle_root"),
                 rs.getString("error"), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "finished_at"));
+                instant(rs, "finished_at"), rs.getString("certificate") == null ? null
+                        : Json.tree(rs.getString("certificate").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static Instant instant(ResultSet rs, String col) throws SQLException {
