@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.hasItems;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.testing.KafkaTestClient;
+import io.hxo.contracts.testing.VoteFixture;
 import io.hxo.contracts.topic.Topic;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -36,5 +37,19 @@ class ArieAuditorTest {
     void readinessCoversKafkaAndTheDatabase() {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", hasItems("Kafka connection health check", "Database connections health check"));
+    }
+
+    @Test
+    void itVotesTheRootItFoldsFromItsOwnReadingOfTheLeaves() {
+        VoteFixture plan = new VoteFixture();
+        try (KafkaTestClient kafka = new KafkaTestClient();
+                KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
+            plan.publish(kafka);
+            Events.Vote vote = plan.awaitVote(votes, "arie-auditor");
+            assertThat(vote.validator()).isEqualTo("arie-auditor");
+            assertThat(vote.error()).isNull();
+            assertThat(vote.leafCount()).isEqualTo(6);
+            assertThat(vote.merkleRoot()).isEqualTo(plan.root);
+        }
     }
 }

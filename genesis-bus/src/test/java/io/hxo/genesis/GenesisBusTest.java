@@ -138,4 +138,17 @@ class GenesisBusTest {
             }
         }
     }
+
+    @Test
+    void itVotesTheRootItFoldsFromItsEventStore() {
+        io.hxo.contracts.testing.VoteFixture plan = new io.hxo.contracts.testing.VoteFixture();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
+            plan.publish(kafka);
+            Events.Vote vote = plan.awaitVote(votes, "genesis-bus");
+            assertThat(vote.validator()).isEqualTo("genesis-bus");
+            assertThat(vote.error()).isNull();
+            assertThat(vote.leafCount()).isEqualTo(6);
+            assertThat(vote.merkleRoot()).isEqualTo(plan.root);
+        }
+    }
 }

@@ -271,21 +271,11 @@ class EngineTest {
             List<Events.Leaf> leaves = new ArrayList<>();
             read(done, planId, Events.ShardsDone.class, l -> l.stream().mapToInt(d -> d.leaves().size()).sum()
                     >= st.totalShards()).forEach(d -> leaves.addAll(d.leaves()));
-            leaves.sort(EngineTest::byOrder);
+            leaves.sort(java.util.Comparator.comparing(Events.Leaf::order, io.hxo.contracts.merkle.LeafFold.ORDER));
             List<byte[]> data = leaves.stream().map(l -> InclusionProof.leafData(Hex.parseHash(l.casId()),
                     Hex.parseHash(l.outputDigest()))).toList();
             assertThat(Hex.of(MerkleTree.build(HashAlg.SHA3_256, data).root())).isEqualTo(st.merkleRoot());
         }
-    }
-
-    static int byOrder(Events.Leaf a, Events.Leaf b) {
-        for (int i = 0; i < Math.min(a.order().size(), b.order().size()); i++) {
-            int c = Integer.compare(a.order().get(i), b.order().get(i));
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(a.order().size(), b.order().size());
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.PlanStatus;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,6 +28,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +134,48 @@ class PlannerTest {
             ObjectNode inputs = Json.mapper().createObjectNode().put("index", 17).put("salt", salt);
             assertThat(leaves.get(17).casId()).isEqualTo(
                     ShardId.computeHex(HashAlg.SHA3_256, "test.noop", "noop", "1", inputs, List.of()));
+        }
+    }
+
+    @Test
+    void thePlannerVotesWhatItsStoreHoldsAndAppliesTheGatewaysDecision() {
+        UUID good = UUID.randomUUID();
+        UUID bad = UUID.randomUUID();
+        try (KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE);
+                KafkaConsumer<String, byte[]> plans = kafka.tail(Topic.HXO_PLAN);
+                HxoPublisher gateway = kafka.publisherAs("federation-gateway");
+                HxoPublisher impostor = kafka.publisherAs("arie-auditor")) {
+            submit(good, noopPlan("certify-me", 40, UUID.randomUUID().toString()));
+            submit(bad, noopPlan("fail-me", 40, UUID.randomUUID().toString()));
+            PlanStatus st = awaitFinished(good);
+            assertThat(st.status()).isEqualTo("completed");
+            assertThat(awaitFinished(bad).status()).isEqualTo("completed");
+
+            CloudEvent ev = KafkaTestClient.await(votes, e -> good.toString().equals(e.subject()), Duration.ofSeconds(20));
+            Events.Vote vote = ev.dataAs(Events.Vote.class);
+            assertThat(ev.source()).startsWith("/hxo-planner/");
+            assertThat(vote.validator()).isEqualTo("hxo-planner");
+            assertThat(vote.merkleRoot()).isEqualTo(st.merkleRoot());
+            assertThat(vote.leafCount()).isEqualTo(40);
+
+            Events.SignedVote signed = new Events.SignedVote("hxo-planner", vote.instance(), vote.merkleRoot(), 40, null,
+                    vote.at(), ev.id(), "sig", "kid");
+            // Only the gateway decides: the same certificate from another service moves nothing.
+            impostor.emit(Topic.HXO_AGGREGATE_FINALIZED, good.toString(), new Events.Certificate(good.toString(),
+                    st.merkleRoot(), 40, "sha3-256", "HARMONIC", "certified", List.of(signed), List.of(), Instant.now())).join();
+            gateway.emit(Topic.HXO_AGGREGATE_FAILED, bad.toString(), new Events.Certificate(bad.toString(),
+                    "00".repeat(32), 40, "sha3-256", "HARMONIC", "disagreement", List.of(), List.of(), Instant.now())).join();
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(bad).status().equals("certification_failed"));
+            assertThat(status(good).status()).isEqualTo("completed");
+
+            gateway.emit(Topic.HXO_AGGREGATE_FINALIZED, good.toString(), new Events.Certificate(good.toString(),
+                    st.merkleRoot(), 40, "sha3-256", "HARMONIC", "certified", List.of(signed), List.of(), Instant.now())).join();
+            await().atMost(Duration.ofSeconds(20)).until(() -> status(good).status().equals("certified"));
+            PlanStatus certified = status(good);
+            assertThat(certified.certificate().path("outcome").asText()).isEqualTo("certified");
+            assertThat(certified.certificate().path("votes").get(0).path("merkle_root").asText()).isEqualTo(st.merkleRoot());
+            KafkaTestClient.await(plans, e -> good.toString().equals(e.subject())
+                    && e.dataAs(Events.PlanChanged.class).status().equals("certified"), Duration.ofSeconds(10));
         }
     }
 

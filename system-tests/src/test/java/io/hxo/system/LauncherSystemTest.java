@@ -73,7 +73,7 @@ class LauncherSystemTest {
     private static boolean waitCompleted(String id) throws Exception {
         for (int i = 0; i < 60; i++) {
             HttpResponse<String> s = Suite.get("/api/hxo/status/" + id, "Bearer " + Suite.ADMIRAL);
-            if (s.statusCode() == 200 && s.body().contains("\"status\":\"completed\"")) {
+            if (s.statusCode() == 200 && (s.body().contains("\"status\":\"completed\"") || s.body().contains("\"status\":\"certified\""))) {
                 return true;
             }
             Thread.sleep(500);

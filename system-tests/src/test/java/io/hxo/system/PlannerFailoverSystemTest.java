@@ -77,7 +77,7 @@ class PlannerFailoverSystemTest {
             long killedAt = System.currentTimeMillis();
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    "completed".equals(status(planId).path("status").asText()));
+                    "certified".equals(status(planId).path("status").asText()));
             JsonNode finished = status(planId);
             assertThat(finished.path("shards").path("done").asLong()).isEqualTo(SHARDS);
             assertThat(finished.path("merkle_root").asText()).isEqualTo(expectedRoot(salt));

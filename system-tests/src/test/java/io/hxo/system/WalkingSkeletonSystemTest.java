@@ -59,7 +59,7 @@ class WalkingSkeletonSystemTest {
 
     @Test
     @Order(2)
-    void aThousandShardPlanCompletesWithARootAnyoneCanRecompute() throws Exception {
+    void aThousandShardPlanIsCertifiedWithARootAnyoneCanRecompute() throws Exception {
         String plan = "{\"name\":\"skeleton\",\"stages\":[{\"id\":\"noop\",\"kind\":\"test.noop\",\"config\":{\"count\":1000}}]}";
         HttpResponse<String> accepted = Suite.post("/api/hxo/create-and-submit", ADMIRAL, plan);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -70,8 +70,9 @@ class WalkingSkeletonSystemTest {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
             HttpResponse<String> r = Suite.get("/api/hxo/status/" + planId, ADMIRAL);
             finalStatus = Json.tree(r.body().getBytes());
-            return List.of("completed", "certified").contains(finalStatus.path("status").asText());
+            return !List.of("accepted", "running", "completed").contains(finalStatus.path("status").asText());
         });
+        assertThat(finalStatus.path("status").asText()).as(finalStatus.toString()).isEqualTo("certified");
         assertThat(finalStatus.get("total_shards").asLong()).isEqualTo(1000);
         assertThat(finalStatus.get("shards").get("done").asLong()).isEqualTo(1000);
         String root = finalStatus.get("merkle_root").asText();
@@ -96,6 +97,33 @@ class WalkingSkeletonSystemTest {
         leaves.values().forEach(l -> data.add(InclusionProof.leafData(Hex.parseHash(l.casId()), Hex.parseHash(l.outputDigest()))));
         HashAlg alg = HashAlg.fromWire(finalStatus.get("hash_alg").asText());
         assertThat(Hex.of(MerkleTree.build(alg, data).root())).isEqualTo(root);
+
+        // Three validators, each from its own source of the leaves, voted that root; the gateway certified it.
+        HttpResponse<String> c = Suite.get("/api/hxo/plan/" + planId + "/certificate", ADMIRAL);
+        assertThat(c.statusCode()).as(c.body()).isEqualTo(200);
+        Events.Certificate cert = Json.read(c.body(), Events.Certificate.class);
+        assertThat(cert.outcome()).isEqualTo("certified");
+        assertThat(cert.mode()).isEqualTo("HARMONIC");
+        assertThat(cert.merkleRoot()).isEqualTo(root);
+        assertThat(cert.votes()).extracting(Events.SignedVote::validator)
+                .containsExactlyInAnyOrder("hxo-planner", "genesis-bus", "arie-auditor");
+        assertThat(cert.votes()).allSatisfy(v -> assertThat(v.merkleRoot()).isEqualTo(root));
+        assertThat(finalStatus.path("certificate").path("outcome").asText()).isEqualTo("certified");
+    }
+
+    @Test
+    @Order(5)
+    void aRootTheValidatorsCannotReproduceIsACertificationFailure() throws Exception {
+        // A ready announcement for leaves nobody produced: every validator recomputes and disagrees.
+        String fake = java.util.UUID.randomUUID().toString();
+        try (KafkaTestClient kafka = Suite.kafka(); KafkaConsumer<String, byte[]> alerts = kafka.tail(Topic.HXO_ALERT)) {
+            kafka.publisher.emit(Topic.HXO_AGGREGATE_READY, fake, new Events.AggregateReady(fake, "ab".repeat(32), 3,
+                    "sha3-256", java.time.Instant.now())).join();
+            CloudEvent ev = KafkaTestClient.await(alerts, e -> fake.equals(e.subject()), Duration.ofSeconds(30));
+            Events.Alert alert = ev.dataAs(Events.Alert.class);
+            assertThat(alert.type()).isEqualTo("certification.failure");
+            assertThat(alert.service()).isEqualTo("federation-gateway");
+        }
     }
 
     @Test

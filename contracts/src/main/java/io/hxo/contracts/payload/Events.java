@@ -9,6 +9,9 @@ public final class Events {
     private Events() {
     }
 
+    /** Validators ignore an {@code hxo.aggregate.ready} older than this: its round is long decided. */
+    public static final java.time.Duration VOTE_WINDOW = java.time.Duration.ofMinutes(2);
+
     /** {@code hxo.plan}: a plan changed state. */
     public record PlanChanged(String planId, String name, String status, long totalShards, String merkleRoot,
             String hashAlg, Instant at) {
@@ -16,8 +19,9 @@ public final class Events {
 
     /**
      * One Merkle leaf: the shard's slot, content address and output digest. Leaves are ordered by
-     * {@code order}: the slot of the original shard, then, for shards produced by autosplit, the
-     * child positions down the split tree; so children take their parent's place.
+     * {@code order} compared element by element: the stage's position in the plan, the original
+     * shard's index in its stage, then, for shards produced by autosplit, the child positions down
+     * the split tree; so children take their parent's place.
      */
     public record Leaf(int index, List<Integer> order, String casId, String outputDigest, boolean cached) {
     }
@@ -44,8 +48,32 @@ public final class Events {
     public record AutotuneSignal(String planId, String type, String stageId, Map<String, Object> details) {
     }
 
-    /** {@code hxo.aggregate.ready}: every leaf is in; the planner's root awaits the validators. */
-    public record AggregateReady(String planId, String merkleRoot, long leafCount, String hashAlg) {
+    /**
+     * {@code hxo.aggregate.ready}: every leaf is in; the planner's root awaits the validators.
+     * {@code startedAt} bounds where a validator reading the topics has to start.
+     */
+    public record AggregateReady(String planId, String merkleRoot, long leafCount, String hashAlg, Instant startedAt) {
+    }
+
+    /**
+     * {@code hxo.aggregate.vote}: one validator's independently computed root for a plan. {@code root}
+     * is null when the validator could not compute it (then {@code error} says why).
+     */
+    public record Vote(String planId, String validator, String instance, String merkleRoot, long leafCount,
+            String hashAlg, String error, Instant at) {
+    }
+
+    /** A vote as the certificate records it: with the signature and key id the vote was published under. */
+    public record SignedVote(String validator, String instance, String merkleRoot, long leafCount, String error,
+            Instant at, String eventId, String signature, String keyId) {
+    }
+
+    /**
+     * {@code hxo.aggregate.finalized} (a certificate) and {@code hxo.aggregate.failed}: the consensus
+     * outcome for a plan. {@code outcome} is {@code certified}, {@code disagreement} or {@code timeout}.
+     */
+    public record Certificate(String planId, String merkleRoot, long leafCount, String hashAlg, String mode,
+            String outcome, List<SignedVote> votes, List<String> missing, Instant decidedAt) {
     }
 
     /** {@code federation.heartbeat}: a service instance is alive; {@code facts} feed ARIE's config rules. */

@@ -48,6 +48,11 @@ public final class KafkaTestClient implements AutoCloseable {
         ensureTopics();
     }
 
+    /** A publisher with another service's source ({@code /service/test-…}); the caller closes it. */
+    public HxoPublisher publisherAs(String service) {
+        return HxoPublisher.create(base, service, "test-" + UUID.randomUUID());
+    }
+
     /** Creates the catalog's topics as genesis-bus would (6 partitions), so tests can tail any of them. */
     private void ensureTopics() {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", base.get("bootstrap.servers")))) {

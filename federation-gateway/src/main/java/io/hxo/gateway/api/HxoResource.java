@@ -185,6 +185,25 @@ public class HxoResource {
     }
 
     @GET
+    @Path("/plan/{plan_id}/certificate")
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Operation(summary = "A plan's certificate: root, size, algorithm, consensus mode, every signed vote; 404 until decided")
+    public Uni<Response> certificate(@PathParam("plan_id") String planId) {
+        String id = uuid(planId);
+        return commands.request(Topic.HXO_COMMANDS, Commands.PLAN_STATUS, id, new Commands.PlanQuery(id)).map(reply -> {
+            if (!reply.isSuccess()) {
+                return problem(reply);
+            }
+            JsonNode cert = reply.body().path("certificate");
+            if (cert.isMissingNode() || cert.isNull()) {
+                throw ApiProblem.of(404, "not-found", "No certificate", "plan " + id + " is "
+                        + reply.body().path("status").asText() + "; it has no consensus decision yet");
+            }
+            return Response.ok(cert).build();
+        });
+    }
+
+    @GET
     @Path("/links/health")
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
     @Operation(summary = "Each peer service's link: state, instances, last seen, versions")

@@ -46,6 +46,14 @@ public interface GatewayConfig {
 
     enum ConsensusMode { HARMONIC, QUORUM }
 
+    Consensus consensus();
+
+    interface Consensus {
+        /** The services whose votes a round waits for. */
+        @WithDefault("hxo-planner,genesis-bus,arie-auditor")
+        List<String> validators();
+    }
+
     Links links();
 
     interface Links {

@@ -129,6 +129,32 @@ public class EventStore {
         }
     }
 
+    /**
+     * Streams the data of every stored event of a topic about a subject, in store order, to the sink
+     * (rows are fetched in pages, so a plan with a million leaves never sits in memory as text).
+     */
+    public void eachData(String topic, String subject, java.util.function.Consumer<byte[]> sink) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false); // the driver pages through a result only inside a transaction
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT data FROM genesis.events WHERE subject = ? AND topic = ? ORDER BY seq")) {
+                ps.setFetchSize(200);
+                ps.setString(1, subject);
+                ps.setString(2, topic);
+                try (var rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String data = rs.getString(1);
+                        if (data != null) {
+                            sink.accept(data.getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     /** The data as JSON text when it is JSON (events carry JSON); null otherwise. */
     private static String jsonOrNull(byte[] data) {
         if (data == null || data.length == 0) {

@@ -36,7 +36,7 @@ public class PlanReports {
         }
         return new PlanStatus(p.planId().toString(), p.name(), p.status(), p.totalShards(),
                 new PlanStatus.ShardCounts(pending, 0, p.done(), p.failed(), p.cached(), p.split()), p.merkleRoot(),
-                p.hashAlg(), null, p.createdAt(), p.startedAt(), p.finishedAt(), null, p.error(), stages);
+                p.hashAlg(), p.certificate(), p.createdAt(), p.startedAt(), p.finishedAt(), null, p.error(), stages);
     }
 
     /** Status, duration, per-stage roots, every shard that failed for good, and the plan as run. */

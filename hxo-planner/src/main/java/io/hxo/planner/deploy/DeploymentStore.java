@@ -44,6 +44,14 @@ public class DeploymentStore {
         });
     }
 
+    /** Attaches the plan's certificate to its deployment (when the plan was one). */
+    public void certified(UUID planId, JsonNode certificate) {
+        exec("UPDATE hxo.deployments SET certificate = ?::jsonb WHERE plan_id = ?", ps -> {
+            ps.setString(1, Json.text(certificate));
+            ps.setObject(2, planId);
+        });
+    }
+
     public void hookResult(UUID deploymentId, String status) {
         exec("UPDATE hxo.deployments SET hook_status = ? WHERE deployment_id = ?", ps -> {
             ps.setString(1, status);

@@ -181,7 +181,7 @@ public class PlanOwner {
     }
 
     /** Rebuilds a plan's run from the store: spec, stored inputs, splits, then checkpointed leaves. */
-    private PlanRun load(UUID planId) throws PlanRejected {
+    PlanRun load(UUID planId) throws PlanRejected {
         PlanStore.StoredPlan stored = store.plan(planId).orElseThrow();
         ValidatedPlan plan = validator.revalidate(stored.spec(), store.storedInputs(planId));
         PlanRun run = new PlanRun(planId, plan, HashAlg.fromWire(stored.hashAlg()), stored.partition(),
@@ -369,7 +369,9 @@ public class PlanOwner {
             }
             for (PlanRun.StageRun s : run.stages) {
                 if (run.stageComplete(s)) {
+                    long t0 = System.nanoTime();
                     s.root = run.root(run.leafOrder(s));
+                    s.rootNanos = System.nanoTime() - t0;
                     s.finished = true;
                     checkSlo(run, s);
                     changed = true;
@@ -518,8 +520,11 @@ public class PlanOwner {
     }
 
     private void complete(PlanRun run) {
+        long t0 = System.nanoTime();
         int[] order = run.leafOrder();
-        String root = run.root(order);
+        // One stage: its leaves are the plan's leaves, in the same order, so its root is the plan's.
+        String root = run.stages.size() == 1 && run.stages.get(0).root != null ? run.stages.get(0).root : run.root(order);
+        long rootMs = (System.nanoTime() - t0 + run.stages.stream().mapToLong(s -> s.rootNanos).sum()) / 1_000_000;
         Instant now = Instant.now();
         retrying("finish", () -> {
             for (PlanRun.StageRun s : run.stages) {
@@ -537,10 +542,11 @@ public class PlanOwner {
             retrying("record deployment", () -> deployments.completed(run.planId, run.name, run.plan.normalized(), root));
         }
         publisher.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(),
-                new Events.AggregateReady(run.planId.toString(), root, order.length, run.alg.wireName()));
+                new Events.AggregateReady(run.planId.toString(), root, order.length, run.alg.wireName(),
+                        run.startedAt != null ? run.startedAt : run.createdAt));
         planChanged(run.planId, run.name, "completed", order.length, root, run.alg);
-        Log.infof("plan %s completed: %d shards (%d cached, %d split), root %s", run.planId, order.length,
-                run.cachedCount, run.splitCount, root);
+        Log.infof("plan %s completed: %d shards (%d cached, %d split), root %s (roots took %d ms)", run.planId,
+                order.length, run.cachedCount, run.splitCount, root, rootMs);
     }
 
     /** Ends a plan without a root (halted, aborted, timed out): stored, announced, gone from memory. */
@@ -757,6 +763,15 @@ public class PlanOwner {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The plan's root recomputed from what the store holds (stored inputs, splits, checkpointed
+     * leaves), not from the running plan's memory: the planner's vote as a validator.
+     */
+    public String storedRoot(UUID planId) throws PlanRejected {
+        PlanRun run = load(planId);
+        return run.root(run.leafOrder());
     }
 
     public void planChanged(UUID planId, String name, String status, long total, String root, HashAlg alg) {

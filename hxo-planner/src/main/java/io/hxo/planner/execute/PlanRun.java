@@ -147,6 +147,8 @@ public final class PlanRun {
         int cursor;
         int inFlight;
         String root;
+        /** How long computing {@link #root} took (reported when the plan completes). */
+        long rootNanos;
         Instant started;
         final Histogram durations = new Histogram(3_600_000L, 2);
 
@@ -474,7 +476,11 @@ public final class PlanRun {
         }
     }
 
-    /** The leaf's place in Merkle order: the original slot, then child positions down the split tree. */
+    /**
+     * The leaf's place in Merkle order: its stage's position in the plan, the original shard's index
+     * in the stage, then child positions down the split tree. (Slots are numbered in the order stages
+     * were prepared, which follows the DAG, not the plan's stage order.)
+     */
     List<Integer> order(int slot) {
         List<Integer> path = new ArrayList<>();
         int s = slot;
@@ -482,7 +488,9 @@ public final class PlanRun {
             path.add(0, s - firstChild[parent[s]]);
             s = parent[s];
         }
-        path.add(0, s);
+        StageRun stage = stageOf(s);
+        path.add(0, s - stage.first());
+        path.add(0, stage.position);
         return path;
     }
 

@@ -1,0 +1,135 @@
+package io.hxo.arie.consensus;
+
+import io.hxo.arie.config.ArieConfig;
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.hash.HashAlg;
+import io.hxo.contracts.merkle.LeafFold;
+import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.topic.Topic;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * arie-auditor as a consensus validator: it reads the plan's {@code hxo.shard.done} events from the
+ * broker itself (its own consumption, verified by the zero-trust interceptor like every record),
+ * from shortly before the plan started, folds the leaves into a root and votes. Nothing the planner
+ * or genesis-bus computed enters its tree.
+ */
+@ApplicationScoped
+public class TopicVoter {
+    public static final String VALIDATOR = "arie-auditor";
+    static final long PATIENCE_MS = 3000;
+    /** Events keyed by a plan are timestamped at or after its start; a minute's margin for clocks. */
+    static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
+
+    private final Map<String, Object> kafka;
+    private final HxoPublisher publisher;
+    private final ArieConfig config;
+
+    public TopicVoter(@Identifier("default-kafka-broker") Map<String, Object> kafka, HxoPublisher publisher,
+            ArieConfig config) {
+        this.kafka = kafka;
+        this.publisher = publisher;
+        this.config = config;
+    }
+
+    @Incoming("aggregate-ready")
+    @Blocking
+    public void onReady(ConsumerRecord<String, byte[]> record) {
+        Events.AggregateReady ready;
+        try {
+            var ev = KafkaBinding.fromRecord(record);
+            if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
+                return; // its round was decided long ago (a backlog after downtime): a vote would be noise
+            }
+            ready = ev.dataAs(Events.AggregateReady.class);
+        } catch (IllegalArgumentException e) {
+            Log.warnf("skipped unreadable aggregate.ready: %s", e.getMessage());
+            return;
+        }
+        String root = null;
+        String error = null;
+        try {
+            LeafFold fold = fold(ready);
+            if (fold.size() != ready.leafCount()) {
+                error = "read " + fold.size() + " of " + ready.leafCount() + " leaves from " + Topic.HXO_SHARD_DONE.topicName();
+            }
+            root = fold.root(HashAlg.fromWire(ready.hashAlg()));
+        } catch (RuntimeException e) {
+            error = "cannot read " + Topic.HXO_SHARD_DONE.topicName() + ": " + e.getMessage();
+            Log.warnf("plan %s: %s", ready.planId(), error);
+        }
+        publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(), new Events.Vote(ready.planId(), VALIDATOR,
+                config.instanceId(), root, ready.leafCount(), ready.hashAlg(), error, Instant.now()));
+    }
+
+    /** Reads the plan's partition of hxo.shard.done until every leaf is in, or patience runs out. */
+    LeafFold fold(Events.AggregateReady ready) {
+        Map<String, Object> cfg = new HashMap<>(kafka);
+        cfg.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+        LeafFold fold = new LeafFold();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cfg)) {
+            String topic = Topic.HXO_SHARD_DONE.topicName();
+            int partitions = consumer.partitionsFor(topic).size();
+            // The planner keys a plan's events by its id; the default partitioner places them so.
+            TopicPartition tp = new TopicPartition(topic,
+                    Utils.toPositive(Utils.murmur2(ready.planId().getBytes(StandardCharsets.UTF_8))) % partitions);
+            consumer.assign(List.of(tp));
+            Instant from = (ready.startedAt() == null ? Instant.now().minus(Duration.ofDays(1)) : ready.startedAt())
+                    .minus(CLOCK_MARGIN);
+            OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(tp, from.toEpochMilli())).get(tp);
+            if (start == null) {
+                consumer.seekToEnd(List.of(tp));
+            } else {
+                consumer.seek(tp, start.offset());
+            }
+            long deadline = System.nanoTime() + PATIENCE_MS * 1_000_000;
+            while (fold.size() < ready.leafCount()) {
+                long end = consumer.endOffsets(List.of(tp)).get(tp);
+                while (consumer.position(tp) < end) {
+                    for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+                        if (ready.planId().equals(rec.key())) {
+                            CloudEvent ev = KafkaBinding.fromRecord(rec);
+                            fold.addAll(ev.dataAs(Events.ShardsDone.class).leaves());
+                        }
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    break;
+                }
+                if (fold.size() < ready.leafCount()) {
+                    try {
+                        Thread.sleep(100); // the last leaves may still be on their way to the broker
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
+        return fold;
+    }
+}

@@ -1,0 +1,81 @@
+package io.hxo.genesis.consensus;
+
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.hash.HashAlg;
+import io.hxo.contracts.json.Json;
+import io.hxo.contracts.merkle.LeafFold;
+import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.topic.Topic;
+import io.hxo.genesis.config.HxoConfig;
+import io.hxo.genesis.store.EventStore;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * genesis-bus as a consensus validator: folds the leaves its event store holds for the plan (the
+ * {@code hxo.shard.done} events it recorded) into a root and votes. The store may still be writing
+ * the last leaves when the ready event arrives, so it reads again until the count matches, for a
+ * bounded time; then it votes with what it has (a short tree gives another root, which is the point).
+ */
+@ApplicationScoped
+public class StoreVoter {
+    public static final String VALIDATOR = "genesis-bus";
+    static final long PATIENCE_MS = 3000;
+
+    private final EventStore store;
+    private final HxoPublisher publisher;
+    private final HxoConfig config;
+
+    public StoreVoter(EventStore store, HxoPublisher publisher, HxoConfig config) {
+        this.store = store;
+        this.publisher = publisher;
+        this.config = config;
+    }
+
+    @Incoming("aggregate-ready")
+    @Blocking
+    public void onReady(ConsumerRecord<String, byte[]> record) throws InterruptedException {
+        Events.AggregateReady ready;
+        try {
+            var ev = KafkaBinding.fromRecord(record);
+            if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
+                return; // its round was decided long ago (a backlog after downtime): a vote would be noise
+            }
+            ready = ev.dataAs(Events.AggregateReady.class);
+        } catch (IllegalArgumentException e) {
+            Log.warnf("skipped unreadable aggregate.ready: %s", e.getMessage());
+            return;
+        }
+        String root = null;
+        String error = null;
+        try {
+            long deadline = System.nanoTime() + PATIENCE_MS * 1_000_000;
+            LeafFold fold = fold(ready.planId());
+            while (fold.size() < ready.leafCount() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                fold = fold(ready.planId());
+            }
+            if (fold.size() != ready.leafCount()) {
+                error = "the event store holds " + fold.size() + " of " + ready.leafCount() + " leaves";
+            }
+            root = fold.root(HashAlg.fromWire(ready.hashAlg()));
+        } catch (java.sql.SQLException | RuntimeException e) {
+            error = "cannot read the event store: " + e.getMessage();
+            Log.warnf("plan %s: %s", ready.planId(), error);
+        }
+        publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(), new Events.Vote(ready.planId(), VALIDATOR,
+                config.instanceId(), root, ready.leafCount(), ready.hashAlg(), error, Instant.now()));
+    }
+
+    private LeafFold fold(String planId) throws java.sql.SQLException {
+        LeafFold fold = new LeafFold();
+        store.eachData(Topic.HXO_SHARD_DONE.topicName(), planId,
+                data -> fold.addAll(Json.read(data, Events.ShardsDone.class).leaves()));
+        return fold;
+    }
+}

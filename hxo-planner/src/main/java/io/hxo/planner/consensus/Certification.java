@@ -1,0 +1,63 @@
+package io.hxo.planner.consensus;
+
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.hash.HashAlg;
+import io.hxo.contracts.json.Json;
+import io.hxo.contracts.payload.Events;
+import io.hxo.planner.checkpoint.PlanStore;
+import io.hxo.planner.deploy.DeploymentStore;
+import io.hxo.planner.execute.PlanOwner;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Applies the consensus outcome the gateway decided: a certificate ({@code hxo.aggregate.finalized})
+ * moves a completed plan to {@code certified}; a failed decision ({@code hxo.aggregate.failed}) to
+ * {@code certification_failed}. Either way the decision is stored with the plan and announced.
+ */
+@ApplicationScoped
+public class Certification {
+    private final PlanStore store;
+    private final DeploymentStore deployments;
+    private final PlanOwner owner;
+
+    public Certification(PlanStore store, DeploymentStore deployments, PlanOwner owner) {
+        this.store = store;
+        this.deployments = deployments;
+        this.owner = owner;
+    }
+
+    @Incoming("aggregate-outcome")
+    @Blocking
+    public void onOutcome(ConsumerRecord<String, byte[]> record) {
+        Events.Certificate cert;
+        try {
+            CloudEvent ev = KafkaBinding.fromRecord(record);
+            if (!ev.source().startsWith("/federation-gateway/")) {
+                Log.warnf("ignored a consensus decision from %s: only the gateway decides", ev.source());
+                return;
+            }
+            cert = ev.dataAs(Events.Certificate.class);
+        } catch (IllegalArgumentException e) {
+            Log.warnf("skipped unreadable consensus outcome: %s", e.getMessage());
+            return;
+        }
+        UUID planId = UUID.fromString(cert.planId());
+        boolean certified = "certified".equals(cert.outcome());
+        String status = certified ? "certified" : "certification_failed";
+        if (!store.certify(planId, status, Json.tree(cert))) {
+            return; // not a completed plan (unknown, or already decided)
+        }
+        if (certified) {
+            deployments.certified(planId, Json.tree(cert));
+        }
+        PlanStore.StoredPlan p = store.plan(planId).orElseThrow();
+        owner.planChanged(planId, p.name(), status, p.totalShards(), p.merkleRoot(), HashAlg.fromWire(p.hashAlg()));
+        Log.infof("plan %s %s (%s, %d votes)", planId, status, cert.outcome(), cert.votes().size());
+    }
+}
