@@ -132,7 +132,8 @@ class WalkingSkeletonSystemTest {
         // Everything published about the plan, read from the broker itself.
         Set<String> published = new HashSet<>();
         try (KafkaTestClient kafka = Suite.kafka()) {
-            for (Topic t : List.of(Topic.HXO_PLAN, Topic.HXO_SHARD_CREATED, Topic.HXO_SHARD_DONE, Topic.HXO_AGGREGATE_READY)) {
+            for (Topic t : List.of(Topic.HXO_PLAN, Topic.HXO_SHARD_CREATED, Topic.HXO_SHARD_DONE, Topic.HXO_AGGREGATE_READY,
+                    Topic.HXO_AGGREGATE_VOTE, Topic.HXO_AGGREGATE_FINALIZED)) {
                 try (KafkaConsumer<String, byte[]> c = kafka.fromBeginning(t)) {
                     for (int empty = 0; empty < 3; ) {
                         var batch = c.poll(Duration.ofMillis(300));

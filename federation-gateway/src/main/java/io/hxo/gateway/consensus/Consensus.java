@@ -60,6 +60,9 @@ public class Consensus {
             Log.warnf("skipped unreadable consensus record %s: %s", record.topic(), e.getMessage());
             return;
         }
+        if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
+            return; // from a round long decided (a backlog after downtime, or a first start)
+        }
         if (record.topic().equals(Topic.HXO_AGGREGATE_READY.topicName())) {
             Events.AggregateReady ready = ev.dataAs(Events.AggregateReady.class);
             Round round = rounds.computeIfAbsent(ready.planId(), k -> new Round());

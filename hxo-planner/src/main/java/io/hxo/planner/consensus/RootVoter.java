@@ -1,24 +1,24 @@
 package io.hxo.planner.consensus;
 
-import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.PlanOwner;
 import io.quarkus.logging.Log;
-import io.smallrye.common.annotation.Blocking;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
- * The planner as one of the consensus validators: on {@code hxo.aggregate.ready} it recomputes the
- * plan's root from the database (checkpointed leaves, splits, stored inputs) rather than trusting
- * the in-memory run that announced it, and publishes its vote.
+ * The planner as one of the consensus validators: when a plan's owner announces its root, the
+ * owner instance recomputes that root from the database (checkpointed leaves, splits, stored
+ * inputs) rather than trusting the in-memory run, and publishes its vote. It runs on the owner, off
+ * the owner's thread, so the vote never waits for a consumer group to rebalance after a crash.
  */
 @ApplicationScoped
 public class RootVoter {
@@ -27,6 +27,11 @@ public class RootVoter {
     private final PlanOwner owner;
     private final HxoPublisher publisher;
     private final PlannerConfig config;
+    private final ExecutorService voting = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hxo-voter");
+        t.setDaemon(true);
+        return t;
+    });
 
     public RootVoter(PlanOwner owner, HxoPublisher publisher, PlannerConfig config) {
         this.owner = owner;
@@ -34,20 +39,12 @@ public class RootVoter {
         this.config = config;
     }
 
-    @Incoming("aggregate-ready")
-    @Blocking
-    public void onReady(ConsumerRecord<String, byte[]> record) {
-        Events.AggregateReady ready;
-        try {
-            var ev = KafkaBinding.fromRecord(record);
-            if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
-                return; // its round was decided long ago (a backlog after downtime): a vote would be noise
-            }
-            ready = ev.dataAs(Events.AggregateReady.class);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("skipped unreadable aggregate.ready: %s", e.getMessage());
-            return;
-        }
+    /** Recomputes and votes in the background; called once the ready event is sent. */
+    public void voteOn(Events.AggregateReady ready) {
+        voting.execute(() -> vote(ready));
+    }
+
+    void vote(Events.AggregateReady ready) {
         String root = null;
         String error = null;
         try {
@@ -58,5 +55,9 @@ public class RootVoter {
         }
         publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(), new Events.Vote(ready.planId(), VALIDATOR,
                 config.instanceId(), root, ready.leafCount(), ready.hashAlg(), error, Instant.now()));
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        voting.shutdown();
     }
 }

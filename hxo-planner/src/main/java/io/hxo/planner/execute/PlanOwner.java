@@ -98,6 +98,8 @@ public class PlanOwner {
     @Inject
     PlannerConfig config;
     @Inject
+    io.hxo.planner.consensus.RootVoter voter;
+    @Inject
     CommandHandler commands;
     @Inject
     ExecutorRegistry registry;
@@ -541,9 +543,10 @@ public class PlanOwner {
         if (Deployments.isDeployment(run.plan.normalized())) {
             retrying("record deployment", () -> deployments.completed(run.planId, run.name, run.plan.normalized(), root));
         }
-        publisher.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(),
-                new Events.AggregateReady(run.planId.toString(), root, order.length, run.alg.wireName(),
-                        run.startedAt != null ? run.startedAt : run.createdAt));
+        Events.AggregateReady ready = new Events.AggregateReady(run.planId.toString(), root, order.length,
+                run.alg.wireName(), run.startedAt != null ? run.startedAt : run.createdAt);
+        publisher.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(), ready);
+        voter.voteOn(ready);
         planChanged(run.planId, run.name, "completed", order.length, root, run.alg);
         Log.infof("plan %s completed: %d shards (%d cached, %d split), root %s (roots took %d ms)", run.planId,
                 order.length, run.cachedCount, run.splitCount, root, rootMs);
