@@ -2,6 +2,7 @@ package io.hxo.arie.consensus;
 
 import io.hxo.arie.config.ArieConfig;
 import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.merkle.LeafFold;
@@ -44,6 +45,7 @@ public class TopicVoter {
     private final Map<String, Object> kafka;
     private final HxoPublisher publisher;
     private final ArieConfig config;
+    private KafkaConsumer<String, byte[]> reader;
 
     public TopicVoter(@Identifier("default-kafka-broker") Map<String, Object> kafka, HxoPublisher publisher,
             ArieConfig config) {
@@ -55,15 +57,8 @@ public class TopicVoter {
     @Incoming("aggregate-ready")
     @Blocking
     public void onReady(ConsumerRecord<String, byte[]> record) {
-        Events.AggregateReady ready;
-        try {
-            var ev = KafkaBinding.fromRecord(record);
-            if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
-                return; // its round was decided long ago (a backlog after downtime): a vote would be noise
-            }
-            ready = ev.dataAs(Events.AggregateReady.class);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("skipped unreadable aggregate.ready: %s", e.getMessage());
+        Events.AggregateReady ready = Ballot.toVoteOn(record).orElse(null);
+        if (ready == null) {
             return;
         }
         String root = null;
@@ -78,20 +73,14 @@ public class TopicVoter {
             error = "cannot read " + Topic.HXO_SHARD_DONE.topicName() + ": " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
-        publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(), new Events.Vote(ready.planId(), VALIDATOR,
-                config.instanceId(), root, ready.leafCount(), ready.hashAlg(), error, Instant.now()));
+        Ballot.cast(publisher, ready, VALIDATOR, config.instanceId(), root, error);
     }
 
     /** Reads the plan's partition of hxo.shard.done until every leaf is in, or patience runs out. */
     LeafFold fold(Events.AggregateReady ready) {
-        Map<String, Object> cfg = new HashMap<>(kafka);
-        cfg.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
         LeafFold fold = new LeafFold();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cfg)) {
+        KafkaConsumer<String, byte[]> consumer = reader();
+        try {
             String topic = Topic.HXO_SHARD_DONE.topicName();
             int partitions = consumer.partitionsFor(topic).size();
             // The planner keys a plan's events by its id; the default partitioner places them so.
@@ -129,7 +118,35 @@ public class TopicVoter {
                     }
                 }
             }
+        } catch (RuntimeException e) {
+            reader = null; // a consumer in an unknown state is not reused
+            consumer.close();
+            throw e;
         }
         return fold;
+    }
+
+    /**
+     * One consumer for every vote (votes run one at a time on this channel's ordered worker): making
+     * a new one per plan cost ~0.4 s of metadata round trips each time.
+     */
+    private KafkaConsumer<String, byte[]> reader() {
+        if (reader == null) {
+            Map<String, Object> cfg = new HashMap<>(kafka);
+            cfg.remove(ConsumerConfig.GROUP_ID_CONFIG);
+            cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+            cfg.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+            reader = new KafkaConsumer<>(cfg);
+        }
+        return reader;
+    }
+
+    void close(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ev) {
+        if (reader != null) {
+            reader.close();
+        }
     }
 }

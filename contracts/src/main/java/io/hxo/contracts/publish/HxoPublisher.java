@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * same signing applies to anything else that produces with that configuration.
  */
 public final class HxoPublisher implements AutoCloseable {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HxoPublisher.class.getName());
     private static final java.util.Set<String> CONSUMER_ONLY = java.util.Set.of("group.id", "auto.offset.reset",
             "enable.auto.commit", "key.deserializer", "value.deserializer");
 
@@ -114,6 +115,8 @@ public final class HxoPublisher implements AutoCloseable {
         try {
             producer.send(record, (md, e) -> {
                 if (e != null) {
+                    // Callers may not wait for the future; a lost event must at least be said aloud.
+                    LOG.warning(() -> "could not publish " + record.topic() + " (key " + record.key() + "): " + e);
                     done.completeExceptionally(e);
                 } else {
                     done.complete(md);

@@ -1,6 +1,6 @@
 package io.hxo.genesis.consensus;
 
-import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.merkle.LeafFold;
@@ -12,7 +12,6 @@ import io.hxo.genesis.store.EventStore;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -40,15 +39,8 @@ public class StoreVoter {
     @Incoming("aggregate-ready")
     @Blocking
     public void onReady(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        Events.AggregateReady ready;
-        try {
-            var ev = KafkaBinding.fromRecord(record);
-            if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
-                return; // its round was decided long ago (a backlog after downtime): a vote would be noise
-            }
-            ready = ev.dataAs(Events.AggregateReady.class);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("skipped unreadable aggregate.ready: %s", e.getMessage());
+        Events.AggregateReady ready = Ballot.toVoteOn(record).orElse(null);
+        if (ready == null) {
             return;
         }
         String root = null;
@@ -68,8 +60,7 @@ public class StoreVoter {
             error = "cannot read the event store: " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
-        publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(), new Events.Vote(ready.planId(), VALIDATOR,
-                config.instanceId(), root, ready.leafCount(), ready.hashAlg(), error, Instant.now()));
+        Ballot.cast(publisher, ready, VALIDATOR, config.instanceId(), root, error);
     }
 
     private LeafFold fold(String planId) throws java.sql.SQLException {

@@ -1,15 +1,14 @@
 package io.hxo.planner.consensus;
 
+import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
-import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.PlanOwner;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,8 +52,7 @@ public class RootVoter {
             error = "cannot recompute the root from the store: " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
-        publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(), new Events.Vote(ready.planId(), VALIDATOR,
-                config.instanceId(), root, ready.leafCount(), ready.hashAlg(), error, Instant.now()));
+        Ballot.cast(publisher, ready, VALIDATOR, config.instanceId(), root, error);
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -95,6 +95,7 @@ public class PlanOwner {
     PlanValidator validator;
     @Inject
     HxoPublisher publisher;
+    static final int LEAVES_PER_EVENT = 2000;
     @Inject
     PlannerConfig config;
     @Inject
@@ -345,9 +346,11 @@ public class PlanOwner {
             for (int slot : run.unsaved) {
                 leaves.add(new Events.Leaf(slot, run.order(slot), run.casHex(slot), run.digestHex(slot), run.cached[slot]));
             }
-            if (!leaves.isEmpty()) {
-                publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(),
-                        new Events.ShardsDone(run.planId.toString(), leaves));
+            // In events of at most LEAVES_PER_EVENT leaves (~400 KB): a checkpoint can settle 100,000
+            // shards, far over the producer's 1 MB record limit.
+            for (int from = 0; from < leaves.size(); from += LEAVES_PER_EVENT) {
+                publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(), new Events.ShardsDone(run.planId.toString(),
+                        leaves.subList(from, Math.min(leaves.size(), from + LEAVES_PER_EVENT))));
             }
             run.saved();
         }
