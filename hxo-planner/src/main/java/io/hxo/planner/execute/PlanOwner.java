@@ -174,12 +174,34 @@ public class PlanOwner {
                 if ("running".equals(run.status)) {
                     run.holdUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESUME_GRACE_MS);
                     runs.put(planId, run);
+                    announceRestored(run);
                     Log.infof("resumed plan %s: %d of %d shards already done", planId, run.done, run.totalLeaves());
                     advance(run);
                 }
             } catch (RuntimeException | PlanRejected e) {
                 Log.errorf(e, "cannot resume plan %s", planId);
             }
+        }
+    }
+
+    /**
+     * Announces again every leaf the store holds for a resumed plan. The previous owner may have
+     * checkpointed leaves and died before announcing them; validators folding hxo.shard.done would
+     * then miss them. A leaf announced twice counts once (validators keep one per slot).
+     */
+    private void announceRestored(PlanRun run) {
+        List<Events.Leaf> leaves = new ArrayList<>();
+        for (int slot : run.leafOrder()) {
+            if (run.state[slot] == PlanRun.DONE) {
+                leaves.add(new Events.Leaf(slot, run.order(slot), run.casHex(slot), run.digestHex(slot), run.cached[slot]));
+            }
+            if (leaves.size() == LEAVES_PER_EVENT) {
+                publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(), new Events.ShardsDone(run.planId.toString(), leaves));
+                leaves = new ArrayList<>();
+            }
+        }
+        if (!leaves.isEmpty()) {
+            publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(), new Events.ShardsDone(run.planId.toString(), leaves));
         }
     }
 
