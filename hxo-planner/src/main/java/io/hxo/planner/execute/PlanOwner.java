@@ -195,13 +195,18 @@ public class PlanOwner {
             if (run.state[slot] == PlanRun.DONE) {
                 leaves.add(new Events.Leaf(slot, run.order(slot), run.casHex(slot), run.digestHex(slot), run.cached[slot]));
             }
-            if (leaves.size() == LEAVES_PER_EVENT) {
-                publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(), new Events.ShardsDone(run.planId.toString(), leaves));
-                leaves = new ArrayList<>();
-            }
         }
-        if (!leaves.isEmpty()) {
-            publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(), new Events.ShardsDone(run.planId.toString(), leaves));
+        announce(run, leaves);
+    }
+
+    /**
+     * Publishes leaves on hxo.shard.done in events of at most LEAVES_PER_EVENT leaves (~400 KB): a
+     * checkpoint can settle 100,000 shards, far over the producer's 1 MB record limit.
+     */
+    private void announce(PlanRun run, List<Events.Leaf> leaves) {
+        for (int from = 0; from < leaves.size(); from += LEAVES_PER_EVENT) {
+            publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(), new Events.ShardsDone(run.planId.toString(),
+                    leaves.subList(from, Math.min(leaves.size(), from + LEAVES_PER_EVENT))));
         }
     }
 
@@ -368,12 +373,7 @@ public class PlanOwner {
             for (int slot : run.unsaved) {
                 leaves.add(new Events.Leaf(slot, run.order(slot), run.casHex(slot), run.digestHex(slot), run.cached[slot]));
             }
-            // In events of at most LEAVES_PER_EVENT leaves (~400 KB): a checkpoint can settle 100,000
-            // shards, far over the producer's 1 MB record limit.
-            for (int from = 0; from < leaves.size(); from += LEAVES_PER_EVENT) {
-                publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(), new Events.ShardsDone(run.planId.toString(),
-                        leaves.subList(from, Math.min(leaves.size(), from + LEAVES_PER_EVENT))));
-            }
+            announce(run, leaves);
             run.saved();
         }
     }
