@@ -142,13 +142,11 @@ public class Consensus {
         String outcome = outcome(config.consensusMode(), expected, ready.merkleRoot(), round.votes.values());
         boolean certified = outcome.equals("certified");
         boolean disagreement = outcome.equals("disagreement");
-        long agreeing = round.votes.values().stream().filter(v -> ready.merkleRoot().equals(v.merkleRoot())).count();
         Events.Certificate cert = new Events.Certificate(planId, ready.merkleRoot(), ready.leafCount(), ready.hashAlg(),
                 config.consensusMode().name(), outcome, List.copyOf(round.votes.values()), missing, Instant.now());
         if (certified) {
             publisher.emit(Topic.HXO_AGGREGATE_FINALIZED, planId, cert);
-            Log.infof("plan %s certified (%s, %d of %d votes agree)", planId, config.consensusMode(), agreeing,
-                    expected.size());
+            Log.infof("plan %s certified (%s, %d votes)", planId, config.consensusMode(), round.votes.size());
             return;
         }
         publisher.emit(Topic.HXO_AGGREGATE_FAILED, planId, cert);

@@ -1,5 +1,6 @@
 package io.hxo.planner.consensus;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
@@ -50,11 +51,12 @@ public class Certification {
         UUID planId = UUID.fromString(cert.planId());
         boolean certified = "certified".equals(cert.outcome());
         String status = certified ? "certified" : "certification_failed";
-        if (!store.certify(planId, status, Json.tree(cert))) {
+        JsonNode certificate = Json.tree(cert);
+        if (!store.certify(planId, status, certificate)) {
             return; // not a completed plan (unknown, or already decided)
         }
         if (certified) {
-            deployments.certified(planId, Json.tree(cert));
+            deployments.certified(planId, certificate);
         }
         PlanStore.StoredPlan p = store.plan(planId).orElseThrow();
         owner.planChanged(planId, p.name(), status, p.totalShards(), p.merkleRoot(), HashAlg.fromWire(p.hashAlg()));
