@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.payload.Genesis;
+import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
 import io.quarkus.test.junit.QuarkusTest;
@@ -150,5 +152,115 @@ class GenesisBusTest {
             assertThat(vote.leafCount()).isEqualTo(6);
             assertThat(vote.merkleRoot()).isEqualTo(plan.root);
         }
+    }
+
+    @Test
+    void storedEventsFollowOnTheFeedAndHistoryComesFromTheCacheOrTheStore() {
+        String subject = "feed-" + UUID.randomUUID();
+        int n = 120;
+        List<Genesis.StoredEvent> fed = new java.util.ArrayList<>();
+        try (var feed = kafka.tail(Topic.GENESIS_FEED)) {
+            for (int i = 0; i < n; i++) {
+                kafka.publisher.emit(Topic.HXO_ALERT, subject,
+                        new Events.Alert("slo.breach", "warning", subject, "test", "alert " + i, Map.of()));
+            }
+            kafka.publisher.flush();
+            List<Genesis.FeedBatch> batches = new java.util.ArrayList<>();
+            KafkaTestClient.collect(feed, got -> {
+                got.forEach(ev -> batches.add(ev.dataAs(Genesis.FeedBatch.class)));
+                got.clear();
+                return batches.stream().flatMap(b -> b.events().stream())
+                        .filter(e -> subject.equals(e.subject())).count() >= n;
+            }, Duration.ofSeconds(30));
+            // Each record follows on from the one before it; sequence numbers only grow.
+            for (int i = 1; i < batches.size(); i++) {
+                assertThat(batches.get(i).prev()).isEqualTo(batches.get(i - 1).last());
+            }
+            batches.forEach(b -> fed.addAll(b.events()));
+        }
+        List<Genesis.StoredEvent> ours = fed.stream().filter(e -> subject.equals(e.subject())).toList();
+        assertThat(ours).hasSize(n);
+        assertThat(ours.stream().map(e -> e.data().path("message").asText()).toList())
+                .isEqualTo(java.util.stream.IntStream.range(0, n).mapToObj(i -> "alert " + i).toList());
+        assertThat(fed.stream().map(Genesis.StoredEvent::seq).toList()).isSorted();
+
+        // The cache holds the last 50 events (test setting): the start of the range comes from the store...
+        long beforeFirst = ours.get(0).seq() - 1;
+        Genesis.HistoryPage all = history(new Genesis.HistoryQuery("hxo.alert", beforeFirst, null, null, 1000));
+        assertThat(all.servedFrom()).isEqualTo("store");
+        assertThat(all.events().stream().filter(e -> subject.equals(e.subject())).map(Genesis.StoredEvent::seq).toList())
+                .isEqualTo(ours.stream().map(Genesis.StoredEvent::seq).toList());
+        // ...and its end from the cache, once the cache has read the feed that far.
+        long cursor = ours.get(n - 21).seq();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "cache".equals(
+                history(new Genesis.HistoryQuery("hxo.*", cursor, null, null, 1000)).servedFrom()));
+        Genesis.HistoryPage tail = history(new Genesis.HistoryQuery("hxo.*", cursor, null, null, 1000));
+        assertThat(tail.events().stream().filter(e -> subject.equals(e.subject())).map(Genesis.StoredEvent::seq).toList())
+                .isEqualTo(ours.subList(n - 20, n).stream().map(Genesis.StoredEvent::seq).toList());
+        // Paging: a small limit says there is more and where to go on from.
+        Genesis.HistoryPage page = history(new Genesis.HistoryQuery("hxo.alert", beforeFirst, null, null, 7));
+        assertThat(page.events()).hasSize(7);
+        assertThat(page.more()).isTrue();
+        assertThat(page.through()).isEqualTo(page.events().get(6).seq());
+        // A pattern that is not one is refused with the reason.
+        Reply bad = kafka.request(Topic.GENESIS_COMMANDS, Genesis.HISTORY, null,
+                new Genesis.HistoryQuery("hxo*", 0L, null, null, 10));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.problem().detail()).contains("topic pattern");
+    }
+
+    private Genesis.HistoryPage history(Genesis.HistoryQuery q) {
+        Reply r = kafka.request(Topic.GENESIS_COMMANDS, Genesis.HISTORY, null, q);
+        assertThat(r.status()).as(String.valueOf(r.problem())).isEqualTo(200);
+        return io.hxo.contracts.json.Json.convert(r.body(), Genesis.HistoryPage.class);
+    }
+
+    @Test
+    void aFloodOfForgedMessagesRaisesOneAlertAndShowsInMetricsAndLogs() throws Exception {
+        String subject = "flood-" + UUID.randomUUID();
+        List<String> forgedIds = new java.util.ArrayList<>();
+        try (var alerts = kafka.tail(Topic.HXO_ALERT);
+                KafkaTestClient intruder = new KafkaTestClient(KafkaTestClient.bootstrap(),
+                        "an-intruders-own-secret-0123456789abcdef")) {
+            for (int i = 0; i < 10; i++) {
+                CloudEvent ev = intruder.publisher.event("hxo.alert", subject,
+                        new Events.Alert("guardian.halt", "critical", subject, "intruder", "fake " + i, Map.of()));
+                intruder.publisher.publish(Topic.HXO_ALERT, ev).join();
+                forgedIds.add(ev.id());
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                    "SELECT count(*) FROM genesis.dead_letters WHERE event_source = ?", intruder.publisher.source()) == 10);
+            assertThat(count("SELECT count(*) FROM genesis.events WHERE subject = ?", subject)).isZero();
+            String reason;
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT DISTINCT reason FROM genesis.dead_letters WHERE event_source = ?")) {
+                ps.setString(1, intruder.publisher.source());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    reason = rs.getString(1);
+                    assertThat(rs.next()).isFalse();
+                }
+            }
+            assertThat(reason).isIn("unknown_key", "bad_signature");
+            // One alert for the flood (the window is a minute), naming the reason.
+            List<CloudEvent> raised = KafkaTestClient.collect(alerts, got -> false, Duration.ofSeconds(3)).stream()
+                    .filter(ev -> ev.dataAs(Events.Alert.class).type().equals("security.rejected_event"))
+                    .filter(ev -> reason.equals(ev.dataAs(Events.Alert.class).details().get("reason")))
+                    .toList();
+            assertThat(raised).hasSize(1);
+        }
+        Reply metrics = kafka.request(Topic.GENESIS_COMMANDS, Genesis.METRICS, null, Map.of());
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.body().path("dead_letters").size()).isPositive();
+        assertThat(metrics.body().path("topics").path("hxo.alert").path("total").asLong()).isPositive();
+        assertThat(metrics.body().path("store").path("bytes").asLong()).isPositive();
+        assertThat(metrics.body().path("terc").path("capacity").asInt()).isEqualTo(50);
+        assertThat(metrics.body().path("consumer_lag").has("genesis-store")).isTrue();
+
+        Reply logs = kafka.request(Topic.GENESIS_COMMANDS, Genesis.LOGS, null, new Genesis.LogsQuery(1000));
+        assertThat(logs.status()).isEqualTo(200);
+        assertThat(logs.body().path("lines").toString()).contains("refused hxo.alert");
+        Reply tooMany = kafka.request(Topic.GENESIS_COMMANDS, Genesis.LOGS, null, new Genesis.LogsQuery(5000));
+        assertThat(tooMany.status()).isEqualTo(400);
     }
 }

@@ -67,6 +67,9 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         env.put("CAPTAIN_TOKEN", CAPTAIN);
         env.put("SEED_SECRET", SEED);
         env.put("DATABASE_URL", pgUrl(DATABASE));
+        // Small replay windows, so resumes exercise the bus's cache and its store (GenesisSystemTest).
+        env.put("HXO_SSE_WINDOW", "100");
+        env.put("HXO_EVENT_CACHE_LIMIT", "1000");
         return env;
     }
 

@@ -61,6 +61,8 @@ public final class EnvCatalog {
             n("HXO_RATE_LIMIT_RPS", "100", 1, 1_000_000, "requests per second per principal"),
             n("HXO_RATE_LIMIT_BURST", "200", 1, 10_000_000, "burst size per principal"),
             n("HXO_REPLAY_WINDOW_MS", "300000", 1000, 86_400_000, "age beyond which a message is stale"),
+            n("HXO_SSE_BUFFER", "1000", 1, 1_000_000, "events waiting for one SSE client before it is cut off"),
+            n("HXO_SSE_WINDOW", "10000", 1, 10_000_000, "recent feed events a gateway keeps for resumes"),
             n("HXO_HEARTBEAT_INTERVAL_MS", "1000", 100, 600_000, "how often each service announces itself"),
             v("HXO_ALLOW_WEAK_SECRETS", Kind.BOOL, "false", "accept secrets under 32 characters (never in production)"));
 

@@ -38,11 +38,19 @@ public enum Topic {
     ARIE_AUDIT("arie.audit", Kind.EVENT),
     ARIE_ALERT("arie.alert", Kind.EVENT),
     FEDERATION_HEARTBEAT("federation.heartbeat", Kind.EVENT),
-    GENESIS_DLQ("genesis.dlq", Kind.EVENT);
+    GENESIS_DLQ("genesis.dlq", Kind.EVENT),
+
+    /**
+     * Stored events in store order (genesis-bus to every gateway and bus instance): what SSE
+     * subscribers and the replay cache follow. Not itself stored: it repeats what the store holds.
+     */
+    GENESIS_FEED("genesis.feed", Kind.FEED);
 
     /** What a topic carries; it decides who consumes it and how long it is kept. */
     public enum Kind {
-        COMMAND, REPLY, WORK, EVENT
+        COMMAND, REPLY, WORK, EVENT,
+        /** One partition, so its order is the store's order. */
+        FEED
     }
 
     private final String topicName;

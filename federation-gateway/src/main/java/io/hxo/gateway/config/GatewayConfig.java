@@ -44,6 +44,27 @@ public interface GatewayConfig {
     /** {@code SECRET_KEY_PREVIOUS}: still accepted during a rotation. */
     Optional<String> secretKeyPrevious();
 
+    /** {@code GENESIS_ENABLED}: when false the bus routes answer 503. */
+    @WithDefault("true")
+    boolean genesisEnabled();
+
+    Sse sse();
+
+    /** Server-Sent Events subscribers. */
+    interface Sse {
+        /** Events waiting to be written to one client before it is cut off as too slow. */
+        @WithDefault("1000")
+        int buffer();
+
+        /** Recent feed events this gateway keeps, so a resume close to now needs no history query. */
+        @WithDefault("10000")
+        int window();
+
+        /** How often idle streams get a keep-alive comment. */
+        @WithDefault("15s")
+        java.time.Duration keepAlive();
+    }
+
     enum ConsensusMode { HARMONIC, QUORUM }
 
     Consensus consensus();

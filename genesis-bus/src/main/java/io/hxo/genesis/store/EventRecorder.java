@@ -3,6 +3,8 @@ package io.hxo.genesis.store;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.DeadLetter;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.genesis.dlq.RejectionAlerts;
+import io.hxo.genesis.feed.FeedPublisher;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,15 +16,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Consumes the event topics in batches and stores every event once. The batch is acknowledged
+ * Consumes the event topics in batches, stores every event once and puts what was new on the feed. The batch is acknowledged
  * after the transaction commits; while the database is away it is retried, never dropped.
  */
 @ApplicationScoped
 public class EventRecorder {
     private final EventStore store;
+    private final FeedPublisher feed;
+    private final RejectionAlerts rejections;
 
-    public EventRecorder(EventStore store) {
+    public EventRecorder(EventStore store, FeedPublisher feed, RejectionAlerts rejections) {
         this.store = store;
+        this.feed = feed;
+        this.rejections = rejections;
     }
 
     @Incoming("events")
@@ -45,7 +51,8 @@ public class EventRecorder {
         long backoff = 100;
         while (true) {
             try {
-                store.store(events, refused);
+                store.store(events, refused, feed::publish);
+                refused.forEach(r -> rejections.refused(r.letter()));
                 return;
             } catch (SQLException e) {
                 Log.warnf("event store write failed (%s); retrying in %d ms", e.getMessage(), backoff);

@@ -2,7 +2,21 @@ package io.hxo.genesis.store;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.contracts.feed.TopicPattern;
 import io.hxo.contracts.payload.DeadLetter;
+import io.hxo.contracts.payload.Genesis.FeedBatch;
+import io.hxo.contracts.payload.Genesis.HistoryPage;
+import io.hxo.contracts.payload.Genesis.StoredEvent;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -29,28 +43,53 @@ public class EventStore {
     public record Refused(DeadLetter letter) {
     }
 
+    /** Session lock key serialising store transactions across bus instances, so commit order is seq order. */
+    private static final long STORE_ORDER_LOCK = 0x6878_6f5f_6665_6564L;
+
     /**
      * Stores a batch in one transaction, in arrival order. An event already stored (same source and
-     * id) is skipped, so redelivery never duplicates. Returns how many events were new.
+     * id) is skipped, so redelivery never duplicates. After the commit, and before another bus
+     * instance may store anything, {@code committed} receives what was new, in sequence order; so
+     * whatever it publishes follows the store's order exactly.
      */
-    public int store(List<Incoming> events, List<Refused> refused) throws SQLException {
+    public void store(List<Incoming> events, List<Refused> refused, Consumer<FeedBatch> committed) throws SQLException {
         try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+            try (Statement st = c.createStatement()) {
+                st.execute("SELECT pg_advisory_lock(" + STORE_ORDER_LOCK + ")");
+            }
             try {
-                int added = events.isEmpty() ? 0 : insertEvents(c, events);
-                if (!refused.isEmpty()) {
-                    insertDeadLetters(c, refused);
+                c.setAutoCommit(false);
+                FeedBatch added;
+                try {
+                    long prev;
+                    try (Statement st = c.createStatement();
+                            ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM genesis.events")) {
+                        rs.next();
+                        prev = rs.getLong(1);
+                    }
+                    added = new FeedBatch(prev, events.isEmpty() ? List.of() : insertEvents(c, events));
+                    if (!refused.isEmpty()) {
+                        insertDeadLetters(c, refused);
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
                 }
-                c.commit();
-                return added;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                c.setAutoCommit(true);
+                if (!added.events().isEmpty()) {
+                    committed.accept(added);
+                }
+            } finally {
+                try (Statement st = c.createStatement()) {
+                    st.execute("SELECT pg_advisory_unlock(" + STORE_ORDER_LOCK + ")");
+                }
             }
         }
     }
 
-    private static int insertEvents(Connection c, List<Incoming> events) throws SQLException {
+    /** Inserts what is new and returns it as stored, in sequence order. */
+    private static List<StoredEvent> insertEvents(Connection c, List<Incoming> events) throws SQLException {
         int n = events.size();
         String[] sources = new String[n];
         String[] ids = new String[n];
@@ -86,7 +125,8 @@ public class EventStore {
                             ?::text[], ?::int[], ?::bigint[], ?::text[])
                      WITH ORDINALITY AS t(s, i, tp, ty, su, ti, co, ca, pa, os, d, ord)
                 ORDER BY ord
-                ON CONFLICT ON CONSTRAINT events_once DO NOTHING""")) {
+                ON CONFLICT ON CONSTRAINT events_once DO NOTHING
+                RETURNING seq, source, id""")) {
             ps.setArray(1, c.createArrayOf("text", sources));
             ps.setArray(2, c.createArrayOf("text", ids));
             ps.setArray(3, c.createArrayOf("text", topics));
@@ -98,7 +138,19 @@ public class EventStore {
             ps.setArray(9, c.createArrayOf("int4", partitions));
             ps.setArray(10, c.createArrayOf("int8", offsets));
             ps.setArray(11, c.createArrayOf("text", data));
-            return ps.executeUpdate();
+            Map<String, Incoming> byKey = new HashMap<>(n * 2);
+            for (Incoming in : events) {
+                byKey.putIfAbsent(in.event().source() + "\u0000" + in.event().id(), in);
+            }
+            List<StoredEvent> stored = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Incoming in = byKey.get(rs.getString(2) + "\u0000" + rs.getString(3));
+                    stored.add(stored(rs.getLong(1), in.topic(), in.event()));
+                }
+            }
+            stored.sort(java.util.Comparator.comparingLong(StoredEvent::seq));
+            return stored;
         }
     }
 
@@ -153,6 +205,115 @@ public class EventStore {
                 c.rollback();
             }
         }
+    }
+
+    private static StoredEvent stored(long seq, String topic, CloudEvent ev) {
+        JsonNode data = null;
+        if (ev.data() != null && ev.data().length > 0) {
+            try {
+                data = Json.tree(ev.data());
+            } catch (IllegalArgumentException e) {
+                data = null; // not JSON: stored without data, shown without data
+            }
+        }
+        return new StoredEvent(seq, topic, ev.type(), ev.source(), ev.id(), ev.subject(), ev.time(), data);
+    }
+
+    /**
+     * One page of history from the store: events after {@code after} matching the pattern and time
+     * range, in sequence order, stopping at {@code limit} events or about {@code maxBytes} of data.
+     */
+    public HistoryPage history(TopicPattern pattern, long after, Instant from, Instant to, int limit, int maxBytes)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("""
+                SELECT seq, topic, type, source, id, subject, time, data::text
+                FROM genesis.events WHERE seq > ?""");
+        if (pattern.isPrefix()) {
+            sql.append(" AND starts_with(topic, ?)");
+        } else if (!pattern.isAll()) {
+            sql.append(" AND topic = ?");
+        }
+        if (from != null) {
+            sql.append(" AND time >= ?");
+        }
+        if (to != null) {
+            sql.append(" AND time < ?");
+        }
+        sql.append(" ORDER BY seq LIMIT ?");
+        try (Connection c = ds.getConnection()) {
+            long through;
+            // Read the high-water mark first: everything up to it is committed and visible below.
+            try (Statement st = c.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM genesis.events")) {
+                rs.next();
+                through = rs.getLong(1);
+            }
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                int i = 1;
+                ps.setLong(i++, after);
+                if (pattern.isPrefix()) {
+                    ps.setString(i++, pattern.prefix());
+                } else if (!pattern.isAll()) {
+                    ps.setString(i++, pattern.text());
+                }
+                if (from != null) {
+                    ps.setTimestamp(i++, Timestamp.from(from));
+                }
+                if (to != null) {
+                    ps.setTimestamp(i++, Timestamp.from(to));
+                }
+                ps.setInt(i, limit + 1);
+                List<StoredEvent> out = new ArrayList<>();
+                long bytes = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (out.size() == limit || (bytes > maxBytes && !out.isEmpty())) {
+                            return new HistoryPage(out, true, out.get(out.size() - 1).seq(), "store");
+                        }
+                        long seq = rs.getLong(1);
+                        if (seq > through) {
+                            break; // committed after the mark was read: the next page has it
+                        }
+                        String data = rs.getString(8);
+                        bytes += data == null ? 0 : data.length();
+                        out.add(new StoredEvent(seq, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6), rs.getTimestamp(7).toInstant(), data == null ? null : Json.tree(data)));
+                    }
+                }
+                return new HistoryPage(out, false, Math.max(through, after), "store");
+            }
+        }
+    }
+
+    /** Figures for the bus metrics: per-topic totals and last-minute counts, store size, dead letters. */
+    public Map<String, Object> figures() throws SQLException {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            Map<String, Object> topics = new TreeMap<>();
+            try (ResultSet rs = st.executeQuery("""
+                    SELECT topic, count(*), count(*) FILTER (WHERE stored_at > now() - interval '60 seconds')
+                    FROM genesis.events GROUP BY topic""")) {
+                while (rs.next()) {
+                    topics.put(rs.getString(1), Map.of("total", rs.getLong(2),
+                            "per_second", Math.round(rs.getLong(3) / 60.0 * 100) / 100.0));
+                }
+            }
+            out.put("topics", topics);
+            try (ResultSet rs = st.executeQuery("""
+                    SELECT (SELECT count(*) FROM genesis.events), coalesce((SELECT max(seq) FROM genesis.events), 0),
+                           pg_total_relation_size('genesis.events')""")) {
+                rs.next();
+                out.put("store", Map.of("events", rs.getLong(1), "last_seq", rs.getLong(2), "bytes", rs.getLong(3)));
+            }
+            Map<String, Long> dlq = new TreeMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT reason, count(*) FROM genesis.dead_letters GROUP BY reason")) {
+                while (rs.next()) {
+                    dlq.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            out.put("dead_letters", dlq);
+        }
+        return out;
     }
 
     /** The data as JSON text when it is JSON (events carry JSON); null otherwise. */

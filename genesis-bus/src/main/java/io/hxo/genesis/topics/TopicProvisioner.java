@@ -31,6 +31,9 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 @ApplicationScoped
 public class TopicProvisioner {
+    /** Records on the feed and reply topics may carry a full event plus its envelope. */
+    public static final int LARGE_RECORD_BYTES = 4 * 1024 * 1024;
+
     private final GenesisConfig config;
     private final Map<String, Object> kafka;
     private volatile Set<String> provisioned = Set.of();
@@ -84,12 +87,19 @@ public class TopicProvisioner {
 
     private NewTopic newTopic(Topic t) {
         long retention = switch (t.kind()) {
-            case COMMAND, REPLY -> config.topics().commandRetentionMs();
+            case COMMAND, REPLY, FEED -> config.topics().commandRetentionMs();
             case WORK, EVENT -> config.topics().eventRetentionMs();
         };
-        return new NewTopic(t.topicName(), config.topics().partitions(), config.topics().replicationFactor())
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention),
-                        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+        Map<String, String> settings = new HashMap<>();
+        settings.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention));
+        settings.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
+        // The feed is read in order by every reader: one partition. Its records repeat stored events
+        // (bounded by FeedPublisher), and an event near Kafka's 1 MB limit must still fit.
+        int partitions = t.kind() == Topic.Kind.FEED ? 1 : config.topics().partitions();
+        if (t.kind() == Topic.Kind.FEED || t.kind() == Topic.Kind.REPLY) {
+            settings.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(LARGE_RECORD_BYTES));
+        }
+        return new NewTopic(t.topicName(), partitions, config.topics().replicationFactor()).configs(settings);
     }
 
     public Set<String> provisioned() {

@@ -1,0 +1,114 @@
+package io.hxo.genesis.api;
+
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Genesis;
+import io.hxo.contracts.payload.Problem;
+import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.topic.Topic;
+import io.hxo.genesis.config.GenesisConfig;
+import io.hxo.genesis.logs.LogRing;
+import io.hxo.genesis.replay.History;
+import io.hxo.genesis.replay.Terc;
+import io.hxo.genesis.store.EventStore;
+import io.quarkus.logging.Log;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * Answers the gateway's queries on {@code genesis.commands}: history pages, bus metrics and recent
+ * log lines. The bus has no public HTTP surface; this is its whole API.
+ */
+@ApplicationScoped
+public class BusQueries {
+    /** A query older than this was given up by its gateway long ago; answering it is wasted work. */
+    private static final Duration STALE = Duration.ofSeconds(30);
+
+    private final HxoPublisher publisher;
+    private final History history;
+    private final Terc terc;
+    private final EventStore store;
+    private final ConsumerLag lag;
+    private final LogRing logs;
+    private final GenesisConfig config;
+
+    public BusQueries(HxoPublisher publisher, History history, Terc terc, EventStore store, ConsumerLag lag,
+            LogRing logs, GenesisConfig config) {
+        this.publisher = publisher;
+        this.history = history;
+        this.terc = terc;
+        this.store = store;
+        this.lag = lag;
+        this.logs = logs;
+        this.config = config;
+    }
+
+    @Incoming("genesis-commands")
+    @Blocking(ordered = false)
+    public void onCommand(ConsumerRecord<String, byte[]> record) {
+        CloudEvent request;
+        try {
+            request = KafkaBinding.fromRecord(record);
+        } catch (IllegalArgumentException e) {
+            Log.warnf("skipped unreadable command @%d: %s", record.offset(), e.getMessage());
+            return;
+        }
+        if (request.time().isBefore(Instant.now().minus(STALE))) {
+            return;
+        }
+        publisher.reply(Topic.GENESIS_COMMANDS, request, answer(request));
+    }
+
+    Reply answer(CloudEvent request) {
+        if (!config.enabled()) {
+            return Reply.problem(Problem.of(503, "genesis-disabled", "Genesis bus disabled",
+                    "GENESIS_ENABLED is false: the bus answers no queries"));
+        }
+        try {
+            return switch (request.type()) {
+                case Genesis.HISTORY -> Reply.ok(200, history.page(request.dataAs(Genesis.HistoryQuery.class)));
+                case Genesis.METRICS -> Reply.ok(200, metrics());
+                case Genesis.LOGS -> {
+                    int n = request.dataAs(Genesis.LogsQuery.class).lines();
+                    if (n < 1 || n > LogRing.MAX_LINES) {
+                        yield Reply.problem(Problem.of(400, "bad-request", "Bad request",
+                                "lines must be between 1 and " + LogRing.MAX_LINES));
+                    }
+                    yield Reply.ok(200, Map.of("lines", logs.last(n)));
+                }
+                default -> Reply.problem(Problem.of(400, "unknown-command", "Unknown command",
+                        "genesis-bus does not know " + request.type()));
+            };
+        } catch (IllegalArgumentException e) {
+            return Reply.problem(Problem.of(400, "bad-request", "Bad request", e.getMessage()));
+        } catch (SQLException e) {
+            Log.warnf("query %s failed: %s", request.type(), e.getMessage());
+            return Reply.problem(Problem.of(503, "store-unavailable", "Event store unavailable",
+                    "the event store could not be read; try again"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Reply.problem(Problem.of(503, "interrupted", "Interrupted", "the bus is shutting down"));
+        } catch (RuntimeException e) {
+            // Never leave the query channel: an answer that failed is a 503 the caller can retry.
+            Log.warnf(e, "query %s failed", request.type());
+            return Reply.problem(Problem.of(503, "bus-unavailable", "Genesis bus unavailable",
+                    "the bus could not answer " + request.type() + ": " + e.getMessage()));
+        }
+    }
+
+    private Map<String, Object> metrics() throws SQLException, InterruptedException {
+        Map<String, Object> out = new LinkedHashMap<>(store.figures());
+        out.put("terc", terc.figures());
+        out.put("consumer_lag", lag.byGroup());
+        out.put("at", Instant.now());
+        return out;
+    }
+}
