@@ -256,4 +256,41 @@ class GatewayTest {
         given().header("Origin", "https://evil.example").header("Authorization", CAPTAIN).when()
                 .get("/api/hxo/links/health").then().header("Access-Control-Allow-Origin", org.hamcrest.Matchers.nullValue());
     }
+
+    @Test
+    void ciDeployReportsArePublishedAndEveryChangingCallIsAudited() {
+        try (KafkaConsumer<String, byte[]> deploys = kafka.tail(Topic.DEPLOY_PLATFORM_SUCCESS);
+                KafkaConsumer<String, byte[]> audit = kafka.tail(Topic.HXO_AUDIT)) {
+            String deployment = "dep-" + UUID.randomUUID();
+            given().header("Authorization", ADMIRAL).contentType(ContentType.JSON)
+                    .body("{\"status\":\"success\",\"deployment_id\":\"" + deployment + "\",\"commit\":\"abc123\"}")
+                    .when().post("/api/deploy/events").then().statusCode(202)
+                    .body("topic", equalTo("deploy.platform.success"));
+            CloudEvent ev = KafkaTestClient.await(deploys, e -> deployment.equals(e.subject()), Duration.ofSeconds(10));
+            Events.DeployReport report = ev.dataAs(Events.DeployReport.class);
+            assertThat(report.commit()).isEqualTo("abc123");
+            assertThat(report.status()).isEqualTo("success");
+
+            given().header("Authorization", ADMIRAL).contentType(ContentType.JSON).body("{\"status\":\"done\"}")
+                    .when().post("/api/deploy/events").then().statusCode(400)
+                    .contentType("application/problem+json").body("detail", containsString("start, success, failure"));
+            given().header("Authorization", ADMIRAL).contentType(ContentType.JSON).body("{\"status\":\"start\",\"commit\":7}")
+                    .when().post("/api/deploy/events").then().statusCode(400);
+            given().header("Authorization", CAPTAIN).contentType(ContentType.JSON).body("{\"status\":\"start\"}")
+                    .when().post("/api/deploy/events").then().statusCode(403);
+
+            List<Events.AuditRecord> records = KafkaTestClient.collect(audit, got -> got.stream()
+                    .map(e -> e.dataAs(Events.AuditRecord.class))
+                    .filter(r -> r.path().equals("/api/deploy/events")).count() >= 4, Duration.ofSeconds(10))
+                    .stream().map(e -> e.dataAs(Events.AuditRecord.class))
+                    .filter(r -> r.path().equals("/api/deploy/events")).toList();
+            assertThat(records).extracting(Events.AuditRecord::status).containsExactly(202, 400, 400, 403);
+            assertThat(records.get(0).role()).isEqualTo("admiral");
+            assertThat(records.get(3).role()).isEqualTo("captain");
+            assertThat(records).allMatch(r -> r.method().equals("POST") && r.at() != null);
+        }
+        // Reads are not audited; the database view answers captains.
+        given().header("Authorization", CAPTAIN).when().get("/api/db/health").then().statusCode(200)
+                .body("status", equalTo("UP")).body("schema_versions.federation-gateway", org.hamcrest.Matchers.notNullValue());
+    }
 }

@@ -81,6 +81,19 @@ public final class Events {
             Instant startedAt, Instant sentAt, Map<String, Double> load, Map<String, Object> facts) {
     }
 
+    /**
+     * {@code hxo.audit}: a state-changing call reached the gateway — who (principal and role, or
+     * {@code anonymous}), what (method, path, answer status) and when.
+     */
+    public record AuditRecord(String principal, String role, String method, String path, int status, String client,
+            Instant at) {
+    }
+
+    /** {@code deploy.platform.start|success|failure}: a deploy platform (or CI) reports a deploy. */
+    public record DeployReport(String status, String deploymentId, String service, String commit, String url,
+            String message, String reportedBy, Instant at) {
+    }
+
     /** {@code hxo.alert}. */
     public record Alert(String type, String severity, String planId, String service, String message,
             Map<String, Object> details) {

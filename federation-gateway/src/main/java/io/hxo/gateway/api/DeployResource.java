@@ -1,0 +1,125 @@
+package io.hxo.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.json.Json;
+import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.topic.Topic;
+import io.hxo.gateway.auth.Roles;
+import io.hxo.gateway.config.GatewayConfig;
+import io.hxo.gateway.links.LinkRegistry;
+import io.hxo.gateway.health.DatabaseProbe;
+import io.hxo.gateway.problem.ApiProblem;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.flywaydb.core.Flyway;
+
+/** Deploy reports from CI and the database view of the suite. */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeployResource {
+    private static final Map<String, Topic> STATUSES = Map.of("start", Topic.DEPLOY_PLATFORM_START,
+            "success", Topic.DEPLOY_PLATFORM_SUCCESS, "failure", Topic.DEPLOY_PLATFORM_FAILURE);
+    private static final int MAX_FIELD = 500;
+
+    private final HxoPublisher publisher;
+    private final GatewayConfig config;
+    private final SecurityIdentity identity;
+    private final DatabaseProbe database;
+    private final LinkRegistry links;
+    private final Flyway flyway;
+
+    public DeployResource(HxoPublisher publisher, GatewayConfig config, SecurityIdentity identity,
+            DatabaseProbe database, LinkRegistry links, Flyway flyway) {
+        this.publisher = publisher;
+        this.config = config;
+        this.identity = identity;
+        this.database = database;
+        this.links = links;
+        this.flyway = flyway;
+    }
+
+    @POST
+    @Path("/deploy/events")
+    @RolesAllowed(Roles.ADMIRAL)
+    @Operation(summary = "CI reports a deploy: {\"status\": start|success|failure, \"deployment_id\", \"service\","
+            + " \"commit\", \"url\", \"message\"}; published on deploy.platform.<status>")
+    public Uni<Response> deployEvent(String body) {
+        JsonNode in;
+        try {
+            in = body == null || body.isBlank() ? null : Json.mapper().readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw bad("the body must be JSON: " + e.getOriginalMessage());
+        }
+        if (in == null || !in.isObject()) {
+            throw bad("the body must be a JSON object with at least \"status\"");
+        }
+        String status = text(in, "status");
+        Topic topic = status == null ? null : STATUSES.get(status);
+        if (topic == null) {
+            throw bad("status must be one of start, success, failure");
+        }
+        Events.DeployReport report = new Events.DeployReport(status, text(in, "deployment_id"), text(in, "service"),
+                text(in, "commit"), text(in, "url"), text(in, "message"), identity.getPrincipal().getName(),
+                Instant.now());
+        CloudEvent ev = publisher.event(topic.topicName(), report.deploymentId(), report);
+        return Uni.createFrom().completionStage(() -> publisher.publish(topic, ev))
+                .ifNoItem().after(Duration.ofMillis(config.federationTimeout())).fail()
+                .onFailure().transform(e -> ApiProblem.of(503, "kafka-unavailable", "Kafka unavailable",
+                        "the report could not be published: " + e.getMessage()))
+                .map(md -> Response.accepted(Map.of("id", ev.id(), "topic", topic.topicName())).build());
+    }
+
+    @GET
+    @Path("/db/health")
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Blocking
+    @Operation(summary = "Database reachability from the gateway and every service's schema version (from heartbeats)")
+    public Response dbHealth() {
+        var check = database.check();
+        Map<String, Object> schemas = new TreeMap<>();
+        var current = flyway.info().current();
+        schemas.put("federation-gateway", current == null || current.getVersion() == null ? "0"
+                : current.getVersion().getVersion());
+        for (LinkRegistry.Link link : links.links()) {
+            schemas.put(link.service(), links.live(link.service()).stream().map(Events.Heartbeat::schemaVersion)
+                    .distinct().sorted().toList());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("status", check.up() ? "UP" : "DOWN");
+        out.put("detail", check.detail());
+        out.put("latency_ms", check.latencyMs());
+        out.put("schema_versions", schemas);
+        return Response.status(check.up() ? 200 : 503).entity(out).build();
+    }
+
+    private static String text(JsonNode in, String field) {
+        JsonNode v = in.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() || v.asText().length() > MAX_FIELD) {
+            throw bad(field + " must be a string of at most " + MAX_FIELD + " characters");
+        }
+        return v.asText();
+    }
+
+    private static ApiProblem bad(String detail) {
+        return ApiProblem.of(400, "bad-request", "Bad request", detail);
+    }
+}
