@@ -1,0 +1,197 @@
+package io.hxo.bench;
+
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.sign.ZeroTrustPolicy;
+import io.hxo.contracts.topic.Topic;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The genesis bus's quality bars.
+ *
+ * <pre>
+ * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench publish [EVENTS]
+ * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench sse [RATE] [SECONDS]
+ * </pre>
+ * {@code publish} needs only the broker: the same events (same payload, same CloudEvent headers)
+ * through the {@code contracts} publisher (which signs each one) and through a raw Kafka producer
+ * with the same settings, alternating rounds in one run, on a topic outside the catalog.
+ * {@code sse} needs the suite: it subscribes to {@code hxo.alert} through the gateway and publishes
+ * signed alerts at RATE per second; each carries the bench's own clock, so latency is event
+ * published → SSE event read, end to end through the bus's store and feed.
+ * Settings: KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:9092), SEED_SECRET, HXO_URL, CAPTAIN_TOKEN or ADMIRAL_TOKEN.
+ */
+public final class BusBench {
+    private BusBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: BusBench publish [EVENTS] | sse [RATE] [SECONDS]");
+            System.exit(2);
+        }
+        switch (args[0]) {
+            case "publish" -> publish(args.length > 1 ? Integer.parseInt(args[1]) : 200_000);
+            case "sse" -> sse(args.length > 1 ? Integer.parseInt(args[1]) : 1000,
+                    args.length > 2 ? Integer.parseInt(args[2]) : 30);
+            default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
+        }
+    }
+
+    static Map<String, Object> kafkaConfig() {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put("bootstrap.servers", SuiteBench.env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"));
+        cfg.put(ZeroTrustPolicy.SEED_SECRET, SuiteBench.env("SEED_SECRET", ""));
+        cfg.put(ZeroTrustPolicy.SERVICE, "bench");
+        return cfg;
+    }
+
+    static void publish(int events) throws Exception {
+        String topic = "bench.publish";
+        HxoPublisher hxo = HxoPublisher.create(kafkaConfig(), "bench", UUID.randomUUID().toString());
+        Map<String, Object> raw = new HashMap<>();
+        raw.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig().get("bootstrap.servers"));
+        raw.put(ProducerConfig.ACKS_CONFIG, "all");
+        raw.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        raw.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        raw.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        raw.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
+        raw.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        raw.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        Events.Alert payload = new Events.Alert("slo.breach", "info", null, "bench", "x".repeat(200), Map.of("n", 1));
+        try (Producer<String, byte[]> plain = new KafkaProducer<>(raw)) {
+            List<Double> hxoRates = new ArrayList<>();
+            List<Double> rawRates = new ArrayList<>();
+            for (int round = 0; round < 4; round++) {
+                // Raw: the same records the contracts publisher would build, minus the signature.
+                long t0 = System.nanoTime();
+                List<CompletableFuture<?>> acks = new ArrayList<>(events);
+                for (int i = 0; i < events; i++) {
+                    CloudEvent ev = CloudEvent.of("/bench/raw", topic, "s-" + (i & 63), payload);
+                    CompletableFuture<Object> done = new CompletableFuture<>();
+                    plain.send(KafkaBinding.toRecord(topic, ev), (md, e) -> {
+                        if (e != null) {
+                            done.completeExceptionally(e);
+                        } else {
+                            done.complete(md);
+                        }
+                    });
+                    acks.add(done);
+                }
+                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+                double rawRate = events / ((System.nanoTime() - t0) / 1e9);
+
+                t0 = System.nanoTime();
+                acks.clear();
+                for (int i = 0; i < events; i++) {
+                    acks.add(hxo.publish(topic, hxo.event(topic, "s-" + (i & 63), payload)));
+                }
+                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+                double hxoRate = events / ((System.nanoTime() - t0) / 1e9);
+                if (round > 0) { // round 0 warms both up
+                    rawRates.add(rawRate);
+                    hxoRates.add(hxoRate);
+                }
+                System.out.printf("round %d: raw %.0f events/s, contracts (signed) %.0f events/s%n", round, rawRate, hxoRate);
+            }
+            double r = median(rawRates);
+            double h = median(hxoRates);
+            System.out.printf("%d events per round, median of 3 rounds: raw %.0f/s, contracts %.0f/s = %.0f %% of raw%n",
+                    events, r, h, 100 * h / r);
+        } finally {
+            hxo.close();
+        }
+    }
+
+    static void sse(int rate, int seconds) throws Exception {
+        String url = SuiteBench.env("HXO_URL", "http://127.0.0.1:8080") + "/api/genesis/subscribe/hxo.alert";
+        String token = SuiteBench.env("CAPTAIN_TOKEN", SuiteBench.env("ADMIRAL_TOKEN", ""));
+        String run = UUID.randomUUID().toString();
+        Histogram h = new Histogram(60_000_000L, 3);
+        AtomicLong received = new AtomicLong();
+        int total = rate * seconds;
+        int warmup = Math.min(rate * 3, total / 4); // the first seconds warm the JITs of every hop
+        CountDownLatch subscribed = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        HttpResponse<Stream<String>> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofLines());
+        if (res.statusCode() != 200) {
+            throw new IllegalStateException("subscribe answered " + res.statusCode());
+        }
+        Thread reader = new Thread(() -> {
+            Iterator<String> it = res.body().iterator();
+            while (it.hasNext()) {
+                String line = it.next();
+                if (line.startsWith(":")) {
+                    subscribed.countDown();
+                } else if (line.startsWith("data:") && line.contains(run)) {
+                    long now = System.nanoTime();
+                    int at = line.indexOf("\"sent\":");
+                    long sent = Long.parseLong(line.substring(at + 7, line.indexOf('}', at)).trim());
+                    long n = received.incrementAndGet();
+                    if (n > warmup) {
+                        h.recordValue(Math.max(1, (now - sent) / 1000));
+                    }
+                    if (n == total) {
+                        done.countDown();
+                        return;
+                    }
+                }
+            }
+        }, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        subscribed.await(10, TimeUnit.SECONDS);
+        HxoPublisher publisher = HxoPublisher.create(kafkaConfig(), "bench", UUID.randomUUID().toString());
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                if (wait > 200_000) {
+                    Thread.sleep(0, 100_000);
+                }
+            }
+            publisher.emit(Topic.HXO_ALERT, run, new Events.Alert("slo.breach", "info", null, "bench", run,
+                    Map.of("sent", System.nanoTime())));
+        }
+        boolean all = done.await(60, TimeUnit.SECONDS);
+        publisher.close();
+        System.out.printf("%d events at %d/s, received %d%s; event -> SSE subscriber (after %d warm-up events):"
+                + " p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", total, rate, received.get(),
+                all ? "" : " (NOT ALL)", warmup, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
+        res.body().close();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        return sorted.get(sorted.size() / 2);
+    }
+}
