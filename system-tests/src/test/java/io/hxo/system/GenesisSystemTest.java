@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * events and a bus replay cache (TERC) of 1,000, so the first resume is served from TERC and the
  * second, whose gap is pushed out of TERC by 1,000 other events, from the event store.
  */
+@Order(20) // before LauncherSystemTest, which stops the suite
 @ExtendWith(Suite.class)
 class GenesisSystemTest {
     static final String CAPTAIN = "Bearer " + Suite.CAPTAIN;

@@ -2,12 +2,11 @@ package io.hxo.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.auth.Roles;
-import io.hxo.gateway.config.GatewayConfig;
+import io.hxo.gateway.command.CommandBus;
 import io.hxo.gateway.links.LinkRegistry;
 import io.hxo.gateway.health.DatabaseProbe;
 import io.hxo.gateway.problem.ApiProblem;
@@ -21,7 +20,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,16 +36,16 @@ public class DeployResource {
     private static final int MAX_FIELD = 500;
 
     private final HxoPublisher publisher;
-    private final GatewayConfig config;
+    private final CommandBus commands;
     private final SecurityIdentity identity;
     private final DatabaseProbe database;
     private final LinkRegistry links;
     private final Flyway flyway;
 
-    public DeployResource(HxoPublisher publisher, GatewayConfig config, SecurityIdentity identity,
+    public DeployResource(HxoPublisher publisher, CommandBus commands, SecurityIdentity identity,
             DatabaseProbe database, LinkRegistry links, Flyway flyway) {
         this.publisher = publisher;
-        this.config = config;
+        this.commands = commands;
         this.identity = identity;
         this.database = database;
         this.links = links;
@@ -60,15 +58,7 @@ public class DeployResource {
     @Operation(summary = "CI reports a deploy: {\"status\": start|success|failure, \"deployment_id\", \"service\","
             + " \"commit\", \"url\", \"message\"}; published on deploy.platform.<status>")
     public Uni<Response> deployEvent(String body) {
-        JsonNode in;
-        try {
-            in = body == null || body.isBlank() ? null : Json.mapper().readTree(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw bad("the body must be JSON: " + e.getOriginalMessage());
-        }
-        if (in == null || !in.isObject()) {
-            throw bad("the body must be a JSON object with at least \"status\"");
-        }
+        JsonNode in = ApiProblem.jsonObject(body, "with at least \"status\"");
         String status = text(in, "status");
         Topic topic = status == null ? null : STATUSES.get(status);
         if (topic == null) {
@@ -78,11 +68,8 @@ public class DeployResource {
                 text(in, "commit"), text(in, "url"), text(in, "message"), identity.getPrincipal().getName(),
                 Instant.now());
         CloudEvent ev = publisher.event(topic.topicName(), report.deploymentId(), report);
-        return Uni.createFrom().completionStage(() -> publisher.publish(topic, ev))
-                .ifNoItem().after(Duration.ofMillis(config.federationTimeout())).fail()
-                .onFailure().transform(e -> ApiProblem.of(503, "kafka-unavailable", "Kafka unavailable",
-                        "the report could not be published: " + e.getMessage()))
-                .map(md -> Response.accepted(Map.of("id", ev.id(), "topic", topic.topicName())).build());
+        return commands.publish(topic, ev)
+                .map(sent -> Response.accepted(Map.of("id", ev.id(), "topic", topic.topicName())).build());
     }
 
     @GET
@@ -120,6 +107,6 @@ public class DeployResource {
     }
 
     private static ApiProblem bad(String detail) {
-        return ApiProblem.of(400, "bad-request", "Bad request", detail);
+        return ApiProblem.badRequest(detail);
     }
 }

@@ -79,6 +79,19 @@ public class CommandBus {
                         commandTopic.topicName() + " did not answer within " + timeoutMs + " ms"));
     }
 
+    /**
+     * Publishes an event (no answer expected) and completes once the broker has it; a broker that
+     * refuses it, or does not take it within {@code HXO_FEDERATION_TIMEOUT}, is a 503.
+     */
+    public Uni<CloudEvent> publish(Topic topic, CloudEvent event) {
+        return Uni.createFrom().completionStage(() -> publisher.publish(topic, event))
+                .runSubscriptionOn(sender)
+                .ifNoItem().after(java.time.Duration.ofMillis(timeoutMs)).fail()
+                .onFailure().transform(e -> ApiProblem.of(503, "kafka-unavailable", "Kafka unavailable",
+                        "the event could not be published: " + e.getMessage()))
+                .replaceWith(event);
+    }
+
     /** A reply arrived; completes its request if this instance sent it (others ignore it). */
     void onReply(CloudEvent event) {
         String correlation = event.correlationId();

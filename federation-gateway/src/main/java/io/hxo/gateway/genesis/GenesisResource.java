@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.feed.TopicPattern;
-import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Genesis;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.publish.HxoPublisher;
@@ -33,7 +32,6 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -149,29 +147,17 @@ public class GenesisResource {
         if (subject != null && (subject.isBlank() || subject.length() > 200)) {
             throw bad("subject must be 1 to 200 characters");
         }
-        JsonNode data;
-        try {
-            data = body == null || body.isBlank() ? null : Json.mapper().readTree(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw bad("the body must be JSON: " + e.getOriginalMessage());
-        }
-        if (data == null || !data.isObject()) {
-            throw bad("the body must be a JSON object (the event's data)");
-        }
+        JsonNode data = ApiProblem.jsonObject(body, "the event's data");
         CloudEvent ev = publisher.event(target.topicName(), subject, data);
-        return Uni.createFrom().completionStage(() -> publisher.publish(target, ev))
-                .ifNoItem().after(java.time.Duration.ofMillis(config.federationTimeout())).fail()
-                .onFailure().transform(e -> ApiProblem.of(503, "kafka-unavailable", "Kafka unavailable",
-                        "the event could not be published: " + e.getMessage()))
-                .map(md -> {
-                    Map<String, Object> out = new LinkedHashMap<>();
-                    out.put("id", ev.id());
-                    out.put("source", ev.source());
-                    out.put("topic", target.topicName());
-                    out.put("subject", subject);
-                    out.put("time", ev.time());
-                    return Response.accepted(out).build();
-                });
+        return commands.publish(target, ev).map(sent -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", ev.id());
+            out.put("source", ev.source());
+            out.put("topic", target.topicName());
+            out.put("subject", subject);
+            out.put("time", ev.time());
+            return Response.accepted(out).build();
+        });
     }
 
     private Uni<JsonNode> forward(String type, Object query) {
@@ -226,6 +212,6 @@ public class GenesisResource {
     }
 
     private static ApiProblem bad(String detail) {
-        return ApiProblem.of(400, "bad-request", "Bad request", detail);
+        return ApiProblem.badRequest(detail);
     }
 }
