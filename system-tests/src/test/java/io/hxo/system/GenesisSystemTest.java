@@ -55,13 +55,15 @@ class GenesisSystemTest {
             // Gap 1: 500 events, inside TERC (1,000) but beyond the gateway's window (100).
             alerts(kafka, subject + "-a", 500, "hxo.alert");
             List<Long> missedA = awaitStored(subject + "-a", 500);
+            awaitFollowed(missedA.get(missedA.size() - 1));
             last = resume(last, subject + "-a", missedA, "replay from cache");
 
             // Gap 2: 500 events, then 1,000 events the pattern does not match push them out of TERC.
             alerts(kafka, subject + "-b", 500, "hxo.alert");
             alerts(kafka, subject + "-filler", 1000, "deploy.platform.start");
             List<Long> missedB = awaitStored(subject + "-b", 500);
-            awaitStored(subject + "-filler", 1000);
+            List<Long> filler = awaitStored(subject + "-filler", 1000);
+            awaitFollowed(Math.max(filler.get(filler.size() - 1), missedB.get(missedB.size() - 1)));
             resume(last, subject + "-b", missedB, "replay from store");
         }
     }
@@ -90,6 +92,22 @@ class GenesisSystemTest {
             assertThat(s.drain(1000).stream().filter(e -> !e.comment() && e.data().contains(subject)).toList())
                     .isEmpty();
             return got.get(got.size() - 1).id();
+        }
+    }
+
+    /**
+     * Waits until the bus's cache and this gateway have read the feed up to {@code seq}: which of
+     * them serves a resume must depend on the gap, not on how far a reader lags.
+     */
+    private static void awaitFollowed(long seq) throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            var r = Suite.get("/api/genesis/metrics", CAPTAIN);
+            return r.statusCode() == 200 && io.hxo.contracts.json.Json.tree(r.body().getBytes())
+                    .path("terc").path("last_seq").asLong() >= seq;
+        });
+        try (SseClient probe = new SseClient("http://127.0.0.1:" + Suite.GATEWAY + "/api/genesis/subscribe/*", CAPTAIN,
+                Long.toString(seq - 1))) {
+            probe.take(1, 30000); // the event at seq itself: the gateway has it
         }
     }
 
