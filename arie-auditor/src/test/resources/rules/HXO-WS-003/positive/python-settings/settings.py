@@ -1,0 +1,2 @@
+DEBUG = False
+API_KEY = "q8Zt4LmW9xR2vB7nK3pD5sF1"
