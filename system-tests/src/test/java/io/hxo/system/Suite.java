@@ -32,14 +32,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Suite implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path STATE = ROOT.resolve("system-tests/target/suite-state");
-    static final int GATEWAY = 18080;
-    static final int KAFKA = 29092;
+    /** HXO_SYSTEST_PORT_BASE (18080): gateway, then planner, genesis-bus, arie-auditor on the next ports. */
+    static final int GATEWAY = envInt("HXO_SYSTEST_PORT_BASE", 18080);
+    static final int KAFKA = envInt("HXO_SYSTEST_KAFKA_PORT", 29092);
     static final String ADMIRAL = "systest-admiral-token-0123456789abcdef";
     static final String CAPTAIN = "systest-captain-token-0123456789abcdef";
     static final String SEED = "systest-seed-secret-0123456789abcdefghijklmnopqrstuvwxyz";
-    static final String DATABASE = "hxo_systest";
+    static final String DATABASE = System.getenv().getOrDefault("HXO_SYSTEST_DB", "hxo_systest");
 
     private static Suite started;
+
+    private static int envInt(String name, int fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
+    }
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     @Override
@@ -59,9 +65,9 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         env.remove("KAFKA_BOOTSTRAP_SERVERS"); // the suite starts a broker of its own
         env.put("HXO_STATE_DIR", STATE.toString());
         env.put("PORT", Integer.toString(GATEWAY));
-        env.put("HXO_PLANNER_PORT", "18081");
-        env.put("HXO_GENESIS_PORT", "18082");
-        env.put("HXO_ARIE_PORT", "18083");
+        env.put("HXO_PLANNER_PORT", Integer.toString(GATEWAY + 1));
+        env.put("HXO_GENESIS_PORT", Integer.toString(GATEWAY + 2));
+        env.put("HXO_ARIE_PORT", Integer.toString(GATEWAY + 3));
         env.put("HXO_KAFKA_PORT", Integer.toString(KAFKA));
         env.put("ADMIRAL_TOKEN", ADMIRAL);
         env.put("CAPTAIN_TOKEN", CAPTAIN);
