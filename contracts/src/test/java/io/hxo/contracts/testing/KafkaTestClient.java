@@ -79,14 +79,29 @@ public final class KafkaTestClient implements AutoCloseable {
 
     /** A consumer positioned at the start of every partition of {@code topic}. */
     public KafkaConsumer<String, byte[]> fromBeginning(Topic topic) {
-        return consumer(topic, true);
+        return consumer(topic, true, true);
+    }
+
+    /**
+     * A consumer at the start of {@code topic} without the zero-trust interceptor: for audits of what
+     * the broker holds, where old records must be read as they are rather than refused as stale (and
+     * sent to the DLQ) by the reader.
+     */
+    public KafkaConsumer<String, byte[]> rawFromBeginning(Topic topic) {
+        return consumer(topic, true, false);
     }
 
     private KafkaConsumer<String, byte[]> consumer(Topic topic, boolean beginning) {
+        return consumer(topic, beginning, true);
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(Topic topic, boolean beginning, boolean verified) {
         Map<String, Object> cfg = new HashMap<>(base);
         cfg.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        cfg.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, io.hxo.contracts.sign.ZeroTrustInterceptor.class.getName());
+        if (verified) {
+            cfg.put(ConsumerConfig.INTERCEPTOR_CLASSES_CONFIG, io.hxo.contracts.sign.ZeroTrustInterceptor.class.getName());
+        }
         cfg.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(cfg);
         List<TopicPartition> parts = new ArrayList<>();
