@@ -36,6 +36,10 @@ public enum HashAlg {
     }
 
     public MessageDigest newDigest() {
+        if (this == SHA3_256) {
+            // Bouncy Castle's Keccak: same digest, about twice the JDK's speed on x86 (no intrinsic there).
+            return new org.bouncycastle.jcajce.provider.digest.SHA3.Digest256();
+        }
         try {
             return MessageDigest.getInstance(digestName);
         } catch (NoSuchAlgorithmException e) {

@@ -36,6 +36,24 @@ class EventSignerTest {
         }
     }
 
+    /** The fast HMAC (Bouncy Castle's, for SHA3) signs exactly what the JDK's HMAC would: the wire stays standard. */
+    @Property(tries = 50)
+    void signaturesAreTheJdksHmacOfTheCanonicalString(@ForAll byte[] data, @ForAll boolean sha3) throws Exception {
+        HashAlg alg = sha3 ? HashAlg.SHA3_256 : HashAlg.SHA_256;
+        Keyring keys = new Keyring(NEW, null);
+        EventSigner signer = new EventSigner(keys, alg);
+        var rec = record();
+        signer.sign(rec.topic(), rec.headers(), data);
+        javax.crypto.Mac jdk = javax.crypto.Mac.getInstance(alg.macName());
+        jdk.init(new javax.crypto.spec.SecretKeySpec(keys.current().secret(), alg.macName()));
+        String expected = io.hxo.contracts.hash.Hex.of(jdk.doFinal(signer.canonical(rec.topic(), rec.headers(), data)));
+        assertThat(KafkaBinding.text(rec.headers(), KafkaBinding.SIGNATURE)).isEqualTo(expected);
+        // The data's digest inside the canonical string is the JDK's digest too.
+        assertThat(new String(signer.canonical(rec.topic(), rec.headers(), data), StandardCharsets.UTF_8))
+                .endsWith("data:" + io.hxo.contracts.hash.Hex.of(
+                        java.security.MessageDigest.getInstance(sha3 ? "SHA3-256" : "SHA-256").digest(data)));
+    }
+
     @Test
     void sha256AndSha3SignaturesDiffer() {
         var a = record();
