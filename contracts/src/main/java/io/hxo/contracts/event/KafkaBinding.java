@@ -55,7 +55,11 @@ public final class KafkaBinding {
      * @throws MalformedEventException when a required attribute is missing or unreadable
      */
     public static CloudEvent fromRecord(ConsumerRecord<?, ?> record) {
-        Headers h = record.headers();
+        return fromRecord(record.headers(), record.value());
+    }
+
+    /** The event of a record given by its headers and value (for clients that wrap the record). */
+    public static CloudEvent fromRecord(Headers h, Object value) {
         String id = require(h, ID);
         String source = require(h, SOURCE);
         String type = require(h, TYPE);
@@ -66,7 +70,7 @@ public final class KafkaBinding {
             throw new MalformedEventException("ce_time is not an RFC 3339 timestamp");
         }
         return new CloudEvent(id, source, type, time, text(h, SUBJECT), text(h, CORRELATION_ID),
-                text(h, CAUSATION_ID), text(h, PARTITION_KEY), valueBytes(record.value()));
+                text(h, CAUSATION_ID), text(h, PARTITION_KEY), valueBytes(value));
     }
 
     /** The value as the bytes that were signed: byte arrays as they are, text as UTF-8. */
