@@ -108,7 +108,7 @@ class AlertsCommand implements Callable<Integer> {
 
     /** Prints one stored event (as the history and the stream carry it); false once --count is reached. */
     private boolean show(String id, JsonNode ev) {
-        JsonNode alert = ev.path("data");
+        JsonNode alert = Gateway.dataOf(ev);
         if (root.json) {
             System.out.println(Json.text(ev));
         } else {

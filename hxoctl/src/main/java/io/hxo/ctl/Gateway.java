@@ -52,6 +52,22 @@ final class Gateway {
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), timeout);
     }
 
+    /**
+     * A stored event's {@code data}: the bus's history serves it as JSON text, the live feed may
+     * serve it as an object; either way the object.
+     */
+    static JsonNode dataOf(JsonNode storedEvent) {
+        JsonNode data = storedEvent.path("data");
+        if (data.isTextual()) {
+            try {
+                return Json.tree(data.asText().getBytes(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            }
+        }
+        return data;
+    }
+
     static String q(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

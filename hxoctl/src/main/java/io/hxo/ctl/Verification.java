@@ -306,7 +306,7 @@ final class Verification {
             }
             for (JsonNode ev : a.body().path("events")) {
                 if (planId.equals(ev.path("subject").asText())) {
-                    ev.path("data").path("leaves").forEach(leaves::add);
+                    Gateway.dataOf(ev).path("leaves").forEach(leaves::add);
                 }
             }
             if (!a.body().path("more").asBoolean(false)) {

@@ -98,11 +98,13 @@ class CommandsTest {
                 + "\"finished_at\":\"2026-11-29T01:01:00Z\"}]}");
         gw.json("GET", "/api/hxo/plan/" + PLAN + "/certificate", 200, Json.text(cert));
         var events = Json.mapper().createObjectNode();
-        var leaves = events.putArray("events").addObject().put("seq", 7).put("subject", PLAN).putObject("data")
-                .put("plan_id", PLAN).putArray("leaves");
+        var event = events.putArray("events").addObject().put("seq", 7).put("subject", PLAN);
+        var data = Json.mapper().createObjectNode().put("plan_id", PLAN);
+        var leaves = data.putArray("leaves");
         for (int i = 0; i < LEAVES; i++) {
             leaves.addObject().put("index", i).put("cas_id", Hex.of(ids.get(i))).put("output_digest", Hex.of(digests.get(i)));
         }
+        event.put("data", Json.text(data)); // the bus's history serves data as JSON text
         events.put("more", false).put("through", 7);
         gw.json("GET", "/api/genesis/events", 200, Json.text(events));
         for (int i = 0; i < LEAVES; i++) {
