@@ -39,8 +39,27 @@ final class Drills {
         String plan = "{\"name\":\"" + name + "\",\"constraints\":{\"max_concurrency\":" + concurrency + "},\"stages\":["
                 + "{\"id\":\"s\",\"kind\":\"test.sleep\",\"config\":{\"count\":" + shards + ",\"sleep_ms\":" + sleepMs
                 + ",\"salt\":\"" + salt + "\"}}]}";
-        HttpResponse<String> accepted = Suite.post("/api/hxo/create-and-submit", "Bearer " + Suite.ADMIRAL, plan);
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        return new SleepPlan(Json.tree(accepted.body().getBytes()).get("plan_id").asText(), salt, shards, sleepMs);
+        return new SleepPlan(submit(plan, salt), salt, shards, sleepMs);
+    }
+
+    /**
+     * Submits a plan (with {@code key} as its idempotency key) and returns its id. A suite that just
+     * started may not answer the first submit in time (504); the same plan is sent again, and the
+     * key makes sure it is created once.
+     */
+    static String submit(String plan, String key) {
+        String keyed = plan.replaceFirst("^\\{", "{\"idempotency_key\":\"" + key + "\",");
+        String[] id = new String[1];
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(500)).until(() -> {
+                    HttpResponse<String> r = Suite.post("/api/hxo/create-and-submit", "Bearer " + Suite.ADMIRAL, keyed);
+                    if (r.statusCode() == 504 || r.statusCode() == 503) {
+                        return false;
+                    }
+                    assertThat(r.statusCode()).as(r.body()).isIn(200, 202);
+                    id[0] = Json.tree(r.body().getBytes()).get("plan_id").asText();
+                    return true;
+                });
+        return id[0];
     }
 }

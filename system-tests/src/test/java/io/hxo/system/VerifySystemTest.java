@@ -126,11 +126,10 @@ class VerifySystemTest {
 
     /** Submits a small no-op plan and waits until it is certified; returns its id. */
     static String certifiedPlan(String name, int shards) throws Exception {
+        String salt = UUID.randomUUID().toString();
         String plan = "{\"name\":\"" + name + "\",\"stages\":[{\"id\":\"s\",\"kind\":\"test.noop\",\"config\":{\"count\":"
-                + shards + ",\"salt\":\"" + UUID.randomUUID() + "\"}}]}";
-        HttpResponse<String> accepted = Suite.post("/api/hxo/create-and-submit", "Bearer " + Suite.ADMIRAL, plan);
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        String id = Json.tree(accepted.body().getBytes()).get("plan_id").asText();
+                + shards + ",\"salt\":\"" + salt + "\"}}]}";
+        String id = Drills.submit(plan, salt);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "certified".equals(PlannerFailoverSystemTest.status(id).path("status").asText()));
         return id;
