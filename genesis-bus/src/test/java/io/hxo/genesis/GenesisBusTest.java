@@ -256,6 +256,8 @@ class GenesisBusTest {
         assertThat(metrics.body().path("store").path("bytes").asLong()).isPositive();
         assertThat(metrics.body().path("terc").path("capacity").asInt()).isEqualTo(50);
         assertThat(metrics.body().path("consumer_lag").has("genesis-store")).isTrue();
+        assertThat(metrics.body().path("catalog").path("topics").asInt()).isEqualTo(Topic.values().length);
+        assertThat(metrics.body().path("catalog").path("missing")).isEmpty();
 
         Reply logs = kafka.request(Topic.GENESIS_COMMANDS, Genesis.LOGS, null, new Genesis.LogsQuery(1000));
         assertThat(logs.status()).isEqualTo(200);

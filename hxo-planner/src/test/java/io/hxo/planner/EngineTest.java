@@ -376,6 +376,26 @@ class EngineTest {
         assertThat(awaitEnd(planId).status()).isEqualTo("completed");
     }
 
+    @Test
+    void migrateRunsFlywayAndAnswersTheSchemaVersion() {
+        Reply r = kafka.request(Commands.SYSTEM_MIGRATE, "migrate", Map.of());
+        assertThat(r.status()).as(String.valueOf(r.problem())).isEqualTo(200);
+        Commands.Migrated m = io.hxo.contracts.json.Json.mapper().convertValue(r.body(), Commands.Migrated.class);
+        assertThat(m.service()).isEqualTo("hxo-planner");
+        // Migrated at start already: nothing pending, the version of the newest script.
+        assertThat(m.migrationsApplied()).isZero();
+        assertThat(m.schemaVersion()).isEqualTo(newestMigration());
+    }
+
+    static String newestMigration() {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+            return files.map(f -> f.getFileName().toString().replaceFirst("^V(\\d+)__.*", "$1"))
+                    .mapToInt(Integer::parseInt).max().orElseThrow() + "";
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static Comparator<ShardWork.Result> byStart() {
         return Comparator.comparingLong(ShardWork.Result::startedAt);
     }

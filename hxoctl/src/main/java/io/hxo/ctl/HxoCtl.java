@@ -12,8 +12,9 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "hxoctl", mixinStandardHelpOptions = true, version = "hxoctl 0.1.0",
         description = "Operate an HXO suite through its gateway.",
-        subcommands = {HealthCommand.class, SubmitCommand.class, StatusCommand.class, LinksCommand.class,
-                ProofCommand.class})
+        subcommands = {VerifyCommand.class, HealthCommand.class, LinksCommand.class, SubmitCommand.class,
+                StatusCommand.class, ProofCommand.class, AlertsCommand.class, RollbackPointsCommand.class,
+                RollbackCommand.class, AuditCommand.class, MigrateCommand.class})
 public class HxoCtl {
     @Option(names = "--url", scope = ScopeType.INHERIT, defaultValue = "${env:HXO_URL:-http://127.0.0.1:8080}",
             description = "gateway base URL (env HXO_URL; default ${DEFAULT-VALUE})")

@@ -100,18 +100,38 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
     }
 
     static Result hxo(Duration timeout, String... args) throws IOException, InterruptedException {
+        return hxo(timeout, Map.of(), args);
+    }
+
+    /** {@code ./hxo ARGS} with {@code extra} added to the suite's environment. */
+    static Result hxo(Duration timeout, Map<String, String> extra, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ROOT.resolve("hxo").toString());
         cmd.addAll(List.of(args));
+        return run(cmd, extra, timeout);
+    }
+
+    /** hxoctl, the packaged jar, against this suite's gateway as admiral. */
+    static Result hxoctl(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                ROOT.resolve("hxoctl/target/hxoctl.jar").toString(), "--url", "http://127.0.0.1:" + GATEWAY));
+        cmd.addAll(List.of(args));
+        return run(cmd, Map.of("ADMIRAL_TOKEN", ADMIRAL), Duration.ofMinutes(2));
+    }
+
+    private static Result run(List<String> cmd, Map<String, String> extra, Duration timeout)
+            throws IOException, InterruptedException {
+        String[] args = cmd.subList(1, cmd.size()).toArray(String[]::new);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(env());
+        pb.environment().putAll(extra);
         Path log = Files.createTempFile("hxo-", ".log");
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
-            throw new IllegalStateException("./hxo " + String.join(" ", args) + " did not finish in " + timeout
+            throw new IllegalStateException(cmd.get(0) + " " + String.join(" ", args) + " did not finish in " + timeout
                     + ":\n" + Files.readString(log));
         }
         String out = Files.readString(log);

@@ -21,6 +21,12 @@ public final class Commands {
     public static final String DRAIN = "hxo.planner.drain";
     public static final String RESUME = "hxo.planner.resume";
     public static final String ROLLBACK = "hxo.deployments.rollback";
+    /**
+     * Run this service's pending Flyway migrations now (answered by each service on its own command
+     * topic with {@link Migrated}). Flyway holds a PostgreSQL advisory lock while it migrates, so
+     * instances never migrate a schema at the same time.
+     */
+    public static final String SYSTEM_MIGRATE = "hxo.system.migrate";
     public static final String REPLY_SUFFIX = ".reply";
 
     private Commands() {
@@ -50,5 +56,9 @@ public final class Commands {
 
     /** The inclusion proof of one shard of a finished plan. */
     public record ProofQuery(String planId, String casId) {
+    }
+
+    /** A service's answer to {@link #SYSTEM_MIGRATE}: its schema version after migrating. */
+    public record Migrated(String service, String instance, String schemaVersion, int migrationsApplied) {
     }
 }

@@ -57,12 +57,18 @@ public final class Heartbeats implements AutoCloseable {
     /** As above, with figures of the service's own ({@code extra}) added to the load map. */
     public static Heartbeats start(HxoPublisher publisher, long intervalMs, String service, String instance,
             String version, String schemaVersion, Supplier<Map<String, Double>> extra) {
+        return start(publisher, intervalMs, service, instance, version, () -> schemaVersion, extra);
+    }
+
+    /** As above, with a schema version read at every beat (it changes when the service migrates). */
+    public static Heartbeats start(HxoPublisher publisher, long intervalMs, String service, String instance,
+            String version, Supplier<String> schemaVersion, Supplier<Map<String, Double>> extra) {
         java.time.Instant started = java.time.Instant.now();
         Map<String, Object> facts = io.hxo.contracts.config.ConfigFacts.of(System.getenv());
         return start(publisher, intervalMs, () -> {
             Map<String, Double> load = jvmLoad();
             load.putAll(extra.get());
-            return new Events.Heartbeat(service, instance, version, schemaVersion, started, java.time.Instant.now(),
+            return new Events.Heartbeat(service, instance, version, schemaVersion.get(), started, java.time.Instant.now(),
                     load, facts);
         });
     }

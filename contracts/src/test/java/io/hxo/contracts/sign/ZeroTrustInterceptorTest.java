@@ -129,6 +129,39 @@ class ZeroTrustInterceptorTest {
         assertThat(interceptor.onConsume(batch(List.of(consumed(rec, 2, now)))).count()).isZero();
     }
 
+    /**
+     * docs/DEPLOY.md's SEED_SECRET rotation, instance by instance: (1) SEED_SECRET_PREVIOUS = new,
+     * (2) SEED_SECRET = new and SEED_SECRET_PREVIOUS = old, (3) SEED_SECRET_PREVIOUS cleared. While
+     * instances sit at neighbouring steps every message passes; after step 3 the old key is refused.
+     */
+    @Test
+    void rotationStepsOverlapUntilTheOldKeyIsCleared() {
+        String oldKey = "rotation-old-secret-0123456789abcdefghij";
+        String newKey = "rotation-new-secret-0123456789abcdefghij";
+        List<ZeroTrustInterceptor> steps = List.of(configured(oldKey, null), configured(oldKey, newKey),
+                configured(newKey, oldKey), configured(newKey, null));
+        steps.forEach(i -> i.deadLettersTo(deadLetters::add));
+        long offset = 0;
+        for (int from = 0; from < steps.size(); from++) {
+            for (int to = 0; to < steps.size(); to++) {
+                var rec = sent(steps.get(from), event("step" + from + "-" + to));
+                long passed = steps.get(to).onConsume(batch(List.of(consumed(rec, offset++, System.currentTimeMillis()))))
+                        .count();
+                // Neighbouring steps (an instance restarted, the next not yet) always understand each other.
+                boolean mustPass = Math.abs(from - to) <= 1 || (from >= 1 && from <= 2 && to >= 1 && to <= 2);
+                // Step 3 no longer knows the old key: whatever steps 0 and 1 sign is refused.
+                boolean mustFail = to == 3 && from <= 1 || from == 3 && to == 0;
+                if (mustPass) {
+                    assertThat(passed).as("signed at step %d, read at step %d", from, to).isEqualTo(1);
+                }
+                if (mustFail) {
+                    assertThat(passed).as("signed at step %d, read at step %d", from, to).isZero();
+                }
+            }
+        }
+        assertThat(deadLetters).isNotEmpty();
+    }
+
     @Test
     void enforcementOffLetsEverythingThrough() {
         ZeroTrustInterceptor lax = new ZeroTrustInterceptor();

@@ -40,7 +40,12 @@ public class CommandBus {
     }
 
     public Uni<Reply> request(Topic commandTopic, String type, String subject, Object data) {
-        return send(commandTopic, null, type, subject, data);
+        return send(commandTopic, null, type, subject, data, timeoutMs);
+    }
+
+    /** As above, for a command known to take longer than {@code HXO_FEDERATION_TIMEOUT} (a migration). */
+    public Uni<Reply> request(Topic commandTopic, String type, String subject, Object data, long answerWithinMs) {
+        return send(commandTopic, null, type, subject, data, answerWithinMs);
     }
 
     /**
@@ -53,7 +58,7 @@ public class CommandBus {
                 .onItem().transformToUni(n -> {
                     List<Uni<Reply>> all = new java.util.ArrayList<>();
                     for (int p = 0; p < n; p++) {
-                        all.add(send(commandTopic, p, type, "partition-" + p, data)
+                        all.add(send(commandTopic, p, type, "partition-" + p, data, timeoutMs)
                                 .onFailure().recoverWithNull());
                     }
                     return Uni.join().all(all).andCollectFailures();
@@ -61,7 +66,8 @@ public class CommandBus {
                 .map(replies -> replies.stream().filter(java.util.Objects::nonNull).toList());
     }
 
-    private Uni<Reply> send(Topic commandTopic, Integer partition, String type, String subject, Object data) {
+    private Uni<Reply> send(Topic commandTopic, Integer partition, String type, String subject, Object data,
+            long timeoutMs) {
         CloudEvent base = publisher.event(type, subject, data);
         CloudEvent command = base.withCorrelation(base.id(), null);
         CompletableFuture<Reply> reply = new CompletableFuture<>();

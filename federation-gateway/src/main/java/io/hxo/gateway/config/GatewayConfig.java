@@ -23,6 +23,10 @@ public interface GatewayConfig {
     @WithDefault("1000")
     long heartbeatIntervalMs();
 
+    /** {@code HXO_MIGRATION_TIMEOUT}: seconds {@code POST /api/system/migrate} waits for the planners to drain. */
+    @WithDefault("600")
+    long migrationTimeout();
+
     /** {@code HXO_CONSENSUS_MODE}: HARMONIC (every validator agrees) or QUORUM (a majority). */
     @WithDefault("HARMONIC")
     ConsensusMode consensusMode();

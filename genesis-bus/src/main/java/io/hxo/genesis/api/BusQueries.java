@@ -39,9 +39,14 @@ public class BusQueries {
     private final ConsumerLag lag;
     private final LogRing logs;
     private final GenesisConfig config;
+    private final io.hxo.genesis.migrate.SchemaMigrator schema;
+    private final String instanceId;
 
     public BusQueries(HxoPublisher publisher, History history, Terc terc, EventStore store, ConsumerLag lag,
-            LogRing logs, GenesisConfig config) {
+            LogRing logs, GenesisConfig config, io.hxo.genesis.migrate.SchemaMigrator schema,
+            io.hxo.genesis.config.HxoConfig hxo) {
+        this.schema = schema;
+        this.instanceId = hxo.instanceId();
         this.publisher = publisher;
         this.history = history;
         this.terc = terc;
@@ -68,6 +73,9 @@ public class BusQueries {
     }
 
     Reply answer(CloudEvent request) {
+        if (io.hxo.contracts.payload.Commands.SYSTEM_MIGRATE.equals(request.type())) {
+            return migrate(); // the schema is the bus's own, served or not (GENESIS_ENABLED)
+        }
         if (!config.enabled()) {
             return Reply.problem(Problem.of(503, "genesis-disabled", "Genesis bus disabled",
                     "GENESIS_ENABLED is false: the bus answers no queries"));
@@ -104,10 +112,23 @@ public class BusQueries {
         }
     }
 
+    private Reply migrate() {
+        try {
+            return Reply.ok(200, schema.migrate("genesis-bus", instanceId));
+        } catch (RuntimeException e) {
+            Log.errorf(e, "migration failed");
+            return Reply.problem(Problem.of(500, "migration-failed", "Migration failed",
+                    "genesis-bus could not migrate its schema: " + e.getMessage()));
+        }
+    }
+
     private Map<String, Object> metrics() throws SQLException, InterruptedException {
         Map<String, Object> out = new LinkedHashMap<>(store.figures());
         out.put("terc", terc.figures());
         out.put("consumer_lag", lag.byGroup());
+        java.util.Set<String> present = lag.topics();
+        out.put("catalog", Map.of("topics", Topic.values().length, "missing", java.util.Arrays.stream(Topic.values())
+                .map(Topic::topicName).filter(t -> !present.contains(t)).sorted().toList()));
         out.put("at", Instant.now());
         return out;
     }

@@ -18,7 +18,10 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
-/** Consumer lag per group (records not yet consumed, summed over the group's committed partitions). */
+/**
+ * What the broker's admin API tells the bus's metrics: consumer lag per group (records not yet
+ * consumed, summed over the group's committed partitions) and which topics exist.
+ */
 @ApplicationScoped
 public class ConsumerLag {
     private final Map<String, Object> kafka;
@@ -56,6 +59,15 @@ public class ConsumerLag {
             throw new IllegalStateException("Kafka did not report consumer offsets: " + e.getMessage(), e);
         }
         return lag;
+    }
+
+    /** The topics that exist on the broker now (to check the catalog against). */
+    public java.util.Set<String> topics() throws InterruptedException {
+        try {
+            return admin().listTopics().names().get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Kafka did not list its topics: " + e.getMessage(), e);
+        }
     }
 
     private Admin admin() {

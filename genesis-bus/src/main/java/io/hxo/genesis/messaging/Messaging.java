@@ -13,7 +13,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.flywaydb.core.Flyway;
+import io.hxo.genesis.migrate.SchemaMigrator;
 
 /** genesis-bus's Kafka producer (signing, via the interceptor) and its heartbeat. */
 @ApplicationScoped
@@ -33,12 +33,10 @@ public class Messaging {
         publisher.close();
     }
 
-    void start(@Observes StartupEvent ev, HxoPublisher publisher, HxoConfig config, Flyway flyway,
+    void start(@Observes StartupEvent ev, HxoPublisher publisher, HxoConfig config, SchemaMigrator schema,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        var current = flyway.info().current();
-        String schema = current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion();
         heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "genesis-bus", config.instanceId(),
-                version, schema);
+                version, schema::version, java.util.Map::of);
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -52,6 +52,8 @@ public class CommandHandler {
     DeploymentStore deploymentStore;
     @Inject
     io.hxo.planner.execute.Drainer drainer;
+    @Inject
+    io.hxo.planner.migrate.SchemaMigrator schema;
 
     public void handle(CloudEvent ev, int partition) {
         Reply reply;
@@ -78,6 +80,7 @@ public class CommandHandler {
                         "state", drainer.drain(java.time.Duration.ofSeconds(config.migrationTimeout())).name().toLowerCase()));
                 case Commands.RESUME -> reply = Reply.ok(200, Map.of("instance", config.instanceId(),
                         "state", drainer.resume().name().toLowerCase()));
+                case Commands.SYSTEM_MIGRATE -> reply = Reply.ok(200, schema.migrate("hxo-planner", config.instanceId()));
                 case Commands.DEPLOYMENTS -> reply = Reply.ok(200, Map.of("rollback_points", deploymentStore.list(100)));
                 case Commands.ROLLBACK -> {
                     Accepted a = rollback(ev.dataAs(Commands.Rollback.class), partition);

@@ -21,6 +21,12 @@ import java.util.concurrent.Executors;
 public class Drainer {
     public enum State { RUNNING, DRAINING, DRAINED }
 
+    /**
+     * Drained once this instance's workers are idle and the owned plans' in-flight count stayed the
+     * same this long (results of work finished elsewhere still arrive and are checkpointed meanwhile).
+     */
+    static final Duration SETTLE = Duration.ofSeconds(1);
+
     private final KafkaClientService clients;
     private final PlanOwner owner;
     private final Worker worker;
@@ -66,7 +72,19 @@ public class Drainer {
         owner.setDraining(true);
         pause("tasks", true);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline && (worker.running() > 0 || owner.inFlight() > 0)) {
+        int lastInFlight = -1;
+        long settledSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            int inFlight = owner.inFlight();
+            if (worker.running() > 0 || inFlight != lastInFlight) {
+                lastInFlight = inFlight;
+                settledSince = System.nanoTime();
+            } else if (inFlight == 0 || System.nanoTime() - settledSince > SETTLE.toNanos()) {
+                // Nothing runs here and no result came in for a while: what is still counted in
+                // flight for the owned plans are tasks no worker claimed. They wait on
+                // hxo.shard.tasks for a worker that is not draining (or for the resume).
+                break;
+            }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -79,8 +97,8 @@ public class Drainer {
                 state = State.DRAINED;
             }
         }
-        Log.infof("drained: %d shards still running here, %d in flight for owned plans", worker.running(),
-                owner.inFlight());
+        Log.infof("drained: %d shards still running here, %d dispatched for owned plans and not finished",
+                worker.running(), owner.inFlight());
     }
 
     /** SIGTERM: finish what runs here before the consumers close. */

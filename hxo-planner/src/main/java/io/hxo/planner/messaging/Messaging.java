@@ -6,6 +6,7 @@ import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.Drainer;
 import io.hxo.planner.execute.EngineMetrics;
 import io.hxo.planner.execute.PlanOwner;
+import io.hxo.planner.migrate.SchemaMigrator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -16,7 +17,6 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.flywaydb.core.Flyway;
 
 /** The planner's Kafka producer (signing, via the interceptor) and its heartbeat. */
 @ApplicationScoped
@@ -33,13 +33,11 @@ public class Messaging {
         publisher.close();
     }
 
-    void start(@Observes StartupEvent ev, HxoPublisher publisher, PlannerConfig config, Flyway flyway,
+    void start(@Observes StartupEvent ev, HxoPublisher publisher, PlannerConfig config, SchemaMigrator schema,
             EngineMetrics metrics, PlanOwner owner, Drainer drainer,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        var current = flyway.info().current();
-        String schema = current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion();
         heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "hxo-planner", config.instanceId(),
-                version, schema, () -> {
+                version, schema::version, () -> {
                     Map<String, Double> load = new java.util.LinkedHashMap<>(metrics.snapshot());
                     load.put("active_plans", (double) owner.activePlans());
                     load.put("draining", (double) drainer.state().ordinal());

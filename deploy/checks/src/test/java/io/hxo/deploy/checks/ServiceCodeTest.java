@@ -33,7 +33,7 @@ class ServiceCodeTest {
         assertThat(ServiceCode.of("federation-gateway").reads())
                 .contains("ADMIRAL_TOKEN", "CAPTAIN_TOKEN", "SECRET_KEY", "SECRET_KEY_PREVIOUS", "SEED_SECRET",
                         "KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "PORT", "HXO_CORS_ORIGINS", "HXO_RATE_LIMIT_RPS",
-                        "HXO_SSE_BUFFER", "GENESIS_ENABLED", "HXO_ALLOW_WEAK_SECRETS")
+                        "HXO_SSE_BUFFER", "GENESIS_ENABLED", "HXO_ALLOW_WEAK_SECRETS", "HXO_MIGRATION_TIMEOUT")
                 .doesNotContain("HXO_MAX_SHARDS", "HXO_INSTANCE_ID");
         assertThat(ServiceCode.of("hxo-planner").reads())
                 .contains("HXO_MAX_SHARDS", "HXO_HEAL_DEPTH_LIMIT", "HXO_ARTIFACTS_DIR", "HXO_MIGRATION_TIMEOUT",

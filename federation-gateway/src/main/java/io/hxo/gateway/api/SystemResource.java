@@ -1,0 +1,182 @@
+package io.hxo.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.contracts.event.EventIds;
+import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.Problem;
+import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.topic.Topic;
+import io.hxo.gateway.auth.Roles;
+import io.hxo.gateway.command.CommandBus;
+import io.hxo.gateway.config.GatewayConfig;
+import io.hxo.gateway.problem.ApiProblem;
+import io.hxo.gateway.problem.ProblemMappers;
+import io.quarkus.logging.Log;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Zero-downtime schema upgrades (SPEC section 3, ZDU): drain every planner, have each service run
+ * its Flyway migrations (Flyway holds a PostgreSQL advisory lock while it does), resume the
+ * planners, and answer with each service's schema version. The planners are resumed whatever
+ * happened in between.
+ */
+@Path("/api/system")
+@Produces(MediaType.APPLICATION_JSON)
+public class SystemResource {
+    /** How often the drain is polled (DRAIN is idempotent and answers each planner's state). */
+    private static final Duration POLL = Duration.ofMillis(250);
+    private static final Map<String, Topic> SERVICES = Map.of("hxo-planner", Topic.HXO_COMMANDS,
+            "genesis-bus", Topic.GENESIS_COMMANDS, "arie-auditor", Topic.ARIE_COMMANDS);
+
+    private final CommandBus commands;
+    private final GatewayConfig config;
+    private final Flyway flyway;
+
+    public SystemResource(CommandBus commands, GatewayConfig config, Flyway flyway) {
+        this.commands = commands;
+        this.config = config;
+        this.flyway = flyway;
+    }
+
+    @POST
+    @Path("/migrate")
+    @RolesAllowed(Roles.ADMIRAL)
+    @Blocking
+    @Operation(summary = "Drain the planners (drain and migration within HXO_MIGRATION_TIMEOUT), run every service's schema migrations "
+            + "under a PostgreSQL advisory lock, resume; answers each service's schema version. 504 when the planners "
+            + "did not drain in time (nothing migrated, planners resumed)")
+    public Response migrate() {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofSeconds(config.migrationTimeout()).toNanos();
+        Map<String, String> drained;
+        try {
+            drained = drain(deadline);
+        } catch (RuntimeException e) {
+            resume();
+            throw e;
+        }
+        long drainMs = (System.nanoTime() - t0) / 1_000_000;
+        if (drained == null) {
+            Map<String, String> resumed = resume();
+            Log.warnf("migration abandoned: the planners did not drain within %d s; resumed %s",
+                    config.migrationTimeout(), resumed);
+            throw ApiProblem.of(504, "drain-timeout", "Planners did not drain in time", "the planners did not drain "
+                    + "within HXO_MIGRATION_TIMEOUT (" + config.migrationTimeout() + " s); nothing was migrated and "
+                    + "they were resumed");
+        }
+        long t1 = System.nanoTime();
+        Map<String, Object> services = new TreeMap<>();
+        List<Problem.FieldError> failures = new ArrayList<>();
+        try {
+            services.put("federation-gateway", own());
+        } catch (RuntimeException e) {
+            Log.errorf(e, "the gateway's migration failed");
+            failures.add(new Problem.FieldError("federation-gateway", e.getMessage()));
+        }
+        // The planners stay drained while the services migrate: the whole stays within HXO_MIGRATION_TIMEOUT
+        // (but each service gets at least HXO_FEDERATION_TIMEOUT to answer).
+        long answerWithin = Math.max(config.federationTimeout(), (deadline - System.nanoTime()) / 1_000_000);
+        List<String> names = new ArrayList<>(new TreeMap<>(SERVICES).keySet());
+        List<Uni<Reply>> asks = new ArrayList<>();
+        for (String name : names) {
+            asks.add(commands.request(SERVICES.get(name), Commands.SYSTEM_MIGRATE, EventIds.nextString(), Map.of(),
+                    answerWithin).onFailure().recoverWithItem(e -> Reply.problem(e instanceof ApiProblem p ? p.problem()
+                    : Problem.of(503, "unavailable", "Unavailable", String.valueOf(e.getMessage())))));
+        }
+        List<Reply> answers = Uni.join().all(asks).andFailFast().await().indefinitely();
+        for (int i = 0; i < names.size(); i++) {
+            Reply r = answers.get(i);
+            if (r.isSuccess()) {
+                services.put(names.get(i), r.body());
+            } else {
+                failures.add(new Problem.FieldError(names.get(i), r.problem() == null ? "answered " + r.status()
+                        : r.problem().detail()));
+            }
+        }
+        long migrateMs = (System.nanoTime() - t1) / 1_000_000;
+        Map<String, String> resumed = resume();
+        if (!failures.isEmpty()) {
+            // errors[].path names each service that failed, errors[].message why.
+            return ProblemMappers.respond(new Problem(Problem.TYPE_BASE + "migration-failed", "Migration failed", 502,
+                    "migration failed for " + failures.stream().map(Problem.FieldError::path).toList()
+                            + "; the planners were resumed", "/api/system/migrate", List.copyOf(failures)), null);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("drained", true);
+        body.put("drain_ms", drainMs);
+        body.put("planners", drained);
+        body.put("migrate_ms", migrateMs);
+        body.put("services", services);
+        body.put("resumed", resumed);
+        Log.infof("migrated %s (drain %d ms, migrate %d ms)", services.keySet(), drainMs, migrateMs);
+        return Response.ok(body).build();
+    }
+
+    /** Drains every planner; instance → state once all report drained, or null at the deadline. */
+    private Map<String, String> drain(long deadline) {
+        while (true) {
+            List<Reply> replies = commands.broadcast(Topic.HXO_COMMANDS, Commands.DRAIN, Map.of()).await().indefinitely();
+            Map<String, String> states = states(replies);
+            if (states.values().stream().allMatch("drained"::equals)) {
+                return states; // also when no planner answered: nothing runs that could race the migration
+            }
+            if (System.nanoTime() + POLL.toNanos() > deadline) {
+                return null;
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiProblem.of(503, "interrupted", "Interrupted", "the gateway is shutting down");
+            }
+        }
+    }
+
+    private Map<String, String> resume() {
+        try {
+            return states(commands.broadcast(Topic.HXO_COMMANDS, Commands.RESUME, Map.of()).await().indefinitely());
+        } catch (RuntimeException e) {
+            Log.errorf(e, "could not resume the planners; POST /api/system/migrate again or restart them");
+            return Map.of();
+        }
+    }
+
+    private static Map<String, String> states(List<Reply> replies) {
+        Map<String, String> states = new TreeMap<>();
+        for (Reply r : replies) {
+            if (r.isSuccess() && r.body() != null) {
+                JsonNode b = r.body();
+                // An instance answers once per partition it owns: it is drained only if every answer says so.
+                states.merge(b.path("instance").asText(), b.path("state").asText(),
+                        (a, c) -> "drained".equals(a) ? c : a);
+            }
+        }
+        return states;
+    }
+
+    private Map<String, Object> own() {
+        var result = flyway.migrate();
+        var current = flyway.info().current();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("service", "federation-gateway");
+        m.put("instance", config.instanceId());
+        m.put("schema_version", current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion());
+        m.put("migrations_applied", result.migrationsExecuted);
+        return m;
+    }
+}

@@ -1,0 +1,152 @@
+package io.hxo.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.testing.KafkaTestClient;
+import io.hxo.contracts.topic.Topic;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * POST /api/system/migrate against stand-ins for the three services: the planners are drained
+ * before anything migrates and resumed after, each service is asked to migrate once, and a drain
+ * that does not finish within HXO_MIGRATION_TIMEOUT (3 s in tests) is a 504 that still resumes.
+ */
+@QuarkusTest
+class SystemMigrateTest {
+    static final String ADMIRAL = "Bearer test-admiral-token-0123456789";
+    static final String CAPTAIN = "Bearer test-captain-token-0123456789";
+
+    static KafkaTestClient kafka;
+    static final AtomicBoolean running = new AtomicBoolean(true);
+    /** Every command the stand-ins saw, in order. */
+    static final ConcurrentLinkedQueue<CloudEvent> seen = new ConcurrentLinkedQueue<>();
+    /** DRAIN commands answered "draining" before the stand-in planner reports "drained"; -1: never. */
+    static final AtomicInteger drainingAnswers = new AtomicInteger();
+    static volatile String plannerState = "running";
+    static Thread standIns;
+
+    @BeforeAll
+    static void start() {
+        kafka = new KafkaTestClient();
+        List<KafkaConsumer<String, byte[]>> consumers = List.of(kafka.tail(Topic.HXO_COMMANDS),
+                kafka.tail(Topic.GENESIS_COMMANDS), kafka.tail(Topic.ARIE_COMMANDS));
+        standIns = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    for (KafkaConsumer<String, byte[]> c : consumers) {
+                        for (ConsumerRecord<String, byte[]> rec : c.poll(Duration.ofMillis(30))) {
+                            answer(rec.topic(), KafkaBinding.fromRecord(rec));
+                        }
+                    }
+                }
+            } finally {
+                consumers.forEach(KafkaConsumer::close);
+            }
+        }, "stand-in-services");
+        standIns.start();
+    }
+
+    static void answer(String topic, CloudEvent cmd) {
+        Topic t = Topic.byName(topic).orElseThrow();
+        switch (cmd.type()) {
+            case Commands.DRAIN -> {
+                seen.add(cmd);
+                if (!"drained".equals(plannerState)) {
+                    plannerState = drainingAnswers.get() < 0 || drainingAnswers.incrementAndGet() <= 12 ? "draining"
+                            : "drained";
+                }
+                kafka.publisher.reply(t, cmd, Reply.ok(202, Map.of("instance", "planner-a", "state", plannerState)));
+            }
+            case Commands.RESUME -> {
+                seen.add(cmd);
+                plannerState = "running";
+                kafka.publisher.reply(t, cmd, Reply.ok(200, Map.of("instance", "planner-a", "state", "running")));
+            }
+            case Commands.SYSTEM_MIGRATE -> {
+                seen.add(cmd);
+                String service = t == Topic.HXO_COMMANDS ? "hxo-planner" : t == Topic.GENESIS_COMMANDS ? "genesis-bus"
+                        : "arie-auditor";
+                // A migration must never run while the planner still works.
+                kafka.publisher.reply(t, cmd, Reply.ok(200, new Commands.Migrated(service, "i-1",
+                        "drained".equals(plannerState) ? "7" : "planner-not-drained", 1)));
+            }
+            default -> {
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        running.set(false);
+        standIns.join(5000);
+        kafka.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        seen.clear();
+        plannerState = "running";
+        drainingAnswers.set(0);
+    }
+
+    @Test
+    void migrateDrainsThenMigratesEveryServiceThenResumes() {
+        given().header("Authorization", ADMIRAL).when().post("/api/system/migrate").then().statusCode(200)
+                .body("drained", equalTo(true))
+                .body("planners.planner-a", equalTo("drained"))
+                .body("services.hxo-planner.schema_version", equalTo("7"))
+                .body("services.genesis-bus.schema_version", equalTo("7"))
+                .body("services.arie-auditor.schema_version", equalTo("7"))
+                .body("services.federation-gateway.schema_version", notNullValue())
+                .body("resumed.planner-a", equalTo("running"));
+        List<String> order = new ArrayList<>();
+        for (CloudEvent c : seen) {
+            if (order.isEmpty() || !order.get(order.size() - 1).equals(c.type())) {
+                order.add(c.type());
+            }
+        }
+        // Drain (polled until drained), then the three migrations, then resume; nothing interleaved.
+        assertThat(order).containsExactly(Commands.DRAIN, Commands.SYSTEM_MIGRATE, Commands.RESUME);
+        assertThat(seen.stream().filter(c -> c.type().equals(Commands.SYSTEM_MIGRATE)).count()).isEqualTo(3);
+        assertThat(seen.stream().filter(c -> c.type().equals(Commands.RESUME)).count()).isEqualTo(6);
+        assertThat(plannerState).isEqualTo("running");
+    }
+
+    @Test
+    void aDrainThatDoesNotFinishInTimeIs504AndStillResumesWithoutMigrating() {
+        drainingAnswers.set(-1);
+        given().header("Authorization", ADMIRAL).when().post("/api/system/migrate").then().statusCode(504)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("HXO_MIGRATION_TIMEOUT"));
+        assertThat(seen.stream().noneMatch(c -> c.type().equals(Commands.SYSTEM_MIGRATE))).isTrue();
+        assertThat(seen.stream().anyMatch(c -> c.type().equals(Commands.RESUME))).isTrue();
+        assertThat(plannerState).isEqualTo("running");
+    }
+
+    @Test
+    void onlyAnAdmiralMayMigrate() {
+        given().when().post("/api/system/migrate").then().statusCode(401);
+        given().header("Authorization", CAPTAIN).when().post("/api/system/migrate").then().statusCode(403);
+        assertThat(seen).isEmpty();
+    }
+}

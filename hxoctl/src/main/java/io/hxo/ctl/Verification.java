@@ -1,0 +1,319 @@
+package io.hxo.ctl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.contracts.json.Json;
+import io.hxo.contracts.merkle.InclusionProof;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What {@code hxoctl verify} checks, as a list of results: each check is ok, a warning, or a problem
+ * that names what is at fault (a link, a topic, a plan). Talks to the gateway only; proofs are
+ * verified here, offline, against the certificate's root.
+ */
+final class Verification {
+    enum Level { OK, WARN, PROBLEM }
+
+    record Check(Level level, String subject, String message) {
+    }
+
+    /** The most pages of {@code hxo.shard.done} history read to find a plan's leaves. */
+    static final int MAX_PAGES = 20;
+
+    private final Gateway gw;
+    private final List<Check> checks = new ArrayList<>();
+    private final Random random;
+
+    Verification(Gateway gw, Random random) {
+        this.gw = gw;
+        this.random = random;
+    }
+
+    List<Check> checks() {
+        return Collections.unmodifiableList(checks);
+    }
+
+    boolean ok() {
+        return checks.stream().noneMatch(c -> c.level() == Level.PROBLEM);
+    }
+
+    private void ok(String subject, String message) {
+        checks.add(new Check(Level.OK, subject, message));
+    }
+
+    private void warn(String subject, String message) {
+        checks.add(new Check(Level.WARN, subject, message));
+    }
+
+    private void problem(String subject, String message) {
+        checks.add(new Check(Level.PROBLEM, subject, message));
+    }
+
+    /** The gateway's /health (no token needed). Throws {@link Gateway.Unreachable} when it does not answer. */
+    void health() {
+        Gateway.Answer a = gw.get("/health");
+        String status = a.body() == null ? "HTTP " + a.status() : a.body().path("status").asText();
+        if ("UP".equals(status)) {
+            ok("gateway", "health UP");
+        } else {
+            StringBuilder why = new StringBuilder("health " + status);
+            if (a.body() != null) {
+                a.body().path("checks").fields().forEachRemaining(e -> {
+                    String s = e.getValue().path("status").asText("");
+                    if (!s.isEmpty() && !"UP".equals(s)) {
+                        why.append("; ").append(e.getKey()).append(' ').append(s).append(' ')
+                                .append(e.getValue().path("detail").asText(""));
+                    }
+                });
+            }
+            problem("gateway", why.toString().trim());
+        }
+    }
+
+    /** Every peer's link is healthy; with {@code deep}, its instances agree on the schema version. */
+    void links(boolean deep) {
+        Gateway.Answer a = gw.get("/api/hxo/links/health");
+        if (!a.ok() || a.body() == null) {
+            problem("links", "GET /api/hxo/links/health: " + a.problem());
+            return;
+        }
+        JsonNode links = a.body().path("links");
+        if (links.isEmpty()) {
+            problem("links", "the gateway reports no links");
+        }
+        for (JsonNode link : links) {
+            String service = link.path("service").asText();
+            String state = link.path("state").asText();
+            Set<String> schemas = new TreeSet<>();
+            Set<String> versions = new TreeSet<>();
+            for (JsonNode i : link.path("instances")) {
+                schemas.add(i.path("schema_version").asText("?"));
+                versions.add(i.path("version").asText("?"));
+            }
+            String subject = "link " + service;
+            if (!"healthy".equals(state)) {
+                String seen = link.path("age_ms").isNumber() ? ", last heard " + link.path("age_ms").asLong() + " ms ago"
+                        : "";
+                problem(subject, state + seen);
+            } else if (deep && schemas.size() > 1) {
+                problem(subject, "instances disagree on the schema version: " + schemas);
+            } else {
+                ok(subject, state + ", " + link.path("instances").size() + " instance(s), schema " + schemas);
+            }
+            if (deep && versions.size() > 1) {
+                warn(subject, "instances run different versions " + versions + " (a rolling deploy in progress?)");
+            }
+        }
+    }
+
+    /** Planner instances: none left drained or draining (a drained planner does no work). */
+    void planners() {
+        Gateway.Answer a = gw.get("/api/hxo/status");
+        if (!a.ok() || a.body() == null) {
+            problem("planners", "GET /api/hxo/status: " + a.problem());
+            return;
+        }
+        JsonNode instances = a.body().path("instances");
+        if (instances.isEmpty()) {
+            problem("planners", "no live hxo-planner instance");
+            return;
+        }
+        for (JsonNode i : instances) {
+            String state = i.path("state").asText();
+            if (!"running".equals(state)) {
+                warn("planner " + i.path("instance").asText(), state + ": it claims no work until resumed");
+            }
+        }
+        ok("planners", instances.size() + " instance(s)");
+    }
+
+    /** The topic catalog exists on the broker, as the bus reports it. */
+    void topics() {
+        Gateway.Answer a = gw.get("/api/genesis/metrics");
+        if (a.status() == 503) {
+            warn("topics", "the bus routes are disabled (GENESIS_ENABLED=false): topics not checked");
+            return;
+        }
+        if (!a.ok() || a.body() == null) {
+            problem("topics", "GET /api/genesis/metrics: " + a.problem());
+            return;
+        }
+        JsonNode catalog = a.body().path("catalog");
+        if (catalog.isMissingNode()) {
+            warn("topics", "the bus does not report its topic catalog: topics not checked");
+            return;
+        }
+        if (catalog.path("missing").isEmpty()) {
+            ok("topics", catalog.path("topics").asInt() + " catalog topics present");
+        }
+        for (JsonNode t : catalog.path("missing")) {
+            problem("topic " + t.asText(), "missing on the broker");
+        }
+    }
+
+    /**
+     * The most recent {@code plans} certified plans: each certificate is internally consistent (every
+     * counted vote is for its root, the mode's rule holds), agrees with the plan's root, and
+     * {@code samples} shards, whose leaves are read from the bus's event store, prove inclusion under
+     * the certificate's root.
+     */
+    void certificates(int plans, int samples) {
+        Gateway.Answer a = gw.get("/api/hxo/plans?status=certified&limit=" + plans);
+        if (!a.ok() || a.body() == null) {
+            problem("certificates", "GET /api/hxo/plans: " + a.problem());
+            return;
+        }
+        JsonNode list = a.body().path("plans");
+        if (list.isEmpty()) {
+            warn("certificates", "no certified plan yet: nothing to check");
+            return;
+        }
+        for (JsonNode plan : list) {
+            certificate(plan, samples);
+        }
+    }
+
+    private void certificate(JsonNode plan, int samples) {
+        String planId = plan.path("plan_id").asText();
+        String subject = "plan " + planId;
+        Gateway.Answer a = gw.get("/api/hxo/plan/" + planId + "/certificate");
+        if (!a.ok() || a.body() == null) {
+            problem(subject, "certificate: " + a.problem());
+            return;
+        }
+        JsonNode cert = a.body();
+        List<String> faults = certificateFaults(cert, planId, plan.path("merkle_root").asText(null));
+        if (!faults.isEmpty()) {
+            faults.forEach(f -> problem(subject, f));
+            return;
+        }
+        String root = cert.path("merkle_root").asText();
+        long size = cert.path("leaf_count").asLong();
+        List<JsonNode> leaves = leavesOf(plan, samples * 20);
+        if (leaves.isEmpty()) {
+            warn(subject, "certificate consistent, but no leaves found in the bus's history: no proof sampled");
+            return;
+        }
+        Collections.shuffle(leaves, random);
+        int checked = 0;
+        for (JsonNode leaf : leaves.subList(0, Math.min(samples, leaves.size()))) {
+            String cas = leaf.path("cas_id").asText();
+            Gateway.Answer p = gw.get("/api/hxo/plan/" + planId + "/proof/" + cas);
+            if (!p.ok() || p.body() == null) {
+                problem(subject, "proof of shard " + cas + ": " + p.problem());
+                continue;
+            }
+            String fault = proofFault(Json.mapper().convertValue(p.body(), InclusionProof.class), planId, cas,
+                    leaf.path("output_digest").asText(), root, size, cert.path("hash_alg").asText());
+            if (fault != null) {
+                problem(subject, fault);
+            } else {
+                checked++;
+            }
+        }
+        if (checked > 0 && checked == Math.min(samples, leaves.size())) {
+            ok(subject, "certificate " + cert.path("mode").asText() + " with " + cert.path("votes").size()
+                    + " votes; " + checked + " sampled proof(s) verify under root " + root);
+        }
+    }
+
+    /** What is wrong with a certificate on its own terms (empty when nothing is). */
+    static List<String> certificateFaults(JsonNode cert, String planId, String planRoot) {
+        List<String> faults = new ArrayList<>();
+        String root = cert.path("merkle_root").asText("");
+        if (!planId.equals(cert.path("plan_id").asText())) {
+            faults.add("the certificate names plan " + cert.path("plan_id").asText());
+        }
+        if (!"certified".equals(cert.path("outcome").asText())) {
+            faults.add("the certificate's outcome is " + cert.path("outcome").asText());
+        }
+        if (planRoot != null && !planRoot.equals(root)) {
+            faults.add("the certificate's root " + root + " is not the plan's root " + planRoot);
+        }
+        JsonNode votes = cert.path("votes");
+        Set<String> validators = new LinkedHashSet<>();
+        int agreeing = 0;
+        Map<String, String> disagreeing = new LinkedHashMap<>();
+        for (JsonNode v : votes) {
+            validators.add(v.path("validator").asText());
+            if (root.equals(v.path("merkle_root").asText())
+                    && v.path("leaf_count").asLong() == cert.path("leaf_count").asLong()) {
+                agreeing++;
+            } else {
+                disagreeing.put(v.path("validator").asText(), v.path("merkle_root").asText("none"));
+            }
+        }
+        String mode = cert.path("mode").asText();
+        int expected = votes.size() + cert.path("missing").size();
+        boolean holds = "QUORUM".equals(mode) ? agreeing * 2 > expected
+                : agreeing == expected && cert.path("missing").isEmpty() && expected > 0;
+        if (!holds) {
+            faults.add("the votes do not certify root " + root + " under " + mode + ": " + agreeing + " of "
+                    + expected + " agree" + (disagreeing.isEmpty() ? "" : ", others voted " + disagreeing)
+                    + (cert.path("missing").isEmpty() ? "" : ", missing " + cert.path("missing")));
+        }
+        if (validators.size() != votes.size()) {
+            faults.add("a validator voted more than once");
+        }
+        return faults;
+    }
+
+    /** Why a served proof does not establish the shard under the certificate (null when it does). */
+    static String proofFault(InclusionProof proof, String planId, String casId, String digest, String root, long size,
+            String hashAlg) {
+        if (!casId.equals(proof.casId()) || !planId.equals(proof.planId())) {
+            return "the proof served for shard " + casId + " is about another shard or plan";
+        }
+        if (digest != null && !digest.isEmpty() && !digest.equals(proof.outputDigest())) {
+            return "shard " + casId + ": the proof's output digest differs from the one the bus recorded";
+        }
+        if (!root.equals(proof.merkleRoot()) || proof.treeSize() != size || !hashAlg.equals(proof.hashAlg())) {
+            return "shard " + casId + ": the proof is for root " + proof.merkleRoot() + " (" + proof.treeSize()
+                    + " leaves), the certificate for " + root + " (" + size + " leaves)";
+        }
+        if (!proof.verify()) {
+            return "shard " + casId + ": the inclusion proof does not lead to the certificate's root " + root;
+        }
+        return null;
+    }
+
+    /** Up to {@code max} of a plan's leaves, as the bus stored them in its {@code hxo.shard.done} events. */
+    private List<JsonNode> leavesOf(JsonNode plan, int max) {
+        String planId = plan.path("plan_id").asText();
+        List<JsonNode> leaves = new ArrayList<>();
+        String from = plan.path("created_at").asText(null);
+        StringBuilder query = new StringBuilder("/api/genesis/events?topic=hxo.shard.done&limit=1000");
+        if (from != null) {
+            query.append("&from=").append(Gateway.q(Instant.parse(from).minusSeconds(1).toString()));
+        }
+        String finished = plan.path("finished_at").asText(null);
+        if (finished != null) {
+            query.append("&to=").append(Gateway.q(Instant.parse(finished).plusSeconds(60).toString()));
+        }
+        String after = null;
+        for (int page = 0; page < MAX_PAGES && leaves.size() < max; page++) {
+            Gateway.Answer a = gw.get(query + (after == null ? "" : "&after=" + after));
+            if (!a.ok() || a.body() == null) {
+                break;
+            }
+            for (JsonNode ev : a.body().path("events")) {
+                if (planId.equals(ev.path("subject").asText())) {
+                    Gateway.dataOf(ev).path("leaves").forEach(leaves::add);
+                }
+            }
+            if (!a.body().path("more").asBoolean(false)) {
+                break;
+            }
+            after = a.body().path("through").asText();
+        }
+        return leaves;
+    }
+}
