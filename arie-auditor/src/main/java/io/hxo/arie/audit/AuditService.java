@@ -122,13 +122,17 @@ public class AuditService {
                     store.suppressions());
             Arie.AuditSummary summary = summary(id, request, report, Arie.DONE, null);
             store.done(id, report, summary, SarifWriter.write(report, ruleInfos(), version));
-            publisher.emit(Topic.ARIE_AUDIT, id, summary);
             if (!request.readOnly()) {
+                List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
                 for (ReportedFinding f : report.alerts()) {
-                    publisher.emit(Topic.ARIE_ALERT, id, new Arie.Alert(id, f.ruleId(), f.severity().wireName(),
-                            f.message(), Json.tree(f.location()), f.fingerprint()));
+                    sent.add(publisher.emit(Topic.ARIE_ALERT, id, new Arie.Alert(id, f.ruleId(),
+                            f.severity().wireName(), f.message(), Json.tree(f.location()), f.fingerprint())));
                 }
+                // The summary follows its alerts: whoever sees arie.audit can count on them being on the broker.
+                java.util.concurrent.CompletableFuture.allOf(sent.toArray(new java.util.concurrent.CompletableFuture[0]))
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
             }
+            publisher.emit(Topic.ARIE_AUDIT, id, summary);
             Log.infof("scan %s (%s%s): %d findings, %d new, %d alerts", id, request.trigger(),
                     request.readOnly() ? ", read-only" : "", report.summary().active(), report.summary().newFindings(),
                     request.readOnly() ? 0 : report.summary().newAlerts());
