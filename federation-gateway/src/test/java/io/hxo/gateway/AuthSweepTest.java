@@ -37,6 +37,9 @@ class AuthSweepTest {
     record Route(String method, String path, List<String> roles) {
     }
 
+    /** Routes a captain may call only with this body (with {@code {}} a captain gets 403). */
+    static final Map<String, String> CAPTAIN_BODIES = Map.of("POST /api/arie/scan", "{\"read_only\": true}");
+
     @Test
     void everyDocumentedRouteRefusesTheWrongCallers() throws Exception {
         Map<String, Route> declared = declaredRoutes();
@@ -60,7 +63,13 @@ class AuthSweepTest {
                 continue;
             }
             assertThat(call(given(), route.method(), url)).as(op + " without a token").isEqualTo(401);
-            int captain = call(given().header("Authorization", GatewayTest.CAPTAIN), route.method(), url);
+            String captainBody = CAPTAIN_BODIES.getOrDefault(op, "{}");
+            if (!captainBody.equals("{}")) {
+                // A route captains may call only with a particular body refuses them without it.
+                assertThat(call(given().header("Authorization", GatewayTest.CAPTAIN), route.method(), url))
+                        .as(op + " as captain without " + captainBody).isEqualTo(403);
+            }
+            int captain = call(given().header("Authorization", GatewayTest.CAPTAIN), route.method(), url, captainBody);
             if (route.roles().contains("captain")) {
                 assertThat(captain).as(op + " as captain").isNotIn(401, 403);
             } else {
@@ -72,7 +81,11 @@ class AuthSweepTest {
     }
 
     static int call(RequestSpecification req, String method, String url) {
-        RequestSpecification r = req.contentType("application/json").body("{}");
+        return call(req, method, url, "{}");
+    }
+
+    static int call(RequestSpecification req, String method, String url, String body) {
+        RequestSpecification r = req.contentType("application/json").body(body);
         return switch (method) {
             case "GET" -> r.get(url).statusCode();
             case "POST" -> r.post(url).statusCode();

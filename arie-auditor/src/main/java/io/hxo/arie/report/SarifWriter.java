@@ -130,7 +130,8 @@ public final class SarifWriter {
         d.putObject("help").put("text", rule.fix());
         d.putObject("defaultConfiguration").put("level", rule.severity().sarifLevel());
         ObjectNode props = d.putObject("properties");
-        props.putArray("tags").add("security").add(rule.scope() == RuleScope.CONFIG ? "configuration" : "workspace");
+        props.putArray("tags").add("security").add(rule.scope() == RuleScope.CONFIG ? "configuration"
+                : rule.scope() == RuleScope.INTEGRITY ? "integrity" : "workspace");
         props.put("severity", rule.severity().wireName());
         props.put("security-severity", rule.severity().securitySeverity());
         return d;

@@ -1,7 +1,8 @@
 package io.hxo.arie.rules;
 
-/** What a rule reads: the config facts services report, or the files of a workspace. */
+/** What a rule reads: the config facts services report, the files of a workspace, or certified plans' stored results. */
 public enum RuleScope {
     CONFIG,
-    WORKSPACE
+    WORKSPACE,
+    INTEGRITY
 }

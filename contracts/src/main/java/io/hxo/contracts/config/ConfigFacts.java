@@ -34,7 +34,11 @@ public final class ConfigFacts {
                         try {
                             DatabaseUrl url = DatabaseUrl.parse(value);
                             facts.put("database_user", url.username());
-                            facts.put("database_password_set", url.password() != null && !url.password().isEmpty());
+                            boolean password = url.password() != null && !url.password().isEmpty();
+                            facts.put("database_password_set", password);
+                            if (password) {
+                                facts.put("database_password_fingerprint", fingerprint(url.password()));
+                            }
                             facts.put("database_host", url.host());
                         } catch (IllegalArgumentException e) {
                             facts.put("database_url_valid", false);

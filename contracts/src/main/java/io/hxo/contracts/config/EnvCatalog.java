@@ -18,7 +18,7 @@ public final class EnvCatalog {
     /** Secrets shorter than this are refused unless {@code HXO_ALLOW_WEAK_SECRETS=true} (local experiments). */
     public static final int MIN_SECRET_LENGTH = 32;
 
-    public enum Kind { SECRET, TOKEN, DATABASE_URL, HOSTS, BOOL, INT, ENUM, URL, TEXT, ORIGINS }
+    public enum Kind { SECRET, TOKEN, DATABASE_URL, HOSTS, BOOL, INT, ENUM, URL, TEXT, ORIGINS, DATE }
 
     public record Variable(String name, Kind kind, String defaultValue, long min, long max, List<String> choices,
             String description) {
@@ -29,6 +29,10 @@ public final class EnvCatalog {
             v("SECRET_KEY_PREVIOUS", Kind.SECRET, null, "previous SECRET_KEY, still accepted during a rotation"),
             v("SEED_SECRET", Kind.SECRET, null, "HMAC key that signs every Kafka message"),
             v("SEED_SECRET_PREVIOUS", Kind.SECRET, null, "previous SEED_SECRET, still verifies during a rotation"),
+            v("SECRET_KEY_ROTATED_AT", Kind.DATE, null,
+                    "when SECRET_KEY was last rotated (ISO date or instant); ARIE flags it after 90 days"),
+            v("SEED_SECRET_ROTATED_AT", Kind.DATE, null,
+                    "when SEED_SECRET was last rotated (ISO date or instant); ARIE flags it after 90 days"),
             v("ADMIRAL_TOKEN", Kind.TOKEN, null, "bearer token with every right"),
             v("CAPTAIN_TOKEN", Kind.TOKEN, null, "bearer token with read rights"),
             v("DATABASE_URL", Kind.DATABASE_URL, null,
@@ -64,7 +68,9 @@ public final class EnvCatalog {
             n("HXO_SSE_BUFFER", "1000", 1, 1_000_000, "events waiting for one SSE client before it is cut off"),
             n("HXO_SSE_WINDOW", "10000", 1, 10_000_000, "recent feed events a gateway keeps for resumes"),
             n("HXO_HEARTBEAT_INTERVAL_MS", "1000", 100, 600_000, "how often each service announces itself"),
-            v("HXO_ALLOW_WEAK_SECRETS", Kind.BOOL, "false", "accept secrets under 32 characters (never in production)"));
+            v("HXO_ALLOW_WEAK_SECRETS", Kind.BOOL, "false", "accept secrets under 32 characters (never in production)"),
+            v("HXO_ARIE_WORKSPACE", Kind.TEXT, null, "a directory every ARIE scan also covers (read only)"),
+            v("HXO_ARIE_SCHEDULE", Kind.TEXT, "off", "interval between scheduled ARIE scans (6h, 30m) or off"));
 
     private static final Set<String> BOOL_WORDS = Set.of("true", "false", "1", "0", "yes", "no", "on", "off");
 
@@ -153,6 +159,18 @@ public final class EnvCatalog {
                     String origin = o.trim();
                     if (!origin.equals("*") && !isHttpUrl(origin)) {
                         return Optional.of("must be comma-separated http(s) origins, got \"" + origin + "\"");
+                    }
+                }
+            }
+            case DATE -> {
+                try {
+                    java.time.Instant.parse(value);
+                } catch (java.time.format.DateTimeParseException e) {
+                    try {
+                        java.time.LocalDate.parse(value);
+                    } catch (java.time.format.DateTimeParseException e2) {
+                        return Optional.of("must be an ISO date (2026-01-31) or instant (2026-01-31T12:00:00Z), got \""
+                                + value + "\"");
                     }
                 }
             }

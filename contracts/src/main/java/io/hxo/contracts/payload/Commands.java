@@ -1,6 +1,7 @@
 package io.hxo.contracts.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
  * Commands and queries that cross from the gateway to the services. The record is the event data;
@@ -16,6 +17,8 @@ public final class Commands {
     public static final String PLAN_PROOF = "hxo.plan.proof";
     public static final String PLAN_ABORT = "hxo.plan.abort";
     public static final String PLAN_REPLAY = "hxo.plan.replay";
+    /** A completed plan's stored results, for ARIE's integrity check: {@link PlanQuery} → {@link StoredLeaves}. */
+    public static final String PLAN_LEAVES = "hxo.plan.leaves";
     public static final String DEPLOYMENTS = "hxo.deployments.list";
     /** Sent to every partition: each planner instance that owns one drains (or resumes) itself. */
     public static final String DRAIN = "hxo.planner.drain";
@@ -60,5 +63,17 @@ public final class Commands {
 
     /** A service's answer to {@link #SYSTEM_MIGRATE}: its schema version after migrating. */
     public record Migrated(String service, String instance, String schemaVersion, int migrationsApplied) {
+    }
+
+    /**
+     * Every leaf of a completed plan in Merkle order, as the result store holds it now: its cas id,
+     * the digest of the stored result row (null when the row is gone), the digest its checkpoint
+     * recorded when it ran, and the artifacts of that result missing from the artifact store.
+     */
+    public record StoredLeaves(String planId, String hashAlg, List<StoredLeaf> leaves) {
+    }
+
+    public record StoredLeaf(int index, String casId, String resultDigest, String checkpointDigest,
+            List<String> missingArtifacts) {
     }
 }

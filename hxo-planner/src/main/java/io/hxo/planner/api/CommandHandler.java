@@ -74,6 +74,7 @@ public class CommandHandler {
                 case Commands.PLAN_LIST -> reply = list(ev.dataAs(Commands.ListPlans.class));
                 case Commands.PLAN_REPORT -> reply = reports.report(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.PLAN_PROOF -> reply = proof(ev.dataAs(Commands.ProofQuery.class));
+                case Commands.PLAN_LEAVES -> reply = leaves(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.PLAN_ABORT -> reply = abort(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.PLAN_REPLAY -> reply = replay(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.DRAIN -> reply = Reply.ok(202, Map.of("instance", config.instanceId(),
@@ -249,6 +250,19 @@ public class CommandHandler {
         return owner.proof(planId, q.casId()).map(proof -> Reply.ok(200, proof))
                 .orElseGet(() -> Reply.problem(Problem.of(404, "leaf-not-found", "Shard not in plan",
                         "plan " + planId + " has no completed shard " + q.casId())));
+    }
+
+    /** A completed plan's stored results in Merkle order (ARIE's integrity check). */
+    private Reply leaves(UUID planId) throws PlanRejected {
+        PlanStore.StoredPlan p = store.plan(planId).orElse(null);
+        if (p == null) {
+            return notFound(planId);
+        }
+        if (p.merkleRoot() == null) {
+            return Reply.problem(Problem.of(409, "no-root-yet", "No root yet",
+                    "plan " + planId + " is " + p.status() + "; its leaves are final once it has completed"));
+        }
+        return Reply.ok(200, owner.storedLeaves(planId));
     }
 
     private Reply abort(UUID planId) {

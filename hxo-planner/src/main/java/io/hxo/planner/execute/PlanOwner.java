@@ -10,6 +10,7 @@ import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.merkle.InclusionProof;
 import io.hxo.contracts.merkle.MerkleTree;
+import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.PlanStatus;
 import io.hxo.contracts.payload.ShardWork;
@@ -791,6 +792,42 @@ public class PlanOwner {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * A completed plan's leaves in Merkle order with what the result store holds for each now (the
+     * result row's digest, not the checkpoint's) and which of its artifacts are gone: what ARIE
+     * recomputes the certified root from.
+     */
+    public Commands.StoredLeaves storedLeaves(UUID planId) throws PlanRejected {
+        PlanRun run = load(planId);
+        for (PlanRun.StageRun s : run.stages) {
+            s.prepared = true;
+            s.finished = true;
+        }
+        int[] order = run.leafOrder();
+        List<byte[]> ids = new ArrayList<>(order.length);
+        for (int slot : order) {
+            ids.add(run.casId(slot));
+        }
+        Map<String, PlanStore.StoredResult> stored = store.storedResults(ids);
+        List<Commands.StoredLeaf> out = new ArrayList<>(order.length);
+        for (int i = 0; i < order.length; i++) {
+            String cas = Hex.of(ids.get(i));
+            PlanStore.StoredResult r = stored.get(cas);
+            List<String> missing = new ArrayList<>();
+            if (r != null) {
+                for (String a : r.artifacts()) {
+                    if (!artifacts.exists(a)) {
+                        missing.add(a);
+                    }
+                }
+            }
+            int slot = order[i];
+            out.add(new Commands.StoredLeaf(i, cas, r == null ? null : Hex.of(r.digest()),
+                    Hex.of(java.util.Arrays.copyOfRange(run.digests, slot * 32, slot * 32 + 32)), missing));
+        }
+        return new Commands.StoredLeaves(planId.toString(), run.alg.wireName(), out);
     }
 
     /**

@@ -1,0 +1,53 @@
+package io.hxo.arie.audit;
+
+import io.hxo.arie.config.ArieConfig;
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Arie;
+import io.quarkus.logging.Log;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/**
+ * The scans nobody asks for through the API: after each {@code deploy.platform.success} when
+ * {@code HXO_AUTO_AUDIT_AFTER_DEPLOY=true}, and every {@code HXO_ARIE_SCHEDULE} when one is set.
+ */
+@ApplicationScoped
+public class AuditTriggers {
+    private final AuditService audits;
+    private final ArieConfig config;
+
+    public AuditTriggers(AuditService audits, ArieConfig config) {
+        this.audits = audits;
+        this.config = config;
+    }
+
+    @Incoming("deploy-success")
+    @Blocking
+    public void onDeploySuccess(ConsumerRecord<String, byte[]> record) {
+        try {
+            CloudEvent ev = KafkaBinding.fromRecord(record);
+            if (!config.autoAuditAfterDeploy()) {
+                return;
+            }
+            String id = audits.submit(new Arie.ScanRequest(false, null, "deploy",
+                    "deploy " + (ev.subject() == null ? ev.id() : ev.subject())));
+            Log.infof("deploy %s succeeded: audit %s queued", ev.subject(), id);
+        } catch (Exception e) {
+            Log.warnf("no audit after deploy record @%d: %s", record.offset(), e.getMessage());
+        }
+    }
+
+    @Scheduled(every = "${hxo.arie.schedule:off}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void onSchedule() {
+        try {
+            audits.submit(new Arie.ScanRequest(false, null, "schedule", "schedule"));
+        } catch (Exception e) {
+            Log.warnf("scheduled audit not started: %s", e.getMessage());
+        }
+    }
+}

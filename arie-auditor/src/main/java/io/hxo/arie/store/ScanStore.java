@@ -1,0 +1,234 @@
+package io.hxo.arie.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.arie.report.AuditReport;
+import io.hxo.arie.report.ReportedFinding;
+import io.hxo.contracts.json.Json;
+import io.hxo.contracts.payload.Arie;
+import io.hxo.contracts.payload.Events;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** ARIE's tables (schema {@code arie}): scans, their findings, suppressions, certificates seen. */
+@ApplicationScoped
+public class ScanStore {
+    /** Findings are inserted in batches of this many rows. */
+    static final int BATCH = 500;
+
+    /** A scan row as the report query needs it. */
+    public record StoredScan(String id, String trigger, String requestedBy, boolean readOnly, String workspace,
+            String status, Instant createdAt, Instant startedAt, Instant finishedAt, String error, JsonNode summary,
+            JsonNode report, JsonNode sarif) {
+    }
+
+    private final DataSource ds;
+
+    public ScanStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    public void create(String id, Arie.ScanRequest req, Instant at) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO scans (id, trigger, requested_by, read_only, workspace, status, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, 'queued', ?)")) {
+            ps.setString(1, id);
+            ps.setString(2, req.trigger());
+            ps.setString(3, req.requestedBy());
+            ps.setBoolean(4, req.readOnly());
+            ps.setString(5, req.workspace());
+            ps.setTimestamp(6, Timestamp.from(at));
+            ps.executeUpdate();
+        }
+    }
+
+    public void running(String id, Instant at) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE scans SET status = 'running', started_at = ? WHERE id = ?")) {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setString(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public void failed(String id, String error, Instant at) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE scans SET status = 'failed', error = ?, finished_at = ? WHERE id = ?")) {
+            ps.setString(1, error);
+            ps.setTimestamp(2, Timestamp.from(at));
+            ps.setString(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The finished scan: its report, SARIF, summary and every finding, in one transaction. */
+    public void done(String id, AuditReport report, Object summary, String sarif) throws SQLException {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings (scan_id, fingerprint, rule_id,"
+                        + " severity, file, line, service, fact, message, baseline, suppressed)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    int n = 0;
+                    List<ReportedFinding> all = new ArrayList<>(report.findings());
+                    all.addAll(report.suppressed());
+                    for (ReportedFinding f : all) {
+                        ps.setString(1, id);
+                        ps.setString(2, f.fingerprint());
+                        ps.setString(3, f.ruleId());
+                        ps.setString(4, f.severity().wireName());
+                        ps.setString(5, f.location().file());
+                        if (f.location().line() == null) {
+                            ps.setNull(6, Types.INTEGER);
+                        } else {
+                            ps.setInt(6, f.location().line());
+                        }
+                        ps.setString(7, f.location().service());
+                        ps.setString(8, f.location().fact());
+                        ps.setString(9, f.message());
+                        ps.setString(10, f.baseline().wireName());
+                        ps.setBoolean(11, f.suppressedBecause() != null);
+                        ps.addBatch();
+                        if (++n % BATCH == 0) {
+                            ps.executeBatch();
+                        }
+                    }
+                    if (n % BATCH != 0) {
+                        ps.executeBatch();
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE scans SET status = 'done', finished_at = ?,"
+                        + " summary = ?::jsonb, report = ?::jsonb, sarif = ?::jsonb WHERE id = ?")) {
+                    ps.setTimestamp(1, Timestamp.from(report.finishedAt()));
+                    ps.setString(2, Json.text(summary));
+                    ps.setString(3, Json.text(report));
+                    ps.setString(4, sarif);
+                    ps.setString(5, id);
+                    ps.executeUpdate();
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The baseline: every fingerprint of the latest finished scan that was not read-only. */
+    public List<String> baseline() throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT fingerprint FROM findings WHERE scan_id = (SELECT id FROM scans WHERE status = 'done'"
+                        + " AND NOT read_only ORDER BY finished_at DESC, created_at DESC LIMIT 1)")) {
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    public Map<String, String> suppressions() throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT fingerprint, reason FROM suppressions")) {
+            Map<String, String> out = new HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getString(2));
+                }
+            }
+            return out;
+        }
+    }
+
+    public void suppress(String fingerprint, String reason, String by, Instant at) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO suppressions (fingerprint, reason, suppressed_by, suppressed_at) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (fingerprint) DO UPDATE SET reason = EXCLUDED.reason,"
+                        + " suppressed_by = EXCLUDED.suppressed_by, suppressed_at = EXCLUDED.suppressed_at")) {
+            ps.setString(1, fingerprint);
+            ps.setString(2, reason);
+            ps.setString(3, by);
+            ps.setTimestamp(4, Timestamp.from(at));
+            ps.executeUpdate();
+        }
+    }
+
+    /** The scan with this id, or the latest one when {@code id} is null. */
+    public Optional<StoredScan> find(String id) throws SQLException {
+        String sql = "SELECT id, trigger, requested_by, read_only, workspace, status, created_at, started_at,"
+                + " finished_at, error, summary, report, sarif FROM scans "
+                + (id == null ? "ORDER BY created_at DESC LIMIT 1" : "WHERE id = ?");
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (id != null) {
+                ps.setString(1, id);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredScan(rs.getString(1), rs.getString(2), rs.getString(3),
+                        rs.getBoolean(4), rs.getString(5), rs.getString(6), instant(rs, 7), instant(rs, 8),
+                        instant(rs, 9), rs.getString(10), json(rs, 11), json(rs, 12), json(rs, 13)));
+            }
+        }
+    }
+
+    /** Keeps a certificate ARIE read on {@code hxo.aggregate.finalized}; the latest one of a plan wins. */
+    public void certificate(Events.Certificate cert, Instant at) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO certificates (plan_id, merkle_root, leaf_count, hash_alg, outcome, decided_at, received_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id) DO UPDATE SET"
+                        + " merkle_root = EXCLUDED.merkle_root, leaf_count = EXCLUDED.leaf_count,"
+                        + " hash_alg = EXCLUDED.hash_alg, outcome = EXCLUDED.outcome,"
+                        + " decided_at = EXCLUDED.decided_at, received_at = EXCLUDED.received_at")) {
+            ps.setString(1, cert.planId());
+            ps.setString(2, cert.merkleRoot());
+            ps.setLong(3, cert.leafCount());
+            ps.setString(4, cert.hashAlg());
+            ps.setString(5, cert.outcome());
+            ps.setTimestamp(6, cert.decidedAt() == null ? null : Timestamp.from(cert.decidedAt()));
+            ps.setTimestamp(7, Timestamp.from(at));
+            ps.executeUpdate();
+        }
+    }
+
+    /** A certified plan as ARIE stored it. */
+    public record CertifiedPlan(String planId, String merkleRoot, long leafCount, String hashAlg) {
+    }
+
+    public List<CertifiedPlan> certified() throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT plan_id, merkle_root, leaf_count, hash_alg FROM certificates ORDER BY received_at")) {
+            List<CertifiedPlan> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CertifiedPlan(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
+        Timestamp t = rs.getTimestamp(col);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static JsonNode json(ResultSet rs, int col) throws SQLException {
+        String text = rs.getString(col);
+        return text == null ? null : Json.tree(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,129 @@
+package io.hxo.gateway.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.contracts.payload.Arie;
+import io.hxo.contracts.payload.Problem;
+import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.topic.Topic;
+import io.hxo.gateway.auth.Roles;
+import io.hxo.gateway.command.CommandBus;
+import io.hxo.gateway.problem.ApiProblem;
+import io.hxo.gateway.problem.ProblemMappers;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * ARIE's routes (SPEC §5, §6): each is a command on {@code arie.commands}, answered in time or 504.
+ * A captain may start only a read-only scan: it is reported like any other but never becomes the
+ * baseline of later scans and raises no {@code arie.alert}.
+ */
+@Path("/api/arie")
+public class ArieResource {
+    public static final String SARIF = "application/sarif+json";
+    private static final Set<String> SCAN_FIELDS = Set.of("read_only", "workspace");
+
+    private final CommandBus commands;
+    private final SecurityIdentity identity;
+
+    public ArieResource(CommandBus commands, SecurityIdentity identity) {
+        this.commands = commands;
+        this.identity = identity;
+    }
+
+    @POST
+    @Path("/scan")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Operation(summary = "Start an audit scan (config, integrity, and {\"workspace\": \"/abs/dir\"} if given); 202 with"
+            + " the scan id and its report URL. Admiral; a captain only with {\"read_only\": true} (reported, never"
+            + " the baseline, no alerts)")
+    public Uni<Response> scan(String body) {
+        JsonNode json = body == null || body.isBlank() ? io.hxo.contracts.json.Json.mapper().createObjectNode()
+                : ApiProblem.jsonObject(body, "the scan request");
+        for (Iterator<String> names = json.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!SCAN_FIELDS.contains(name)) {
+                throw ApiProblem.badRequest("unknown field " + name + "; a scan request has " + SCAN_FIELDS);
+            }
+        }
+        JsonNode ro = json.get("read_only");
+        if (ro != null && !ro.isBoolean()) {
+            throw ApiProblem.badRequest("read_only must be true or false");
+        }
+        boolean readOnly = ro != null && ro.booleanValue();
+        JsonNode ws = json.get("workspace");
+        if (ws != null && !ws.isNull() && (!ws.isTextual() || !ws.asText().startsWith("/") || ws.asText().length() > 4096)) {
+            throw ApiProblem.badRequest("workspace must be an absolute directory path on arie-auditor");
+        }
+        if (!readOnly && !identity.hasRole(Roles.ADMIRAL)) {
+            throw ApiProblem.of(403, "forbidden", "Forbidden",
+                    "a captain may run read-only scans only: send {\"read_only\": true}");
+        }
+        Arie.ScanRequest req = new Arie.ScanRequest(readOnly, ws == null || ws.isNull() ? null : ws.asText(), "api",
+                identity.getPrincipal().getName());
+        return commands.request(Topic.ARIE_COMMANDS, Arie.SCAN, null, req).map(reply -> {
+            if (!reply.isSuccess()) {
+                return problem(reply);
+            }
+            String id = reply.body().path("scan_id").asText();
+            return Response.status(reply.status()).location(URI.create("/api/arie/report/" + id))
+                    .type(MediaType.APPLICATION_JSON).entity(io.hxo.contracts.json.Json.text(reply.body())).build();
+        });
+    }
+
+    @GET
+    @Path("/report")
+    @Produces({MediaType.APPLICATION_JSON, SARIF})
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Operation(summary = "The latest scan's report: JSON (status, findings new/existing, suppressed, resolved, summary)"
+            + " or ?format=sarif (SARIF 2.1.0)")
+    public Uni<Response> latest(@QueryParam("format") String format) {
+        return report(null, format);
+    }
+
+    @GET
+    @Path("/report/{scan_id}")
+    @Produces({MediaType.APPLICATION_JSON, SARIF})
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Operation(summary = "A scan's report: JSON (while it runs, its status) or ?format=sarif (SARIF 2.1.0, once done)")
+    public Uni<Response> byId(@PathParam("scan_id") String scanId, @QueryParam("format") String format) {
+        try {
+            UUID.fromString(scanId);
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.badRequest("scan_id must be a UUID");
+        }
+        return report(scanId, format);
+    }
+
+    private Uni<Response> report(String scanId, String format) {
+        String f = format == null || format.isBlank() ? Arie.FORMAT_JSON : format;
+        if (!f.equals(Arie.FORMAT_JSON) && !f.equals(Arie.FORMAT_SARIF)) {
+            throw ApiProblem.badRequest("format must be json or sarif");
+        }
+        return commands.request(Topic.ARIE_COMMANDS, Arie.REPORT, scanId, new Arie.ReportQuery(scanId, f))
+                .map(reply -> reply.isSuccess()
+                        ? Response.status(reply.status()).type(f.equals(Arie.FORMAT_SARIF) ? SARIF : MediaType.APPLICATION_JSON)
+                                .entity(io.hxo.contracts.json.Json.text(reply.body())).build()
+                        : problem(reply));
+    }
+
+    private static Response problem(Reply reply) {
+        Problem p = reply.problem() != null ? reply.problem()
+                : Problem.of(reply.status(), "error", "Error", "arie-auditor answered " + reply.status());
+        return ProblemMappers.respond(p, null);
+    }
+}
