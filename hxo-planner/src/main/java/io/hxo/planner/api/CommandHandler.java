@@ -4,6 +4,7 @@ import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.Ping;
 import io.hxo.contracts.payload.PlanStatus;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
@@ -78,6 +79,7 @@ public class CommandHandler {
                         "state", drainer.drain(java.time.Duration.ofSeconds(config.migrationTimeout())).name().toLowerCase()));
                 case Commands.RESUME -> reply = Reply.ok(200, Map.of("instance", config.instanceId(),
                         "state", drainer.resume().name().toLowerCase()));
+                case Ping.TYPE -> reply = Reply.ok(200, new Ping.Pong(publisher.source(), Instant.now()));
                 case Commands.DEPLOYMENTS -> reply = Reply.ok(200, Map.of("rollback_points", deploymentStore.list(100)));
                 case Commands.ROLLBACK -> {
                     Accepted a = rollback(ev.dataAs(Commands.Rollback.class), partition);
