@@ -94,8 +94,8 @@ class AuthSweepTest {
         };
     }
 
-    /** "METHOD /path" → route, from the JAX-RS annotations of every class under io.hxo.gateway. */
-    static Map<String, Route> declaredRoutes() throws IOException, URISyntaxException, ClassNotFoundException {
+    /** The gateway's classes (from target/classes) that carry a JAX-RS {@code @Path}. */
+    static List<Class<?>> resourceClasses() throws IOException, URISyntaxException, ClassNotFoundException {
         java.nio.file.Path root = Paths.get(AuthSweepTest.class.getClassLoader().getResource("io/hxo/gateway").toURI());
         // The test classes sit in another folder; this one is target/classes.
         List<String> names = new ArrayList<>();
@@ -106,13 +106,21 @@ class AuthSweepTest {
                     .forEach(f -> names.add("io.hxo.gateway." + main.relativize(f).toString()
                             .replace(".class", "").replace('/', '.')));
         }
-        Map<String, Route> routes = new HashMap<>();
+        List<Class<?>> out = new ArrayList<>();
         for (String name : names) {
             Class<?> type = Class.forName(name);
-            Path base = type.getAnnotation(Path.class);
-            if (base == null) {
-                continue;
+            if (type.getAnnotation(Path.class) != null) {
+                out.add(type);
             }
+        }
+        return out;
+    }
+
+    /** "METHOD /path" → route, from the JAX-RS annotations of every class under io.hxo.gateway. */
+    static Map<String, Route> declaredRoutes() throws IOException, URISyntaxException, ClassNotFoundException {
+        Map<String, Route> routes = new HashMap<>();
+        for (Class<?> type : resourceClasses()) {
+            Path base = type.getAnnotation(Path.class);
             for (Method m : type.getDeclaredMethods()) {
                 String verb = m.isAnnotationPresent(GET.class) ? "GET" : m.isAnnotationPresent(POST.class) ? "POST"
                         : m.isAnnotationPresent(DELETE.class) ? "DELETE" : null;

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.payload.Ping;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.testing.KafkaTestClient;
@@ -48,18 +51,34 @@ class GatewayTest {
     static void start() {
         kafka = new KafkaTestClient();
         KafkaConsumer<String, byte[]> commands = kafka.tail(Topic.HXO_COMMANDS);
+        KafkaConsumer<String, byte[]> busCommands = kafka.tail(Topic.GENESIS_COMMANDS);
         standInPlanner = new Thread(() -> {
-            try (commands) {
+            try (commands; busCommands) {
                 while (running.get()) {
-                    for (ConsumerRecord<String, byte[]> rec : commands.poll(Duration.ofMillis(100))) {
+                    for (ConsumerRecord<String, byte[]> rec : commands.poll(Duration.ofMillis(50))) {
                         CloudEvent cmd = KafkaBinding.fromRecord(rec);
+                        if (cmd.type().equals(Ping.TYPE)) {
+                            pong(Topic.HXO_COMMANDS, cmd);
+                            continue;
+                        }
                         commandsSeen.add(cmd);
                         answer(cmd);
+                    }
+                    // The stand-in bus only answers the gateway's link pings.
+                    for (ConsumerRecord<String, byte[]> rec : busCommands.poll(Duration.ofMillis(50))) {
+                        CloudEvent cmd = KafkaBinding.fromRecord(rec);
+                        if (cmd.type().equals(Ping.TYPE)) {
+                            pong(Topic.GENESIS_COMMANDS, cmd);
+                        }
                     }
                 }
             }
         }, "stand-in-planner");
         standInPlanner.start();
+    }
+
+    static void pong(Topic topic, CloudEvent ping) {
+        kafka.publisher.reply(topic, ping, Reply.ok(200, new Ping.Pong(kafka.publisher.source(), Instant.now())));
     }
 
     /** Accepts submits; answers status for plans it knows of; stays silent on ids starting with 0000. */
@@ -87,7 +106,8 @@ class GatewayTest {
         given().when().get("/health").then().statusCode(200)
                 .body("checks.kafka.status", equalTo("UP"))
                 .body("checks.database.status", equalTo("UP"))
-                .body("checks.links.'hxo-planner'", equalTo("unknown"));
+                // No arie-auditor heartbeat nor ping answer in this test: never heard from.
+                .body("checks.links.'arie-auditor'", equalTo("unknown"));
     }
 
     @Test
@@ -205,6 +225,15 @@ class GatewayTest {
             List<Map<String, Object>> links = given().header("Authorization", CAPTAIN).when().get("/api/hxo/links/health")
                     .then().statusCode(200).extract().jsonPath().getList("links");
             return links.stream().anyMatch(l -> "genesis-bus".equals(l.get("service")) && "healthy".equals(l.get("state")));
+        });
+        // The gateway's pings through genesis.commands are answered (by the stand-in): RTT is measured.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            kafka.publisher.emit(Topic.FEDERATION_HEARTBEAT, "genesis-bus", hb).join();
+            given().header("Authorization", CAPTAIN).when().get("/api/hxo/links/health").then().statusCode(200)
+                    .body("links.find { it.service == 'genesis-bus' }.state", equalTo("healthy"))
+                    .body("links.find { it.service == 'genesis-bus' }.rtt_ms.samples", greaterThan(0))
+                    .body("links.find { it.service == 'genesis-bus' }.rtt_ms.p99", notNullValue())
+                    .body("links.find { it.service == 'genesis-bus' }.schema_versions", equalTo(List.of("1")));
         });
         given().when().get("/health").then().statusCode(200).body("checks.links.'genesis-bus'", equalTo("healthy"))
                 .body("status", equalTo("DEGRADED"));

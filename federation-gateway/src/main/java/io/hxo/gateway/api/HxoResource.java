@@ -206,7 +206,7 @@ public class HxoResource {
     @GET
     @Path("/links/health")
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
-    @Operation(summary = "Each peer service's link: state, instances, last seen, versions")
+    @Operation(summary = "Each peer service's link: state (healthy, degraded, down, unknown) and why, instances, last seen, ping RTT p50/p99, versions and schema versions")
     public Map<String, Object> linksHealth() {
         return Map.of("links", links.links(), "checked_at", Instant.now());
     }

@@ -19,19 +19,24 @@ import java.util.Set;
 
 /**
  * {@code Authorization: Bearer <token>}: the admiral and captain tokens from the environment,
- * compared in constant time. Anything else in the header is refused with a sentence saying what to
+ * compared in constant time, or a short-lived token signed with {@code SECRET_KEY} (see
+ * {@link SignedTokens}); a signed token's principal is its subject. Anything else in the header is refused with a sentence saying what to
  * send; the sentence reaches the client in the 401 problem document.
  */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     public static final String FAILURE = "hxo.auth.failure";
+    /** Identity attribute holding the {@link SignedTokens.Claims} when a signed token authenticated. */
+    public static final String SIGNED_TOKEN = "hxo.signed-token";
 
     private final byte[] admiral;
     private final byte[] captain;
+    private final SignedTokens signed;
 
-    public BearerTokenMechanism(GatewayConfig config) {
+    public BearerTokenMechanism(GatewayConfig config, SignedTokens signed) {
         this.admiral = bytes(config.admiralToken());
         this.captain = bytes(config.captainToken());
+        this.signed = signed;
     }
 
     @Override
@@ -45,7 +50,17 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
             String scheme = h.split("\\s+", 2)[0];
             return fail(ctx, "Authorization: " + scheme + " is not accepted; send Authorization: Bearer <token>");
         }
-        byte[] token = h.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        String text = h.substring(7).trim();
+        if (SignedTokens.looksSigned(text)) {
+            return signed.verify(text)
+                    .map(c -> Uni.createFrom().<SecurityIdentity>item(QuarkusSecurityIdentity.builder()
+                            .setPrincipal(new QuarkusPrincipal(c.subject()))
+                            .addRoles(c.role().equals(Roles.ADMIRAL) ? Set.of(Roles.ADMIRAL, Roles.CAPTAIN)
+                                    : Set.of(Roles.CAPTAIN))
+                            .addAttribute(SIGNED_TOKEN, c).build()))
+                    .orElseGet(() -> fail(ctx, "the signed token is not valid: expired, or not signed by this suite's key"));
+        }
+        byte[] token = text.getBytes(StandardCharsets.UTF_8);
         // Both comparisons always run, so timing does not tell which token came close.
         boolean isAdmiral = admiral.length > 0 & MessageDigest.isEqual(token, admiral);
         boolean isCaptain = captain.length > 0 & MessageDigest.isEqual(token, captain);

@@ -48,6 +48,19 @@ public interface GatewayConfig {
     /** {@code SECRET_KEY_PREVIOUS}: still accepted during a rotation. */
     Optional<String> secretKeyPrevious();
 
+    Tokens tokens();
+
+    /** Short-lived signed tokens ({@code POST /api/auth/token}). */
+    interface Tokens {
+        /** Lifetime of a token when the request names none. */
+        @WithDefault("15m")
+        java.time.Duration defaultTtl();
+
+        /** The longest lifetime a token may be given. */
+        @WithDefault("1h")
+        java.time.Duration maxTtl();
+    }
+
     /** {@code GENESIS_ENABLED}: when false the bus routes answer 503. */
     @WithDefault("true")
     boolean genesisEnabled();
@@ -84,5 +97,33 @@ public interface GatewayConfig {
     interface Links {
         /** The services whose links the gateway watches. */
         List<String> peers();
+
+        /** How often each link is pinged through its {@code <svc>.commands} topic. */
+        @WithDefault("2s")
+        java.time.Duration pingInterval();
+
+        /** A ping not answered within this is a failed ping (capped at {@code HXO_FEDERATION_TIMEOUT}). */
+        @WithDefault("1s")
+        java.time.Duration pingTimeout();
+
+        /** This many unanswered pings in a row make a link degraded. */
+        @WithDefault("2")
+        int failedPings();
+
+        /** A median round trip over the last few pings above this makes a link degraded. */
+        @WithDefault("1s")
+        java.time.Duration slowPing();
+
+        /** A heartbeat older than this many heartbeat intervals is late: the link is degraded. */
+        @WithDefault("3")
+        int lateHeartbeats();
+
+        /** RTT p50/p99 cover the last one to two of these windows. */
+        @WithDefault("60s")
+        java.time.Duration rttWindow();
+
+        /** How often link states are re-judged (and alerts raised on a change). */
+        @WithDefault("1s")
+        java.time.Duration checkInterval();
     }
 }

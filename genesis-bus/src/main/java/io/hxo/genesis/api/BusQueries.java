@@ -3,6 +3,7 @@ package io.hxo.genesis.api;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Genesis;
+import io.hxo.contracts.payload.Ping;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.publish.HxoPublisher;
@@ -75,6 +76,10 @@ public class BusQueries {
     Reply answer(CloudEvent request) {
         if (io.hxo.contracts.payload.Commands.SYSTEM_MIGRATE.equals(request.type())) {
             return migrate(); // the schema is the bus's own, served or not (GENESIS_ENABLED)
+        }
+        if (Ping.TYPE.equals(request.type())) {
+            // Liveness of the link, not of the bus's features: answered even when disabled.
+            return Reply.ok(200, new Ping.Pong(publisher.source(), Instant.now()));
         }
         if (!config.enabled()) {
             return Reply.problem(Problem.of(503, "genesis-disabled", "Genesis bus disabled",

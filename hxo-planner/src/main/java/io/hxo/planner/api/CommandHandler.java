@@ -4,6 +4,7 @@ import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.Ping;
 import io.hxo.contracts.payload.PlanStatus;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
@@ -82,6 +83,7 @@ public class CommandHandler {
                 case Commands.RESUME -> reply = Reply.ok(200, Map.of("instance", config.instanceId(),
                         "state", drainer.resume().name().toLowerCase()));
                 case Commands.SYSTEM_MIGRATE -> reply = Reply.ok(200, schema.migrate("hxo-planner", config.instanceId()));
+                case Ping.TYPE -> reply = Reply.ok(200, new Ping.Pong(publisher.source(), Instant.now()));
                 case Commands.DEPLOYMENTS -> reply = Reply.ok(200, Map.of("rollback_points", deploymentStore.list(100)));
                 case Commands.ROLLBACK -> {
                     Accepted a = rollback(ev.dataAs(Commands.Rollback.class), partition);

@@ -1,0 +1,17 @@
+package io.hxo.gateway.auth;
+
+import io.hxo.gateway.config.GatewayConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+
+/** The signer of short-lived tokens, keyed by {@code SECRET_KEY} (and {@code SECRET_KEY_PREVIOUS}). */
+@ApplicationScoped
+public class TokenKeys {
+    @Produces
+    @Singleton
+    SignedTokens signedTokens(GatewayConfig config) {
+        return new SignedTokens(config.secretKey(), config.secretKeyPrevious(), Clock.systemUTC());
+    }
+}
