@@ -368,9 +368,8 @@ function updatePlanRow(plan) {
     return;
   }
   let row = state.rows.get(plan.plan_id);
+  // The first cell (the link) is made once, so an update never takes the keyboard focus away from it.
   const cells = [
-    h('td', {}, h('a', { href: '#/plans/' + plan.plan_id, class: 'plan-link' }, plan.name || plan.plan_id),
-      h('div', { class: 'muted mono' }, short(plan.plan_id, 8))),
     h('td', {}, statusBadge(plan.status)),
     h('td', { class: 'wide' }, progressBar(plan)),
     h('td', { class: 'num' }, String(plan.total_shards ?? '—')),
@@ -378,7 +377,8 @@ function updatePlanRow(plan) {
     h('td', { class: 'mono' }, plan.certificate ? h('span', { class: 'cert-ok', title: plan.merkle_root }, '✔ ' + short(plan.merkle_root, 8)) : short(plan.merkle_root, 8)),
   ];
   if (!row) {
-    row = h('tr', { 'data-plan': plan.plan_id });
+    row = h('tr', { 'data-plan': plan.plan_id }, h('td', {}, h('a', { href: '#/plans/' + plan.plan_id, class: 'plan-link' }, plan.name || plan.plan_id),
+      h('div', { class: 'muted mono' }, short(plan.plan_id, 8))));
     state.rows.set(plan.plan_id, row);
     const created = plan.created_at ? new Date(plan.created_at).getTime() : Date.now();
     row.dataset.created = created;
@@ -388,7 +388,7 @@ function updatePlanRow(plan) {
     $('#plans-empty')?.remove();
   }
   row.dataset.status = plan.status;
-  row.replaceChildren(...cells);
+  row.replaceChildren(row.firstChild, ...cells);
 }
 
 async function loadPlans() {
@@ -721,9 +721,10 @@ function updatePlanView(plan) {
   const cert = plan.certificate;
   const certBox = $('#certificate');
   if (cert) {
-    certBox.replaceChildren(h('span', { id: 'certificate-outcome', class: 'status status-' + (cert.outcome === 'certified' ? 'certified' : 'failed'), 'data-outcome': cert.outcome }, cert.outcome),
+    certBox.replaceChildren(h('span', {},
+      h('span', { id: 'certificate-outcome', class: 'status status-' + (cert.outcome === 'certified' ? 'certified' : 'failed'), 'data-outcome': cert.outcome }, cert.outcome),
       ` ${cert.mode || ''} · ${cert.leaf_count ?? '?'} leaves · decided ${when(cert.decided_at)}`,
-      cert.missing && cert.missing.length ? h('div', { class: 'error' }, 'missing: ' + cert.missing.join(', ')) : null);
+      cert.missing && cert.missing.length ? h('div', { class: 'error' }, 'missing: ' + cert.missing.join(', ')) : null));
     $('#votes').replaceChildren(h('table', { id: 'votes-table' },
       h('thead', {}, h('tr', {}, ['validator', 'root', 'leaves', 'agrees', 'key', 'at'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, (cert.votes || []).map((v) => h('tr', { 'data-validator': v.validator },

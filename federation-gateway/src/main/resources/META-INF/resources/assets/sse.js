@@ -33,8 +33,12 @@ export class EventStream {
     }
   }
 
-  /** Drops the connection as a network failure would; the stream then resumes from its last id. */
-  interrupt() {
+  /**
+   * Drops the connection as a network failure would and stays away for holdMs; the stream then
+   * resumes from its last id.
+   */
+  interrupt(holdMs = 0) {
+    this.holdMs = holdMs;
     if (this.controller) {
       this.controller.abort();
     }
@@ -82,7 +86,8 @@ export class EventStream {
       if (this.stopped) {
         return;
       }
-      await new Promise((r) => setTimeout(r, this.backoffMs));
+      await new Promise((r) => setTimeout(r, Math.max(this.backoffMs, this.holdMs || 0)));
+      this.holdMs = 0;
       this.backoffMs = Math.min(this.backoffMs * 2, 15000);
     }
   }
