@@ -208,6 +208,35 @@ class ConsoleBrowserSystemTest {
     }
 
     @Test
+    void anAdmiralAbortsARunningPlanOnlyAfterConfirming() throws Exception {
+        // 200 shards of 200 ms, two at a time: about 20 s of work, time enough to abort it.
+        String plan = """
+                {"name": "console-abort", "constraints": {"max_concurrency": 2}, "stages": [
+                  {"id": "slow", "kind": "test.sleep", "config": {"count": 200, "min_ms": 200, "max_ms": 200, "salt": "%s"}}]}
+                """.formatted(UUID.randomUUID());
+        HttpResponse<String> submitted = Suite.post("/api/hxo/create-and-submit", ADMIRAL, plan);
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        String planId = json(submitted).path("plan_id").asText();
+        signIn(Suite.ADMIRAL);
+        driver.get(ORIGIN + "/#/plans/" + planId);
+        WebElement abort = wait.until(ExpectedConditions.elementToBeClickable(By.id("abort")));
+
+        abort.click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+        assertThat(driver.findElement(By.id("confirm-text")).getText()).contains("console-abort");
+        driver.switchTo().activeElement().sendKeys(Keys.ESCAPE); // the keyboard's way out: nothing happens
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
+        assertThat(json(Suite.get("/api/hxo/status/" + planId, ADMIRAL)).path("status").asText()).isEqualTo("running");
+
+        abort.click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok"))).click();
+        wait.until(d -> "aborted".equals(d.findElement(By.cssSelector("#plan-status [data-status]")).getAttribute("data-status")));
+        assertThat(json(Suite.get("/api/hxo/status/" + planId, ADMIRAL)).path("status").asText()).isEqualTo("aborted");
+        wait.until(d -> d.findElement(By.id("replay")).isEnabled()); // an aborted plan can be replayed
+        assertThat(abort.isEnabled()).isFalse();
+    }
+
+    @Test
     void theConsolesSha3MatchesTheJdksAndFips202Vectors() {
         driver.get(ORIGIN + "/");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
