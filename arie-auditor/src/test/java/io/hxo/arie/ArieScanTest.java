@@ -180,6 +180,33 @@ class ArieScanTest {
     }
 
     @Test
+    void aSuppressedFindingIsReportedApartAndRaisesNoAlert(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("keys.txt"), "key_id=AKIA" + upper(16) + "\n");
+        // Read-only first: it finds the key without making it the baseline.
+        JsonNode probe = report(scan(new Arie.ScanRequest(true, dir.toString(), null, "test")));
+        String fingerprint = fileFindings(probe).get(0).path("fingerprint").asText();
+        Reply ok = kafka.request(Topic.ARIE_COMMANDS, Arie.SUPPRESS, null,
+                new Arie.Suppress(fingerprint, "a documented example key", "admiral"));
+        assertThat(ok.status()).isEqualTo(200);
+        assertThat(kafka.request(Topic.ARIE_COMMANDS, Arie.SUPPRESS, null,
+                new Arie.Suppress(fingerprint, " ", "admiral")).status()).isEqualTo(400);
+        assertThat(kafka.request(Topic.ARIE_COMMANDS, Arie.SUPPRESS, null,
+                new Arie.Suppress("not-a-fingerprint", "why", "admiral")).status()).isEqualTo(400);
+        try (KafkaConsumer<String, byte[]> alerts = kafka.tail(Topic.ARIE_ALERT);
+                KafkaConsumer<String, byte[]> audits = kafka.tail(Topic.ARIE_AUDIT)) {
+            String id = scan(new Arie.ScanRequest(false, dir.toString(), null, "test"));
+            JsonNode report = report(id);
+            assertThat(fileFindings(report)).isEmpty();
+            assertThat(report.path("suppressed")).anySatisfy(f -> {
+                assertThat(f.path("fingerprint").asText()).isEqualTo(fingerprint);
+                assertThat(f.path("suppressed_because").asText()).isEqualTo("a documented example key");
+            });
+            awaitAudit(audits, id);
+            assertThat(alertsOf(alerts, id)).doesNotContain(fingerprint);
+        }
+    }
+
+    @Test
     void aWorkspaceThatIsNotADirectoryIsRefused() {
         Reply reply = kafka.request(Topic.ARIE_COMMANDS, Arie.SCAN, null,
                 new Arie.ScanRequest(false, "/no/such/dir-" + UUID.randomUUID(), null, "test"));

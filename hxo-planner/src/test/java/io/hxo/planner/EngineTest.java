@@ -320,6 +320,29 @@ class EngineTest {
     }
 
     @Test
+    void storedLeavesFoldToTheRootInMerkleOrderWithTheResultRowsDigests() {
+        UUID planId = UUID.randomUUID();
+        submit(planId, plan("leaves", null, stage("n", "test.noop", Map.of("count", 9, "salt", planId.toString()))));
+        PlanStatus st = awaitEnd(planId);
+        Reply r = kafka.request(Commands.PLAN_LEAVES, planId.toString(), new Commands.PlanQuery(planId.toString()));
+        assertThat(r.status()).isEqualTo(200);
+        Commands.StoredLeaves leaves = Json.convert(r.body(), Commands.StoredLeaves.class);
+        assertThat(leaves.leaves()).hasSize(9);
+        List<byte[]> data = new ArrayList<>();
+        for (Commands.StoredLeaf leaf : leaves.leaves()) {
+            assertThat(leaf.resultDigest()).isEqualTo(leaf.checkpointDigest());
+            assertThat(leaf.missingArtifacts()).isEmpty();
+            data.add(io.hxo.contracts.merkle.InclusionProof.leafData(io.hxo.contracts.hash.Hex.parseHash(leaf.casId()),
+                    io.hxo.contracts.hash.Hex.parseHash(leaf.resultDigest())));
+        }
+        assertThat(io.hxo.contracts.hash.Hex.of(io.hxo.contracts.merkle.MerkleTree
+                .build(HashAlg.fromWire(leaves.hashAlg()), data).root())).isEqualTo(st.merkleRoot());
+        Reply unknown = kafka.request(Commands.PLAN_LEAVES, UUID.randomUUID().toString(),
+                new Commands.PlanQuery(UUID.randomUUID().toString()));
+        assertThat(unknown.status()).isEqualTo(404);
+    }
+
+    @Test
     void aPlanPredictedToMissItsSloRaisesTimeoutRiskAtSubmit() {
         // History first: the kind's shards take about 100 ms.
         UUID warm = UUID.randomUUID();

@@ -26,7 +26,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Answers the gateway on {@code arie.commands}: {@code arie.scan} (202 with the scan id at once; the
  * scan runs on ARIE's worker) and {@code arie.report} (a scan's JSON report or SARIF; while the scan
- * is queued or running, its status). ARIE's whole API.
+ * is queued or running, its status) and {@code arie.suppress} (accept a finding by fingerprint, with a
+ * reason). ARIE's whole API.
  */
 @ApplicationScoped
 public class ArieCommands {
@@ -62,6 +63,7 @@ public class ArieCommands {
             return switch (request.type()) {
                 case Arie.SCAN -> scan(request.dataAs(Arie.ScanRequest.class));
                 case Arie.REPORT -> report(request.dataAs(Arie.ReportQuery.class));
+                case Arie.SUPPRESS -> suppress(request.dataAs(Arie.Suppress.class));
                 default -> Reply.problem(Problem.of(400, "unknown-command", "Unknown command",
                         "arie-auditor does not know " + request.type()));
             };
@@ -132,6 +134,18 @@ public class ArieCommands {
         }
         out.values().removeIf(java.util.Objects::isNull);
         return Reply.ok(200, out);
+    }
+
+    Reply suppress(Arie.Suppress s) throws SQLException {
+        if (s == null || s.fingerprint() == null || !s.fingerprint().matches("[0-9a-f]{64}")) {
+            return bad("fingerprint must be a finding's fingerprint: 64 lowercase hex characters");
+        }
+        if (s.reason() == null || s.reason().isBlank() || s.reason().length() > 1000) {
+            return bad("reason must say why the finding is accepted (1 to 1000 characters)");
+        }
+        String by = s.requestedBy() == null || s.requestedBy().isBlank() ? "unknown" : s.requestedBy();
+        store.suppress(s.fingerprint(), s.reason().strip(), by, Instant.now());
+        return Reply.ok(200, Map.of("fingerprint", s.fingerprint(), "reason", s.reason().strip(), "suppressed_by", by));
     }
 
     private static Reply bad(String detail) {

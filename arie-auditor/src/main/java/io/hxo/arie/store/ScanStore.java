@@ -41,7 +41,7 @@ public class ScanStore {
 
     public void create(String id, Arie.ScanRequest req, Instant at) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO scans (id, trigger, requested_by, read_only, workspace, status, created_at)"
+                "INSERT INTO arie.scans (id, trigger, requested_by, read_only, workspace, status, created_at)"
                         + " VALUES (?, ?, ?, ?, ?, 'queued', ?)")) {
             ps.setString(1, id);
             ps.setString(2, req.trigger());
@@ -55,7 +55,7 @@ public class ScanStore {
 
     public void running(String id, Instant at) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE scans SET status = 'running', started_at = ? WHERE id = ?")) {
+                "UPDATE arie.scans SET status = 'running', started_at = ? WHERE id = ?")) {
             ps.setTimestamp(1, Timestamp.from(at));
             ps.setString(2, id);
             ps.executeUpdate();
@@ -64,7 +64,7 @@ public class ScanStore {
 
     public void failed(String id, String error, Instant at) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE scans SET status = 'failed', error = ?, finished_at = ? WHERE id = ?")) {
+                "UPDATE arie.scans SET status = 'failed', error = ?, finished_at = ? WHERE id = ?")) {
             ps.setString(1, error);
             ps.setTimestamp(2, Timestamp.from(at));
             ps.setString(3, id);
@@ -77,7 +77,7 @@ public class ScanStore {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO findings (scan_id, fingerprint, rule_id,"
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO arie.findings (scan_id, fingerprint, rule_id,"
                         + " severity, file, line, service, fact, message, baseline, suppressed)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                     int n = 0;
@@ -108,7 +108,7 @@ public class ScanStore {
                         ps.executeBatch();
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE scans SET status = 'done', finished_at = ?,"
+                try (PreparedStatement ps = c.prepareStatement("UPDATE arie.scans SET status = 'done', finished_at = ?,"
                         + " summary = ?::jsonb, report = ?::jsonb, sarif = ?::jsonb WHERE id = ?")) {
                     ps.setTimestamp(1, Timestamp.from(report.finishedAt()));
                     ps.setString(2, Json.text(summary));
@@ -128,7 +128,7 @@ public class ScanStore {
     /** The baseline: every fingerprint of the latest finished scan that was not read-only. */
     public List<String> baseline() throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT fingerprint FROM findings WHERE scan_id = (SELECT id FROM scans WHERE status = 'done'"
+                "SELECT fingerprint FROM arie.findings WHERE scan_id = (SELECT id FROM arie.scans WHERE status = 'done'"
                         + " AND NOT read_only ORDER BY finished_at DESC, created_at DESC LIMIT 1)")) {
             List<String> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -142,7 +142,7 @@ public class ScanStore {
 
     public Map<String, String> suppressions() throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT fingerprint, reason FROM suppressions")) {
+                "SELECT fingerprint, reason FROM arie.suppressions")) {
             Map<String, String> out = new HashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -155,7 +155,7 @@ public class ScanStore {
 
     public void suppress(String fingerprint, String reason, String by, Instant at) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO suppressions (fingerprint, reason, suppressed_by, suppressed_at) VALUES (?, ?, ?, ?)"
+                "INSERT INTO arie.suppressions (fingerprint, reason, suppressed_by, suppressed_at) VALUES (?, ?, ?, ?)"
                         + " ON CONFLICT (fingerprint) DO UPDATE SET reason = EXCLUDED.reason,"
                         + " suppressed_by = EXCLUDED.suppressed_by, suppressed_at = EXCLUDED.suppressed_at")) {
             ps.setString(1, fingerprint);
@@ -169,7 +169,7 @@ public class ScanStore {
     /** The scan with this id, or the latest one when {@code id} is null. */
     public Optional<StoredScan> find(String id) throws SQLException {
         String sql = "SELECT id, trigger, requested_by, read_only, workspace, status, created_at, started_at,"
-                + " finished_at, error, summary, report, sarif FROM scans "
+                + " finished_at, error, summary, report, sarif FROM arie.scans "
                 + (id == null ? "ORDER BY created_at DESC LIMIT 1" : "WHERE id = ?");
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             if (id != null) {
@@ -189,7 +189,7 @@ public class ScanStore {
     /** Keeps a certificate ARIE read on {@code hxo.aggregate.finalized}; the latest one of a plan wins. */
     public void certificate(Events.Certificate cert, Instant at) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO certificates (plan_id, merkle_root, leaf_count, hash_alg, outcome, decided_at, received_at)"
+                "INSERT INTO arie.certificates (plan_id, merkle_root, leaf_count, hash_alg, outcome, decided_at, received_at)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id) DO UPDATE SET"
                         + " merkle_root = EXCLUDED.merkle_root, leaf_count = EXCLUDED.leaf_count,"
                         + " hash_alg = EXCLUDED.hash_alg, outcome = EXCLUDED.outcome,"
@@ -211,7 +211,7 @@ public class ScanStore {
 
     public List<CertifiedPlan> certified() throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT plan_id, merkle_root, leaf_count, hash_alg FROM certificates ORDER BY received_at")) {
+                "SELECT plan_id, merkle_root, leaf_count, hash_alg FROM arie.certificates ORDER BY received_at")) {
             List<CertifiedPlan> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

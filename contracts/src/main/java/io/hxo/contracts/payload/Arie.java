@@ -11,6 +11,9 @@ public final class Arie {
     /** A scan's report: {@link ReportQuery} → 200 the JSON report (or SARIF), 404 when there is none. */
     public static final String REPORT = "arie.report";
 
+    /** Accept a finding: {@link Suppress} → 200; later scans report it under {@code suppressed}, never alert on it. */
+    public static final String SUPPRESS = "arie.suppress";
+
     public static final String FORMAT_JSON = "json";
     public static final String FORMAT_SARIF = "sarif";
 
@@ -37,6 +40,10 @@ public final class Arie {
 
     /** @param scanId null: the latest scan; format {@code json} (default) or {@code sarif} */
     public record ReportQuery(String scanId, String format) {
+    }
+
+    /** @param fingerprint a finding's fingerprint (64 hex); {@code reason} why it is accepted (required) */
+    public record Suppress(String fingerprint, String reason, String requestedBy) {
     }
 
     /** The {@code arie.audit} event: one per finished (or failed) scan. */
