@@ -217,9 +217,9 @@ public class HxoResource {
         }
         JsonNode plan;
         try {
-            plan = Json.tree(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.of(400, "malformed-json", "Malformed JSON", e.getMessage());
+            plan = ApiProblem.strictTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw ApiProblem.of(400, "malformed-json", "Malformed JSON", "the body is not JSON: " + e.getOriginalMessage());
         }
         if (!plan.isObject()) {
             throw ApiProblem.of(400, "invalid-request", "Invalid request", "the plan must be a JSON object");

@@ -23,7 +23,7 @@ public class ApiProblem extends RuntimeException {
     public static com.fasterxml.jackson.databind.JsonNode jsonObject(String body, String what) {
         com.fasterxml.jackson.databind.JsonNode node;
         try {
-            node = body == null || body.isBlank() ? null : io.hxo.contracts.json.Json.mapper().readTree(body);
+            node = body == null || body.isBlank() ? null : strictTree(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw badRequest("the body must be JSON: " + e.getOriginalMessage());
         }
@@ -31,6 +31,16 @@ public class ApiProblem extends RuntimeException {
             throw badRequest("the body must be a JSON object (" + what + ")");
         }
         return node;
+    }
+
+    /**
+     * One JSON value and nothing after it: {@code {"a":1}{"b":2}} is malformed, not {@code {"a":1}}
+     * (Jackson's default reads the first value and ignores the rest).
+     */
+    public static com.fasterxml.jackson.databind.JsonNode strictTree(String body)
+            throws com.fasterxml.jackson.core.JsonProcessingException {
+        return io.hxo.contracts.json.Json.mapper().readerFor(com.fasterxml.jackson.databind.JsonNode.class)
+                .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
     }
 
     public Problem problem() {
