@@ -9,6 +9,7 @@ import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.merkle.InclusionProof;
+import io.hxo.contracts.merkle.MerkleTree;
 import java.io.File;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -75,6 +77,7 @@ class ConsoleBrowserSystemTest {
                 .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
         wait = new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(100));
+        wait.ignoring(StaleElementReferenceException.class); // the page re-renders parts of itself live
         Files.createDirectories(SHOTS);
     }
 
@@ -153,8 +156,9 @@ class ConsoleBrowserSystemTest {
         // Its row appears and fills up from the live stream, without a reload.
         By row = By.cssSelector("tr[data-plan='" + planId + "']");
         wait.until(ExpectedConditions.presenceOfElementLocated(row));
-        wait.until(d -> "100".equals(d.findElement(row).findElement(By.cssSelector("[role=progressbar]")).getAttribute("data-pct"))
-                && "certified".equals(d.findElement(row).getAttribute("data-status")));
+        String rowCss = "tr[data-plan='" + planId + "']";
+        wait.until(d -> "100".equals(attribute(rowCss + " [role=progressbar]", "data-pct"))
+                && "certified".equals(attribute(rowCss, "data-status")));
         assertThat((Object) driver.executeScript("return window.__sameDocument")).isEqualTo("yes");
         screenshot(testName + "-plans");
 
@@ -192,7 +196,7 @@ class ConsoleBrowserSystemTest {
         assertThat(Json.mapper().readValue(tampered, InclusionProof.class).verify()).isFalse();
 
         // A self-consistent forgery: a made-up leaf whose "proof" is a one-leaf tree with its own root.
-        byte[] forgedRoot = io.hxo.contracts.merkle.MerkleTree.leafHash(HashAlg.SHA3_256,
+        byte[] forgedRoot = MerkleTree.leafHash(HashAlg.SHA3_256,
                 Hex.parseHash(proof.casId()), Hex.parseHash(tamperedDigest));
         String forged = Json.mapper().writeValueAsString(new InclusionProof(planId, proof.casId(), tamperedDigest, 0, 1,
                 "sha3-256", List.of(), Hex.of(forgedRoot)));
@@ -230,7 +234,7 @@ class ConsoleBrowserSystemTest {
 
         abort.click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm-ok"))).click();
-        wait.until(d -> "aborted".equals(d.findElement(By.cssSelector("#plan-status [data-status]")).getAttribute("data-status")));
+        wait.until(d -> "aborted".equals(attribute("#plan-status [data-status]", "data-status")));
         assertThat(json(Suite.get("/api/hxo/status/" + planId, ADMIRAL)).path("status").asText()).isEqualTo("aborted");
         wait.until(d -> d.findElement(By.id("replay")).isEnabled()); // an aborted plan can be replayed
         assertThat(abort.isEnabled()).isFalse();
@@ -269,6 +273,55 @@ class ConsoleBrowserSystemTest {
     }
 
     @Test
+    void thePagesProofCheckAgreesWithContractsForEveryLeafOfSmallTreesInBothHashes() throws Exception {
+        driver.get(ORIGIN + "/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        Random random = new Random(7);
+        List<InclusionProof> proofs = new ArrayList<>();
+        for (HashAlg alg : HashAlg.values()) {
+            for (int size = 1; size <= 9; size++) {
+                List<byte[]> cas = new ArrayList<>();
+                List<byte[]> out = new ArrayList<>();
+                List<byte[]> leaves = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    byte[] c = new byte[32];
+                    byte[] o = new byte[32];
+                    random.nextBytes(c);
+                    random.nextBytes(o);
+                    cas.add(c);
+                    out.add(o);
+                    leaves.add(InclusionProof.leafData(c, o));
+                }
+                MerkleTree tree = MerkleTree.build(alg, leaves);
+                for (int i = 0; i < size; i++) {
+                    InclusionProof good = InclusionProof.of("p", tree, i, cas.get(i), out.get(i));
+                    proofs.add(good);
+                    // the same path claimed for another slot, and for a leaf with one digit changed
+                    proofs.add(new InclusionProof("p", good.casId(), good.outputDigest(), size == 1 ? 1 : (i + 1) % size,
+                            size, good.hashAlg(), good.auditPath(), good.merkleRoot()));
+                    String d = good.outputDigest();
+                    String changed = d.substring(0, 63) + (d.charAt(63) == 'a' ? "b" : "a");
+                    proofs.add(new InclusionProof("p", good.casId(), changed, i, size, good.hashAlg(), good.auditPath(),
+                            good.merkleRoot()));
+                }
+            }
+        }
+        String script = String.join("\n",
+                "const done = arguments[arguments.length - 1];",
+                "import('/assets/merkle.js').then(async (m) => {",
+                "  const answers = [];",
+                "  for (const p of JSON.parse(arguments[0])) { answers.push((await m.verifyProof(p)).ok); }",
+                "  done(answers);",
+                "}).catch(e => done(['error ' + e]));");
+        @SuppressWarnings("unchecked")
+        List<Object> got = (List<Object>) ((JavascriptExecutor) driver).executeAsyncScript(script, Json.text(proofs));
+        List<Object> expected = new ArrayList<>(proofs.stream().map(InclusionProof::verify).toList());
+        assertThat(got).isEqualTo(expected);
+        assertThat(expected.stream().filter(Boolean.TRUE::equals).count()).as("every honest proof, 45 per hash")
+                .isEqualTo(90);
+    }
+
+    @Test
     void aGuardianHaltAlertAppearsLiveAndTheStreamResumesAfterADrop() throws Exception {
         signIn(Suite.ADMIRAL);
         String first = "console halt " + UUID.randomUUID();
@@ -277,14 +330,14 @@ class ConsoleBrowserSystemTest {
 
         // The connection drops for a while; an alert stored meanwhile arrives once it has resumed.
         driver.executeScript("window.hxoConsole.stream.interrupt(8000)");
-        wait.until(d -> !"live".equals(d.findElement(By.id("stream-state")).getAttribute("data-state")));
+        wait.until(d -> !"live".equals(attribute("#stream-state", "data-state")));
         String second = "console halt after drop " + UUID.randomUUID();
         publishHalt(second);
         await().atMost(Duration.ofSeconds(30)).until(() -> Suite.count(
                 "SELECT count(*) FROM genesis.events WHERE topic = 'hxo.alert' AND data::text LIKE '%" + second + "%'") == 1);
         assertThat(alertShown(second)).as("not there while disconnected").isZero();
         wait.until(d -> alertShown(second) > 0);
-        wait.until(d -> "live".equals(d.findElement(By.id("stream-state")).getAttribute("data-state")));
+        wait.until(d -> "live".equals(attribute("#stream-state", "data-state")));
         assertThat(alertShown(second)).as("shown once").isEqualTo(1);
         assertThat(alertShown(first)).as("the resume repeats nothing").isEqualTo(1);
 
@@ -305,7 +358,13 @@ class ConsoleBrowserSystemTest {
         field.sendKeys(token);
         driver.findElement(By.cssSelector("#signin button[type=submit]")).click();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.id("plans-body")));
-        wait.until(d -> "live".equals(d.findElement(By.id("stream-state")).getAttribute("data-state")));
+        wait.until(d -> "live".equals(attribute("#stream-state", "data-state")));
+    }
+
+    /** An attribute read in one script: live updates replace elements, so a held WebElement may go stale. */
+    private String attribute(String css, String name) {
+        return (String) driver.executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;", css, name);
     }
 
     private String storedToken() {
