@@ -13,7 +13,8 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import io.hxo.arie.migrate.SchemaMigrator;
+import io.hxo.contracts.schema.SchemaMigrator;
+import org.flywaydb.core.Flyway;
 
 /** arie-auditor's Kafka producer (signing, via the interceptor) and its heartbeat. */
 @ApplicationScoped
@@ -28,6 +29,13 @@ public class Messaging {
 
     void close(@Disposes HxoPublisher publisher) {
         publisher.close();
+    }
+
+    /** This service's schema version and on-request migrations (shared with every service). */
+    @Produces
+    @Singleton
+    SchemaMigrator schema(Flyway flyway) {
+        return new SchemaMigrator(flyway);
     }
 
     void start(@Observes StartupEvent ev, HxoPublisher publisher, ArieConfig config, SchemaMigrator schema,

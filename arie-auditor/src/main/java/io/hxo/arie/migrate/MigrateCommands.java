@@ -1,6 +1,7 @@
 package io.hxo.arie.migrate;
 
 import io.hxo.arie.config.ArieConfig;
+import io.hxo.contracts.schema.SchemaMigrator;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Commands;

@@ -25,7 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.flywaydb.core.Flyway;
+import io.hxo.contracts.schema.SchemaMigrator;
 
 /** Deploy reports from CI and the database view of the suite. */
 @Path("/api")
@@ -40,16 +40,16 @@ public class DeployResource {
     private final SecurityIdentity identity;
     private final DatabaseProbe database;
     private final LinkRegistry links;
-    private final Flyway flyway;
+    private final SchemaMigrator schema;
 
     public DeployResource(HxoPublisher publisher, CommandBus commands, SecurityIdentity identity,
-            DatabaseProbe database, LinkRegistry links, Flyway flyway) {
+            DatabaseProbe database, LinkRegistry links, SchemaMigrator schema) {
         this.publisher = publisher;
         this.commands = commands;
         this.identity = identity;
         this.database = database;
         this.links = links;
-        this.flyway = flyway;
+        this.schema = schema;
     }
 
     @POST
@@ -80,9 +80,7 @@ public class DeployResource {
     public Response dbHealth() {
         var check = database.check();
         Map<String, Object> schemas = new TreeMap<>();
-        var current = flyway.info().current();
-        schemas.put("federation-gateway", current == null || current.getVersion() == null ? "0"
-                : current.getVersion().getVersion());
+        schemas.put("federation-gateway", schema.version());
         for (LinkRegistry.Link link : links.links()) {
             schemas.put(link.service(), links.live(link.service()).stream().map(Events.Heartbeat::schemaVersion)
                     .distinct().sorted().toList());

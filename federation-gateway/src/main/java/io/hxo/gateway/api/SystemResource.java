@@ -27,7 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.flywaydb.core.Flyway;
+import io.hxo.contracts.schema.SchemaMigrator;
 
 /**
  * Zero-downtime schema upgrades (SPEC section 3, ZDU): drain every planner, have each service run
@@ -45,12 +45,12 @@ public class SystemResource {
 
     private final CommandBus commands;
     private final GatewayConfig config;
-    private final Flyway flyway;
+    private final SchemaMigrator schema;
 
-    public SystemResource(CommandBus commands, GatewayConfig config, Flyway flyway) {
+    public SystemResource(CommandBus commands, GatewayConfig config, SchemaMigrator schema) {
         this.commands = commands;
         this.config = config;
-        this.flyway = flyway;
+        this.schema = schema;
     }
 
     @POST
@@ -83,7 +83,7 @@ public class SystemResource {
         Map<String, Object> services = new TreeMap<>();
         List<Problem.FieldError> failures = new ArrayList<>();
         try {
-            services.put("federation-gateway", own());
+            services.put("federation-gateway", schema.migrate("federation-gateway", config.instanceId()));
         } catch (RuntimeException e) {
             Log.errorf(e, "the gateway's migration failed");
             failures.add(new Problem.FieldError("federation-gateway", e.getMessage()));
@@ -169,14 +169,4 @@ public class SystemResource {
         return states;
     }
 
-    private Map<String, Object> own() {
-        var result = flyway.migrate();
-        var current = flyway.info().current();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("service", "federation-gateway");
-        m.put("instance", config.instanceId());
-        m.put("schema_version", current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion());
-        m.put("migrations_applied", result.migrationsExecuted);
-        return m;
-    }
 }

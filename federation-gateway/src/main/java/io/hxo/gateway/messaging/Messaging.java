@@ -16,6 +16,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.hxo.contracts.schema.SchemaMigrator;
 import org.flywaydb.core.Flyway;
 
 /** The gateway's Kafka producer (signing, via the interceptor), its heartbeat, and its JSON dialect. */
@@ -45,12 +46,17 @@ public class Messaging {
         };
     }
 
-    void start(@Observes StartupEvent ev, HxoPublisher publisher, GatewayConfig config, Flyway flyway,
+    /** The gateway's schema version and on-request migrations (shared with every service). */
+    @Produces
+    @Singleton
+    SchemaMigrator schema(Flyway flyway) {
+        return new SchemaMigrator(flyway);
+    }
+
+    void start(@Observes StartupEvent ev, HxoPublisher publisher, GatewayConfig config, SchemaMigrator schema,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
-        var current = flyway.info().current();
-        String schema = current == null || current.getVersion() == null ? "0" : current.getVersion().getVersion();
         heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "federation-gateway",
-                config.instanceId(), version, schema);
+                config.instanceId(), version, schema::version, java.util.Map::of);
     }
 
     void stop(@Observes ShutdownEvent ev) {

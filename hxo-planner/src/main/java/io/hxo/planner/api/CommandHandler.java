@@ -54,7 +54,7 @@ public class CommandHandler {
     @Inject
     io.hxo.planner.execute.Drainer drainer;
     @Inject
-    io.hxo.planner.migrate.SchemaMigrator schema;
+    io.hxo.contracts.schema.SchemaMigrator schema;
 
     public void handle(CloudEvent ev, int partition) {
         Reply reply;

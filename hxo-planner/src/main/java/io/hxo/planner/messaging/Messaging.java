@@ -6,7 +6,8 @@ import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.Drainer;
 import io.hxo.planner.execute.EngineMetrics;
 import io.hxo.planner.execute.PlanOwner;
-import io.hxo.planner.migrate.SchemaMigrator;
+import io.hxo.contracts.schema.SchemaMigrator;
+import org.flywaydb.core.Flyway;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -31,6 +32,13 @@ public class Messaging {
 
     void close(@Disposes HxoPublisher publisher) {
         publisher.close();
+    }
+
+    /** This service's schema version and on-request migrations (shared with every service). */
+    @Produces
+    @Singleton
+    SchemaMigrator schema(Flyway flyway) {
+        return new SchemaMigrator(flyway);
     }
 
     void start(@Observes StartupEvent ev, HxoPublisher publisher, PlannerConfig config, SchemaMigrator schema,

@@ -1,19 +1,20 @@
-package io.hxo.genesis.migrate;
+package io.hxo.contracts.schema;
 
 import io.hxo.contracts.payload.Commands;
-import io.quarkus.logging.Log;
-import jakarta.enterprise.context.ApplicationScoped;
+import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
- * This service's schema: the version it reports in heartbeats, and the migrations it runs when
+ * A service's own schema: the version it reports in heartbeats, and the migrations it runs when
  * {@code POST /api/system/migrate} asks ({@link Commands#SYSTEM_MIGRATE}). Flyway takes a
  * PostgreSQL advisory lock for the whole run, so instances (and a service starting meanwhile)
- * never migrate the schema at the same time; a second run finds nothing pending.
+ * never migrate the schema at the same time; a second run finds nothing pending. Each service
+ * produces one over its Flyway bean; the same piece serves all four.
  */
-@ApplicationScoped
-public class SchemaMigrator {
+public final class SchemaMigrator {
+    private static final Logger LOG = Logger.getLogger(SchemaMigrator.class.getName());
+
     private final Flyway flyway;
     private volatile String version;
 
@@ -34,8 +35,8 @@ public class SchemaMigrator {
     public synchronized Commands.Migrated migrate(String service, String instance) {
         MigrateResult result = flyway.migrate();
         version = read();
-        Log.infof("migrations run on request: %d applied, schema %s now at %s", result.migrationsExecuted,
-                result.schemaName, version);
+        LOG.info(() -> "migrations run on request: " + result.migrationsExecuted + " applied, schema "
+                + result.schemaName + " now at " + version);
         return new Commands.Migrated(service, instance, version, result.migrationsExecuted);
     }
 
