@@ -5,7 +5,11 @@ import io.hxo.arie.audit.AuditService;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.arie.config.ArieConfig;
 import io.hxo.contracts.payload.Arie;
+import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.Ping;
+import io.hxo.contracts.schema.SchemaMigrator;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.publish.HxoPublisher;
@@ -27,7 +31,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * Answers the gateway on {@code arie.commands}: {@code arie.scan} (202 with the scan id at once; the
  * scan runs on ARIE's worker) and {@code arie.report} (a scan's JSON report or SARIF; while the scan
  * is queued or running, its status) and {@code arie.suppress} (accept a finding by fingerprint, with a
- * reason). ARIE's whole API.
+ * reason). ARIE's whole API, plus what every service answers on its command topic:
+ * {@code hxo.system.migrate} and the gateway's {@code federation.ping}.
  */
 @ApplicationScoped
 public class ArieCommands {
@@ -38,10 +43,26 @@ public class ArieCommands {
     private final AuditService audits;
     private final ScanStore store;
 
-    public ArieCommands(HxoPublisher publisher, AuditService audits, ScanStore store) {
+    private final SchemaMigrator schema;
+    private final ArieConfig config;
+
+    public ArieCommands(HxoPublisher publisher, AuditService audits, ScanStore store, SchemaMigrator schema,
+            ArieConfig config) {
         this.publisher = publisher;
         this.audits = audits;
         this.store = store;
+        this.schema = schema;
+        this.config = config;
+    }
+
+    private Reply migrate() {
+        try {
+            return Reply.ok(200, schema.migrate("arie-auditor", config.instanceId()));
+        } catch (RuntimeException e) {
+            Log.errorf(e, "migration failed");
+            return Reply.problem(Problem.of(500, "migration-failed", "Migration failed",
+                    "arie-auditor could not migrate its schema: " + e.getMessage()));
+        }
     }
 
     @Incoming("arie-commands")
@@ -49,8 +70,8 @@ public class ArieCommands {
     public void onCommand(ConsumerRecord<String, byte[]> record) {
         try {
             CloudEvent request = KafkaBinding.fromRecord(record);
-            if (request.time().isBefore(Instant.now().minus(STALE)) || !request.type().startsWith("arie.")) {
-                return; // hxo.system.migrate and federation.ping have handlers of their own on this topic
+            if (request.time().isBefore(Instant.now().minus(STALE))) {
+                return;
             }
             publisher.reply(Topic.ARIE_COMMANDS, request, answer(request));
         } catch (RuntimeException e) {
@@ -61,6 +82,8 @@ public class ArieCommands {
     Reply answer(CloudEvent request) {
         try {
             return switch (request.type()) {
+                case Ping.TYPE -> Reply.ok(200, new Ping.Pong(publisher.source(), Instant.now()));
+                case Commands.SYSTEM_MIGRATE -> migrate();
                 case Arie.SCAN -> scan(request.dataAs(Arie.ScanRequest.class));
                 case Arie.REPORT -> report(request.dataAs(Arie.ReportQuery.class));
                 case Arie.SUPPRESS -> suppress(request.dataAs(Arie.Suppress.class));
