@@ -52,11 +52,11 @@ class GenesisRestartSystemTest {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String planId = Json.tree(accepted.body().getBytes()).get("plan_id").asText();
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> done(planId) >= 1500);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> Suite.doneShards(planId) >= 1500);
         long bus = Suite.pids().get("genesis-bus");
         ProcessHandle.of(bus).ifPresent(ProcessHandle::destroyForcibly);
         await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.of(bus).map(p -> !p.isAlive()).orElse(true));
-        long doneAtCrash = done(planId);
+        long doneAtCrash = Suite.doneShards(planId);
         assertThat(doneAtCrash).as("the crash lands in the middle of the plan").isLessThan(SHARDS);
 
         Suite.Result up = Suite.hxo(Duration.ofMinutes(3), "up", "--detach", "--no-build");
@@ -64,7 +64,7 @@ class GenesisRestartSystemTest {
         assertThat(Suite.pids().get("genesis-bus")).isNotEqualTo(bus);
 
         JsonNode status = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
-                .until(() -> status(planId), s -> !List.of("accepted", "running", "completed")
+                .until(() -> Suite.planStatus(planId), s -> !List.of("accepted", "running", "completed")
                         .contains(s.path("status").asText()));
         assertThat(status.path("status").asText()).as(status.toString()).isEqualTo("certified");
         assertThat(status.path("shards").path("done").asLong()).isEqualTo(SHARDS);
@@ -119,13 +119,5 @@ class GenesisRestartSystemTest {
             }
         }
         return out;
-    }
-
-    static JsonNode status(String planId) throws Exception {
-        return Json.tree(Suite.get("/api/hxo/status/" + planId, ADMIRAL).body().getBytes());
-    }
-
-    static long done(String planId) throws Exception {
-        return status(planId).path("shards").path("done").asLong();
     }
 }

@@ -23,7 +23,7 @@ class MigrationDrillSystemTest {
     void migrateDuringAPlanPausesMigratesResumesAndThePlanCompletes() throws Exception {
         Drills.SleepPlan plan = Drills.submitSleepPlan("migration-drill", 300, 40, 4);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> PlannerFailoverSystemTest.done(plan.planId()) >= 20);
+                .until(() -> Suite.doneShards(plan.planId()) >= 20);
 
         HttpResponse<String> r = Suite.post("/api/system/migrate", "Bearer " + Suite.ADMIRAL, "");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -37,13 +37,13 @@ class MigrationDrillSystemTest {
         body.path("resumed").forEach(state -> assertThat(state.asText()).isEqualTo("running"));
 
         // The plan was paused, not finished, by the drain; it runs on after the resume.
-        JsonNode after = PlannerFailoverSystemTest.status(plan.planId());
+        JsonNode after = Suite.planStatus(plan.planId());
         assertThat(after.path("status").asText()).isEqualTo("running");
         assertThat(after.path("shards").path("done").asLong()).isLessThan(plan.shards());
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> "certified".equals(PlannerFailoverSystemTest.status(plan.planId()).path("status").asText()));
-        JsonNode finished = PlannerFailoverSystemTest.status(plan.planId());
+                .until(() -> "certified".equals(Suite.planStatus(plan.planId()).path("status").asText()));
+        JsonNode finished = Suite.planStatus(plan.planId());
         assertThat(finished.path("shards").path("done").asLong()).isEqualTo(plan.shards());
         assertThat(finished.path("merkle_root").asText()).isEqualTo(plan.expectedRoot());
 

@@ -69,7 +69,7 @@ class PlannerFailoverSystemTest {
                     .map(Map.Entry::getKey).findFirst().orElseThrow();
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> done(planId) >= SHARDS / 2);
+                    .until(() -> Suite.doneShards(planId) >= SHARDS / 2);
             ProcessHandle victim = owner.equals(SECOND) ? second.toHandle()
                     : ProcessHandle.of(Suite.pids().get("hxo-planner")).orElseThrow();
             victim.destroyForcibly();
@@ -77,8 +77,8 @@ class PlannerFailoverSystemTest {
             long killedAt = System.currentTimeMillis();
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    "certified".equals(status(planId).path("status").asText()));
-            JsonNode finished = status(planId);
+                    "certified".equals(Suite.planStatus(planId).path("status").asText()));
+            JsonNode finished = Suite.planStatus(planId);
             assertThat(finished.path("shards").path("done").asLong()).isEqualTo(SHARDS);
             assertThat(finished.path("merkle_root").asText()).isEqualTo(expectedRoot(salt));
 
@@ -124,15 +124,6 @@ class PlannerFailoverSystemTest {
             leaves.add(InclusionProof.leafData(cas, digest));
         }
         return Hex.of(MerkleTree.build(HashAlg.SHA3_256, leaves).root());
-    }
-
-    static long done(String planId) throws Exception {
-        return status(planId).path("shards").path("done").asLong();
-    }
-
-    static JsonNode status(String planId) throws Exception {
-        HttpResponse<String> r = Suite.get("/api/hxo/status/" + planId, "Bearer " + Suite.ADMIRAL);
-        return r.statusCode() == 200 ? Json.tree(r.body().getBytes()) : Json.mapper().createObjectNode();
     }
 
     static Process startSecondPlanner() throws Exception {

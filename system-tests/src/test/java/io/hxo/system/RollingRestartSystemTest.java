@@ -38,10 +38,10 @@ class RollingRestartSystemTest {
             awaitTwoOwners(beats);
             Drills.SleepPlan plan = Drills.submitSleepPlan("rolling-restart", SHARDS, 100, 4);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> PlannerFailoverSystemTest.done(plan.planId()) >= 40);
+                    .until(() -> Suite.doneShards(plan.planId()) >= 40);
 
             for (String instance : new String[] {"hxo-planner", "hxo-planner-2"}) {
-                assertThat(PlannerFailoverSystemTest.status(plan.planId()).path("status").asText())
+                assertThat(Suite.planStatus(plan.planId()).path("status").asText())
                         .as("the plan still runs when %s restarts", instance).isEqualTo("running");
                 ProcessHandle p = ProcessHandle.of(Suite.pids().get(instance)).orElseThrow();
                 assertThat(p.destroy()).isTrue(); // SIGTERM: graceful
@@ -51,8 +51,8 @@ class RollingRestartSystemTest {
             }
 
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> "certified".equals(PlannerFailoverSystemTest.status(plan.planId()).path("status").asText()));
-            JsonNode finished = PlannerFailoverSystemTest.status(plan.planId());
+                    .until(() -> "certified".equals(Suite.planStatus(plan.planId()).path("status").asText()));
+            JsonNode finished = Suite.planStatus(plan.planId());
             assertThat(finished.path("total_shards").asLong()).isEqualTo(SHARDS);
             assertThat(finished.path("shards").path("done").asLong()).isEqualTo(SHARDS);
             assertThat(finished.path("shards").path("failed").asLong()).isZero();

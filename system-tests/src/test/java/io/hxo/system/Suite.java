@@ -159,6 +159,17 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A plan's status as an admiral sees it; an empty object while the gateway cannot answer. */
+    static com.fasterxml.jackson.databind.JsonNode planStatus(String planId) throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/api/hxo/status/" + planId, "Bearer " + ADMIRAL);
+        return r.statusCode() == 200 ? io.hxo.contracts.json.Json.tree(r.body().getBytes())
+                : io.hxo.contracts.json.Json.mapper().createObjectNode();
+    }
+
+    static long doneShards(String planId) throws IOException, InterruptedException {
+        return planStatus(planId).path("shards").path("done").asLong();
+    }
+
     static KafkaTestClient kafka() {
         return new KafkaTestClient("127.0.0.1:" + KAFKA, SEED);
     }

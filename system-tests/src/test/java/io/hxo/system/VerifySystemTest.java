@@ -131,7 +131,7 @@ class VerifySystemTest {
                 + shards + ",\"salt\":\"" + salt + "\"}}]}";
         String id = Drills.submit(plan, salt);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> "certified".equals(PlannerFailoverSystemTest.status(id).path("status").asText()));
+                .until(() -> "certified".equals(Suite.planStatus(id).path("status").asText()));
         return id;
     }
 }
