@@ -470,8 +470,9 @@ async function loadAlerts() {
 // ---------------------------------------------------------------- links
 
 function rtt(link) {
-  const p50 = link.rtt_p50_ms ?? link.rtt?.p50_ms ?? link.rtt_ms?.p50;
-  const p99 = link.rtt_p99_ms ?? link.rtt?.p99_ms ?? link.rtt_ms?.p99;
+  // /api/hxo/links/health: rtt_ms {p50, p99, max, samples}, null values before the first ping.
+  const p50 = link.rtt_ms?.p50;
+  const p99 = link.rtt_ms?.p99;
   if (p50 === undefined || p50 === null) {
     return 'RTT —';
   }
