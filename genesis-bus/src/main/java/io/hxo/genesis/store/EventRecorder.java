@@ -148,11 +148,6 @@ public class EventRecorder {
         }
     }
 
-    /** Polled but not yet stored events (for metrics and tests). */
-    public int queued() {
-        return MAX_QUEUED_EVENTS - room.availablePermits();
-    }
-
     @PreDestroy
     void stop() throws InterruptedException {
         running = false;
