@@ -104,14 +104,23 @@ class VerifySystemTest {
 
     /** A shard id of the plan, as the bus's history recorded it. */
     static String anyLeaf(String planId) throws Exception {
-        HttpResponse<String> r = Suite.get("/api/genesis/events?topic=hxo.shard.done&limit=1000", "Bearer " + Suite.ADMIRAL);
-        for (JsonNode ev : Json.tree(r.body().getBytes()).path("events")) {
-            if (planId.equals(ev.path("subject").asText())) {
-                JsonNode data = ev.path("data").isTextual() ? Json.tree(ev.path("data").asText().getBytes()) : ev.path("data");
-                return data.path("leaves").get(0).path("cas_id").asText();
+        // Page through the history: earlier tests (a 10,000-shard plan among them) fill the first pages.
+        String after = "";
+        while (true) {
+            HttpResponse<String> r = Suite.get("/api/genesis/events?topic=hxo.shard.done&limit=1000" + after,
+                    "Bearer " + Suite.ADMIRAL);
+            JsonNode page = Json.tree(r.body().getBytes());
+            for (JsonNode ev : page.path("events")) {
+                if (planId.equals(ev.path("subject").asText())) {
+                    JsonNode data = ev.path("data").isTextual() ? Json.tree(ev.path("data").asText().getBytes()) : ev.path("data");
+                    return data.path("leaves").get(0).path("cas_id").asText();
+                }
             }
+            if (!page.path("more").asBoolean(false)) {
+                throw new AssertionError("no hxo.shard.done event for plan " + planId);
+            }
+            after = "&after=" + page.path("through").asText();
         }
-        throw new AssertionError("no hxo.shard.done event for plan " + planId);
     }
 
     static String linkState(String service) throws Exception {

@@ -48,6 +48,9 @@ public final class HxoPublisher implements AutoCloseable {
         cfg.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
         // A send must not block a caller for a minute while the broker is away; it fails instead.
         cfg.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000);
+        // Replies (history pages, a plan's stored leaves) and feed records may pass Kafka's 1 MB
+        // default up to what those topics take; other topics keep the broker's own limit.
+        cfg.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topic.LARGE_RECORD_BYTES);
         clientConfig.forEach((k, v) -> {
             if (!CONSUMER_ONLY.contains(k)) {
                 cfg.put(k, v);

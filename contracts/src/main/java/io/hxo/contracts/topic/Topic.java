@@ -53,6 +53,12 @@ public enum Topic {
         FEED
     }
 
+    /**
+     * The largest record the feed and reply topics take (genesis-bus provisions them so, and every
+     * publisher may send up to it): a feed record or a reply can carry many stored events or leaves.
+     */
+    public static final int LARGE_RECORD_BYTES = 4 * 1024 * 1024;
+
     private final String topicName;
     private final Kind kind;
 

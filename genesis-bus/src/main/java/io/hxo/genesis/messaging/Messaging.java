@@ -24,10 +24,7 @@ public class Messaging {
     @Produces
     @Singleton
     HxoPublisher publisher(@Identifier("default-kafka-broker") Map<String, Object> kafka, HxoConfig config) {
-        Map<String, Object> producer = new java.util.HashMap<>(kafka);
-        // Feed records and history pages carry whole stored events; let them pass Kafka's 1 MB default.
-        producer.put("max.request.size", io.hxo.genesis.topics.TopicProvisioner.LARGE_RECORD_BYTES);
-        return HxoPublisher.create(producer, "genesis-bus", config.instanceId());
+        return HxoPublisher.create(kafka, "genesis-bus", config.instanceId());
     }
 
     void close(@Disposes HxoPublisher publisher) {

@@ -31,9 +31,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 @ApplicationScoped
 public class TopicProvisioner {
-    /** Records on the feed and reply topics may carry a full event plus its envelope. */
-    public static final int LARGE_RECORD_BYTES = 4 * 1024 * 1024;
-
     private final GenesisConfig config;
     private final Map<String, Object> kafka;
     private volatile Set<String> provisioned = Set.of();
@@ -97,7 +94,7 @@ public class TopicProvisioner {
         // (bounded by FeedPublisher), and an event near Kafka's 1 MB limit must still fit.
         int partitions = t.kind() == Topic.Kind.FEED ? 1 : config.topics().partitions();
         if (t.kind() == Topic.Kind.FEED || t.kind() == Topic.Kind.REPLY) {
-            settings.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(LARGE_RECORD_BYTES));
+            settings.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(Topic.LARGE_RECORD_BYTES));
         }
         return new NewTopic(t.topicName(), partitions, config.topics().replicationFactor()).configs(settings);
     }
