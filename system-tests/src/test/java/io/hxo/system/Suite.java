@@ -55,6 +55,27 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
                 up();
                 started = this;
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put("hxo-suite", this);
+            } else {
+                heal(context.getDisplayName());
+            }
+        }
+    }
+
+    /**
+     * A test that stops a service restores it itself, but one that fails half-way may not: each class
+     * starts with every process of the suite alive, so one failure does not cascade into the next.
+     */
+    private static void heal(String testClass) throws Exception {
+        List<String> dead = pids().entrySet().stream()
+                .filter(e -> List.of("kafka", "hxo-planner", "genesis-bus", "arie-auditor", "federation-gateway")
+                        .contains(e.getKey()))
+                .filter(e -> ProcessHandle.of(e.getValue()).map(p -> !p.isAlive()).orElse(true))
+                .map(Map.Entry::getKey).sorted().toList();
+        if (!dead.isEmpty()) {
+            System.err.println("suite: " + dead + " not running before " + testClass + "; starting them again");
+            Result r = hxo(Duration.ofMinutes(4), "up", "--detach", "--no-build");
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("./hxo up failed (" + r.exitCode() + "):\n" + r.output());
             }
         }
     }
