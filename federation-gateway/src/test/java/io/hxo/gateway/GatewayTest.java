@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -81,8 +82,27 @@ class GatewayTest {
         kafka.publisher.reply(topic, ping, Reply.ok(200, new Ping.Pong(kafka.publisher.source(), Instant.now())));
     }
 
-    /** Accepts submits; answers status for plans it knows of; stays silent on ids starting with 0000. */
+    /** Status queries the stand-in answered, per plan. */
+    static final Map<String, java.util.concurrent.atomic.AtomicInteger> statusQueries = new ConcurrentHashMap<>();
+
+    /**
+     * Accepts submits; knows the plans whose ids start with 5ca1ab1e (their status says how many
+     * status queries it has answered for them, and they can be aborted); answers 404 for other
+     * status queries; stays silent on ids starting with 0000.
+     */
     static void answer(CloudEvent cmd) {
+        if (cmd.subject() != null && cmd.subject().startsWith(KNOWN)) {
+            if (cmd.type().equals(Commands.PLAN_STATUS)) {
+                int n = statusQueries.computeIfAbsent(cmd.subject(), k -> new java.util.concurrent.atomic.AtomicInteger())
+                        .incrementAndGet();
+                kafka.publisher.reply(Topic.HXO_COMMANDS, cmd, Reply.ok(200, Map.of("plan_id", cmd.subject(),
+                        "status", "running", "queries_answered", n)));
+            } else if (cmd.type().equals(Commands.PLAN_ABORT)) {
+                kafka.publisher.reply(Topic.HXO_COMMANDS, cmd, Reply.ok(200, Map.of("plan_id", cmd.subject(),
+                        "status", "aborted")));
+            }
+            return;
+        }
         if (cmd.type().equals(Commands.PLAN_SUBMIT)) {
             Commands.SubmitPlan s = cmd.dataAs(Commands.SubmitPlan.class);
             kafka.publisher.reply(Topic.HXO_COMMANDS, cmd, Reply.ok(202, Map.of("plan_id", s.planId(), "status", "running")));
@@ -168,6 +188,41 @@ class GatewayTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         given().header("Authorization", CAPTAIN).when().get("/api/hxo/status/not-a-uuid").then().statusCode(400)
                 .contentType("application/problem+json");
+    }
+
+    static final String KNOWN = "5ca1ab1e";
+
+    @Test
+    void statusReadsWithinTheMaxAgeShareOnePlannerQueryAndAnAbortIsSeenAtOnce() {
+        String planId = KNOWN + "-0000-7000-8000-" + UUID.randomUUID().toString().substring(24);
+        // Concurrent callers: one query between them (the test profile's max age is 1 s).
+        List<java.util.concurrent.CompletableFuture<Integer>> reads = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            reads.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> given().header("Authorization", CAPTAIN)
+                    .when().get("/api/hxo/status/" + planId).then().statusCode(200)
+                    .extract().path("queries_answered")));
+        }
+        List<Integer> seen = reads.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        assertThat(seen).containsOnly(1);
+        assertThat(statusQueries.get(planId).get()).isEqualTo(1);
+
+        // Older than the max age: asked again.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> given()
+                .header("Authorization", CAPTAIN).when().get("/api/hxo/status/" + planId).then().statusCode(200)
+                .extract().<Integer>path("queries_answered") == 2);
+
+        // A change made through this gateway drops the shared answer: the next read is fresh.
+        given().header("Authorization", ADMIRAL).when().post("/api/hxo/abort/" + planId).then().statusCode(200);
+        given().header("Authorization", CAPTAIN).when().get("/api/hxo/status/" + planId).then().statusCode(200)
+                .body("queries_answered", equalTo(3));
+
+        // Problems are never shared: each read of an unknown plan asks again.
+        String unknown = UUID.randomUUID().toString();
+        long before = commandsSeen.stream().filter(c -> unknown.equals(c.subject())).count();
+        for (int i = 0; i < 2; i++) {
+            given().header("Authorization", CAPTAIN).when().get("/api/hxo/status/" + unknown).then().statusCode(404);
+        }
+        assertThat(commandsSeen.stream().filter(c -> unknown.equals(c.subject())).count()).isEqualTo(before + 2);
     }
 
     @Test

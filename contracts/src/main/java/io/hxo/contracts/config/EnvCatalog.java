@@ -67,6 +67,7 @@ public final class EnvCatalog {
             n("HXO_REPLAY_WINDOW_MS", "300000", 1000, 86_400_000, "age beyond which a message is stale"),
             n("HXO_SSE_BUFFER", "1000", 1, 1_000_000, "events waiting for one SSE client before it is cut off"),
             n("HXO_SSE_WINDOW", "10000", 1, 10_000_000, "recent feed events a gateway keeps for resumes"),
+            n("HXO_STATUS_MAX_AGE_MS", "250", 0, 60_000, "how old a plan status the gateway serves may be"),
             n("HXO_HEARTBEAT_INTERVAL_MS", "1000", 100, 600_000, "how often each service announces itself"),
             v("HXO_ALLOW_WEAK_SECRETS", Kind.BOOL, "false", "accept secrets under 32 characters (never in production)"),
             v("HXO_ARIE_WORKSPACE", Kind.TEXT, null, "a directory every ARIE scan also covers (read only)"),

@@ -9,6 +9,7 @@ import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.auth.Roles;
 import io.hxo.gateway.command.CommandBus;
+import io.hxo.gateway.reads.PlanStatusReads;
 import io.hxo.gateway.links.LinkRegistry;
 import io.hxo.gateway.problem.ApiProblem;
 import io.hxo.gateway.problem.ProblemMappers;
@@ -35,11 +36,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class HxoResource {
     private final CommandBus commands;
+    private final PlanStatusReads statusReads;
     private final LinkRegistry links;
     private final SecurityIdentity identity;
 
-    public HxoResource(CommandBus commands, LinkRegistry links, SecurityIdentity identity) {
+    public HxoResource(CommandBus commands, PlanStatusReads statusReads, LinkRegistry links, SecurityIdentity identity) {
         this.commands = commands;
+        this.statusReads = statusReads;
         this.links = links;
         this.identity = identity;
     }
@@ -68,6 +71,7 @@ public class HxoResource {
         JsonNode json = parsePlan(body);
         if (json.size() == 1 && json.has("plan_id")) {
             String id = uuid(json.get("plan_id").asText());
+            statusReads.forget(id);
             return commands.request(Topic.HXO_COMMANDS, Commands.PLAN_START, id, new Commands.PlanQuery(id))
                     .map(reply -> located(reply, id));
         }
@@ -129,7 +133,7 @@ public class HxoResource {
     @RolesAllowed(Roles.ADMIRAL)
     @Operation(summary = "Abort a plan: dispatch stops, running shards are cancelled, no later stage runs")
     public Uni<Response> abort(@PathParam("plan_id") String planId) {
-        return forPlan(Commands.PLAN_ABORT, planId);
+        return changePlan(Commands.PLAN_ABORT, planId);
     }
 
     @POST
@@ -137,7 +141,7 @@ public class HxoResource {
     @RolesAllowed(Roles.ADMIRAL)
     @Operation(summary = "Replay a halted, aborted or timed-out plan: failed shards and what is downstream run again")
     public Uni<Response> replay(@PathParam("plan_id") String planId) {
-        return forPlan(Commands.PLAN_REPLAY, planId);
+        return changePlan(Commands.PLAN_REPLAY, planId);
     }
 
     @GET
@@ -167,6 +171,14 @@ public class HxoResource {
                 .map(reply -> located(reply, planId));
     }
 
+    /** A command that moves the plan: a status read after it must not be one from before. */
+    private Uni<Response> changePlan(String type, String planId) {
+        String id = uuid(planId);
+        statusReads.forget(id);
+        return commands.request(Topic.HXO_COMMANDS, type, id, new Commands.PlanQuery(id))
+                .invoke(reply -> statusReads.forget(id)).map(HxoResource::answer);
+    }
+
     private Uni<Response> forPlan(String type, String planId) {
         String id = uuid(planId);
         return commands.request(Topic.HXO_COMMANDS, type, id, new Commands.PlanQuery(id)).map(HxoResource::answer);
@@ -181,7 +193,7 @@ public class HxoResource {
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
     @Operation(summary = "A plan's status: counts per state, Merkle root, certificate, times")
     public Uni<Response> status(@PathParam("plan_id") String planId) {
-        return forPlan(Commands.PLAN_STATUS, planId);
+        return statusReads.status(uuid(planId)).map(HxoResource::answer);
     }
 
     @GET
@@ -190,7 +202,7 @@ public class HxoResource {
     @Operation(summary = "A plan's certificate: root, size, algorithm, consensus mode, every signed vote; 404 until decided")
     public Uni<Response> certificate(@PathParam("plan_id") String planId) {
         String id = uuid(planId);
-        return commands.request(Topic.HXO_COMMANDS, Commands.PLAN_STATUS, id, new Commands.PlanQuery(id)).map(reply -> {
+        return statusReads.status(id).map(reply -> {
             if (!reply.isSuccess()) {
                 return problem(reply);
             }

@@ -34,6 +34,13 @@ public interface GatewayConfig {
     /** {@code HXO_CORS_ORIGINS}: origins allowed by CORS; none when unset. */
     Optional<List<String>> corsOrigins();
 
+    /**
+     * {@code HXO_STATUS_MAX_AGE_MS}: how old a plan status served to a caller may be; requests within it
+     * share one planner query. 0 asks the planner every time.
+     */
+    @WithDefault("250")
+    long statusMaxAgeMs();
+
     /** {@code HXO_RATE_LIMIT_RPS}: requests per second per principal. */
     @WithDefault("100")
     int rateLimitRps();
