@@ -9,6 +9,7 @@ import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.genesis.config.HxoConfig;
 import io.hxo.genesis.store.EventStore;
+import io.hxo.genesis.store.StoreCommits;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,20 +19,25 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * genesis-bus as a consensus validator: folds the leaves its event store holds for the plan (the
  * {@code hxo.shard.done} events it recorded) into a root and votes. The store may still be writing
- * the last leaves when the ready event arrives, so it reads again until the count matches, for a
- * bounded time; then it votes with what it has (a short tree gives another root, which is the point).
+ * the last leaves when the ready event arrives (it usually is: the ready follows the last leaves by a
+ * millisecond), so it reads again after each commit of this instance's recorder, or after a pause
+ * growing from 2 to 100 ms, until the count matches, for a bounded time; then it votes with what it
+ * has (a short tree gives another root, which is the point).
  */
 @ApplicationScoped
 public class StoreVoter {
     public static final String VALIDATOR = "genesis-bus";
     static final long PATIENCE_MS = 3000;
+    static final long LONGEST_PAUSE_MS = 100;
 
     private final EventStore store;
+    private final StoreCommits commits;
     private final HxoPublisher publisher;
     private final HxoConfig config;
 
-    public StoreVoter(EventStore store, HxoPublisher publisher, HxoConfig config) {
+    public StoreVoter(EventStore store, StoreCommits commits, HxoPublisher publisher, HxoConfig config) {
         this.store = store;
+        this.commits = commits;
         this.publisher = publisher;
         this.config = config;
     }
@@ -47,9 +53,12 @@ public class StoreVoter {
         String error = null;
         try {
             long deadline = System.nanoTime() + PATIENCE_MS * 1_000_000;
+            long seen = commits.generation();
             LeafFold fold = fold(ready.planId());
-            while (fold.size() < ready.leafCount() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
+            for (long pause = 2; fold.size() < ready.leafCount() && System.nanoTime() < deadline;
+                    pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
+                commits.awaitAfter(seen, pause);
+                seen = commits.generation();
                 fold = fold(ready.planId());
             }
             if (fold.size() != ready.leafCount()) {

@@ -44,6 +44,7 @@ public class EventRecorder {
     private final EventStore store;
     private final FeedPublisher feed;
     private final RejectionAlerts rejections;
+    private final StoreCommits commits;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Semaphore room = new Semaphore(MAX_QUEUED_EVENTS);
     private volatile boolean running = true;
@@ -54,10 +55,11 @@ public class EventRecorder {
             KafkaRecordBatch<String, byte[]> message, int permits) {
     }
 
-    public EventRecorder(EventStore store, FeedPublisher feed, RejectionAlerts rejections) {
+    public EventRecorder(EventStore store, FeedPublisher feed, RejectionAlerts rejections, StoreCommits commits) {
         this.store = store;
         this.feed = feed;
         this.rejections = rejections;
+        this.commits = commits;
     }
 
     @Incoming("events")
@@ -134,6 +136,7 @@ public class EventRecorder {
         while (running) {
             try {
                 store.store(events, refused, feed::publish);
+                commits.committed();
                 refused.forEach(r -> rejections.refused(r.letter()));
                 for (Pending p : group) {
                     p.message().ack();
