@@ -135,8 +135,12 @@ public class EventRecorder {
         long backoff = 100;
         while (running) {
             try {
-                store.store(events, refused, feed::publish);
-                commits.committed();
+                // Readers of the store (the validator) may look as soon as the rows are committed;
+                // the feed record's acknowledgement comes after.
+                store.store(events, refused, added -> {
+                    commits.committed();
+                    feed.publish(added);
+                });
                 refused.forEach(r -> rejections.refused(r.letter()));
                 for (Pending p : group) {
                     p.message().ack();
