@@ -39,6 +39,7 @@ class ArieRoutesTest {
     static final AtomicBoolean running = new AtomicBoolean(true);
     static Thread standIn;
     static final List<Arie.ScanRequest> scans = new CopyOnWriteArrayList<>();
+    static final List<Arie.Suppress> suppressions = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() {
@@ -69,6 +70,12 @@ class ArieRoutesTest {
                 scans.add(cmd.dataAs(Arie.ScanRequest.class));
                 yield Reply.ok(202, new Arie.ScanAccepted(UUID.randomUUID().toString(), Arie.QUEUED));
             }
+            case Arie.SUPPRESS -> {
+                Arie.Suppress sup = cmd.dataAs(Arie.Suppress.class);
+                suppressions.add(sup);
+                yield Reply.ok(200, Map.of("fingerprint", sup.fingerprint(), "reason", sup.reason(),
+                        "suppressed_by", sup.requestedBy()));
+            }
             case Arie.REPORT -> {
                 Arie.ReportQuery q = cmd.dataAs(Arie.ReportQuery.class);
                 String id = q.scanId() == null ? RUNNING_SCAN : q.scanId();
@@ -86,6 +93,30 @@ class ArieRoutesTest {
         if (reply != null) {
             kafka.publisher.reply(Topic.ARIE_COMMANDS, cmd, reply);
         }
+    }
+
+    @Test
+    void anAdmiralSuppressesAFindingWithAReasonAndBadOrUnauthorisedRequestsReachNobody() {
+        String fingerprint = "ab".repeat(32);
+        given().header("Authorization", GatewayTest.ADMIRAL).contentType("application/json")
+                .body("{\"fingerprint\":\"" + fingerprint + "\",\"reason\":\"test fixture key, never deployed\"}")
+                .when().post("/api/arie/suppress").then().statusCode(200)
+                .body("fingerprint", equalTo(fingerprint)).body("suppressed_by", equalTo("admiral"));
+        assertThat(suppressions).extracting(Arie.Suppress::fingerprint).containsExactly(fingerprint);
+        assertThat(suppressions.get(0).reason()).isEqualTo("test fixture key, never deployed");
+
+        int before = suppressions.size();
+        for (String bad : List.of("", "[]", "{\"fingerprint\":\"" + fingerprint + "\"}",
+                "{\"fingerprint\":\"XYZ\",\"reason\":\"r\"}", "{\"fingerprint\":1,\"reason\":\"r\"}",
+                "{\"fingerprint\":\"" + fingerprint + "\",\"reason\":\"  \"}",
+                "{\"fingerprint\":\"" + fingerprint + "\",\"reason\":\"r\",\"extra\":true}")) {
+            given().header("Authorization", GatewayTest.ADMIRAL).contentType("application/json").body(bad)
+                    .when().post("/api/arie/suppress").then().statusCode(400).contentType("application/problem+json");
+        }
+        given().header("Authorization", GatewayTest.CAPTAIN).contentType("application/json")
+                .body("{\"fingerprint\":\"" + fingerprint + "\",\"reason\":\"r\"}")
+                .when().post("/api/arie/suppress").then().statusCode(403).contentType("application/problem+json");
+        assertThat(suppressions).hasSize(before);
     }
 
     @Test

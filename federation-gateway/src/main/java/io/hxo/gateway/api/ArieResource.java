@@ -35,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class ArieResource {
     public static final String SARIF = "application/sarif+json";
     private static final Set<String> SCAN_FIELDS = Set.of("read_only", "workspace");
+    private static final Set<String> SUPPRESS_FIELDS = Set.of("fingerprint", "reason");
 
     private final CommandBus commands;
     private final SecurityIdentity identity;
@@ -83,6 +84,36 @@ public class ArieResource {
             return Response.status(reply.status()).location(URI.create("/api/arie/report/" + id))
                     .type(MediaType.APPLICATION_JSON).entity(io.hxo.contracts.json.Json.text(reply.body())).build();
         });
+    }
+
+    @POST
+    @Path("/suppress")
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.ADMIRAL)
+    @Operation(summary = "Accept a finding: {\"fingerprint\": \"<64 hex>\", \"reason\": \"why\"}; later scans report it"
+            + " as suppressed, with the reason and who accepted it, and raise no alert for it")
+    public Uni<Response> suppress(String body) {
+        JsonNode json = ApiProblem.jsonObject(body == null || body.isBlank() ? "{}" : body, "the suppression");
+        for (Iterator<String> names = json.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!SUPPRESS_FIELDS.contains(name)) {
+                throw ApiProblem.badRequest("unknown field " + name + "; a suppression has " + SUPPRESS_FIELDS);
+            }
+        }
+        JsonNode fingerprint = json.get("fingerprint");
+        if (fingerprint == null || !fingerprint.isTextual() || !io.hxo.contracts.hash.Hex.isHash(fingerprint.asText())) {
+            throw ApiProblem.badRequest("fingerprint must be a finding's fingerprint: 64 lowercase hex characters");
+        }
+        JsonNode reason = json.get("reason");
+        if (reason == null || !reason.isTextual() || reason.asText().isBlank() || reason.asText().length() > 1000) {
+            throw ApiProblem.badRequest("reason must say why the finding is accepted (1 to 1000 characters)");
+        }
+        Arie.Suppress command = new Arie.Suppress(fingerprint.asText(), reason.asText(), identity.getPrincipal().getName());
+        return commands.request(Topic.ARIE_COMMANDS, Arie.SUPPRESS, fingerprint.asText(), command)
+                .map(reply -> reply.isSuccess()
+                        ? Response.status(reply.status()).type(MediaType.APPLICATION_JSON)
+                                .entity(io.hxo.contracts.json.Json.text(reply.body())).build()
+                        : problem(reply));
     }
 
     @GET
