@@ -296,6 +296,19 @@ class CommandsTest {
     }
 
     @Test
+    void suppressSendsTheFingerprintAndReasonAndARefusalExitsOne() {
+        String fp = "ab".repeat(32);
+        gw.json("POST", "/api/arie/suppress", 200,
+                "{\"fingerprint\":\"" + fp + "\",\"reason\":\"fixture\",\"suppressed_by\":\"admiral\"}");
+        assertThat(run("suppress", fp, "--reason", "fixture")).isZero();
+        assertThat(printed()).contains("suppressed " + fp).contains("admiral");
+        assertThat(gw.requests.get(0).body()).contains("\"fingerprint\":\"" + fp + "\"").contains("\"reason\":\"fixture\"");
+        gw.json("POST", "/api/arie/suppress", 400, "{\"status\":400,\"detail\":\"fingerprint must be 64 hex\"}");
+        assertThat(run("suppress", "xyz", "--reason", "r")).isEqualTo(1);
+        assertThat(run("suppress", fp)).as("--reason is required").isNotZero();
+    }
+
+    @Test
     void rollbackPointsAreListed() {
         gw.json("GET", "/api/hxo/deployments/rollback-points", 200,
                 "{\"rollback_points\":[{\"deployment_id\":\"d1\",\"name\":\"deploy_backend\",\"plan_id\":\"p1\",\"merkle_root\":\"ab\"}]}");
