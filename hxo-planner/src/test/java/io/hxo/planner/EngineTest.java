@@ -328,6 +328,26 @@ class EngineTest {
         assertThat(r.status()).isEqualTo(200);
         Commands.StoredLeaves leaves = Json.convert(r.body(), Commands.StoredLeaves.class);
         assertThat(leaves.leaves()).hasSize(9);
+        assertThat(leaves.total()).isEqualTo(9);
+        assertThat(leaves.next()).isNull();
+
+        // Pages of 4: positions 0-3, 4-7, 8, each pointing at the next, together the same leaves.
+        List<Commands.StoredLeaf> paged = new ArrayList<>();
+        List<Integer> nexts = new ArrayList<>();
+        for (Integer from = 0; from != null;) {
+            Commands.StoredLeaves page = Json.convert(kafka.request(Commands.PLAN_LEAVES, planId.toString(),
+                    new Commands.LeavesQuery(planId.toString(), from, 4)).body(), Commands.StoredLeaves.class);
+            assertThat(page.total()).isEqualTo(9);
+            paged.addAll(page.leaves());
+            nexts.add(page.next());
+            from = page.next();
+        }
+        assertThat(nexts).containsExactly(4, 8, null);
+        assertThat(paged).isEqualTo(leaves.leaves());
+        Reply badPage = kafka.request(Commands.PLAN_LEAVES, planId.toString(),
+                new Commands.LeavesQuery(planId.toString(), -1, 4));
+        assertThat(badPage.status()).isEqualTo(400);
+
         List<byte[]> data = new ArrayList<>();
         for (Commands.StoredLeaf leaf : leaves.leaves()) {
             assertThat(leaf.resultDigest()).isEqualTo(leaf.checkpointDigest());

@@ -95,52 +95,57 @@ public class IntegrityCheck {
     /** Checks one plan; false when the planner did not answer in time. */
     boolean check(ScanStore.CertifiedPlan plan, List<Finding> out) throws InterruptedException {
         String place = "plan " + plan.planId();
-        Reply reply;
-        try {
-            reply = planner.request(Commands.PLAN_LEAVES, plan.planId(), new Commands.PlanQuery(plan.planId()));
-        } catch (TimeoutException e) {
-            out.add(finding(UNVERIFIABLE, Location.ofFact(place, "stored_results"), "no answer",
-                    "hxo-planner did not answer for plan " + plan.planId() + " in time"));
-            return false;
-        }
-        if (!reply.isSuccess()) {
-            String why = reply.problem() == null ? "status " + reply.status() : reply.problem().detail();
-            out.add(finding(UNVERIFIABLE, Location.ofFact(place, "stored_results"), "refused " + reply.status(),
-                    "hxo-planner could not give plan " + plan.planId() + "'s stored results: " + why));
-            return true;
-        }
-        Commands.StoredLeaves leaves = reply.body() == null ? null
-                : io.hxo.contracts.json.Json.convert(reply.body(), Commands.StoredLeaves.class);
-        if (leaves == null || leaves.leaves() == null) {
-            out.add(finding(UNVERIFIABLE, Location.ofFact(place, "stored_results"), "empty answer",
-                    "hxo-planner answered without plan " + plan.planId() + "'s leaves"));
-            return true;
-        }
         HashAlg alg = HashAlg.fromWire(plan.hashAlg());
-        List<byte[]> data = new ArrayList<>(leaves.leaves().size());
-        List<byte[]> recorded = new ArrayList<>(leaves.leaves().size());
+        List<byte[]> data = new ArrayList<>();
+        List<byte[]> recorded = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         boolean complete = true;
-        for (Commands.StoredLeaf leaf : leaves.leaves()) {
-            Location at = Location.ofFact(place, "shard " + leaf.casId());
-            if (leaf.resultDigest() == null) {
-                complete = false;
-                out.add(finding(RESULT_MISSING, at, "missing",
-                        "plan " + plan.planId() + " shard " + leaf.index() + " (" + leaf.casId()
-                                + "): its stored result is gone"));
-                continue;
+        // Page by page, keeping only the 65-byte leaves: a plan of a million shards is ~200 pages.
+        for (Integer from = 0; from != null;) {
+            Reply reply;
+            try {
+                reply = planner.request(Commands.PLAN_LEAVES, plan.planId(),
+                        new Commands.LeavesQuery(plan.planId(), from, Commands.MAX_LEAVES_PAGE));
+            } catch (TimeoutException e) {
+                out.add(finding(UNVERIFIABLE, Location.ofFact(place, "stored_results"), "no answer",
+                        "hxo-planner did not answer for plan " + plan.planId() + " in time"));
+                return false;
             }
-            for (String artifact : leaf.missingArtifacts() == null ? List.<String>of() : leaf.missingArtifacts()) {
-                out.add(finding(ARTIFACT_MISSING, at, artifact, "plan " + plan.planId() + " shard " + leaf.index()
-                        + " (" + leaf.casId() + "): artifact " + artifact + " is missing from the artifact store"));
+            if (!reply.isSuccess()) {
+                String why = reply.problem() == null ? "status " + reply.status() : reply.problem().detail();
+                out.add(finding(UNVERIFIABLE, Location.ofFact(place, "stored_results"), "refused " + reply.status(),
+                        "hxo-planner could not give plan " + plan.planId() + "'s stored results: " + why));
+                return true;
             }
-            data.add(InclusionProof.leafData(Hex.parseHash(leaf.casId()), Hex.parseHash(leaf.resultDigest())));
-            if (leaf.checkpointDigest() != null) {
-                recorded.add(InclusionProof.leafData(Hex.parseHash(leaf.casId()), Hex.parseHash(leaf.checkpointDigest())));
-                if (!leaf.checkpointDigest().equals(leaf.resultDigest())) {
-                    changed.add("shard " + leaf.index() + " (" + leaf.casId() + ")");
+            Commands.StoredLeaves leaves = reply.body() == null ? null
+                    : io.hxo.contracts.json.Json.convert(reply.body(), Commands.StoredLeaves.class);
+            if (leaves == null || leaves.leaves() == null || (leaves.next() != null && leaves.next() <= from)) {
+                out.add(finding(UNVERIFIABLE, Location.ofFact(place, "stored_results"), "empty answer",
+                        "hxo-planner answered without plan " + plan.planId() + "'s leaves from position " + from));
+                return true;
+            }
+            for (Commands.StoredLeaf leaf : leaves.leaves()) {
+                Location at = Location.ofFact(place, "shard " + leaf.casId());
+                if (leaf.resultDigest() == null) {
+                    complete = false;
+                    out.add(finding(RESULT_MISSING, at, "missing",
+                            "plan " + plan.planId() + " shard " + leaf.index() + " (" + leaf.casId()
+                                    + "): its stored result is gone"));
+                    continue;
+                }
+                for (String artifact : leaf.missingArtifacts() == null ? List.<String>of() : leaf.missingArtifacts()) {
+                    out.add(finding(ARTIFACT_MISSING, at, artifact, "plan " + plan.planId() + " shard " + leaf.index()
+                            + " (" + leaf.casId() + "): artifact " + artifact + " is missing from the artifact store"));
+                }
+                data.add(InclusionProof.leafData(Hex.parseHash(leaf.casId()), Hex.parseHash(leaf.resultDigest())));
+                if (leaf.checkpointDigest() != null) {
+                    recorded.add(InclusionProof.leafData(Hex.parseHash(leaf.casId()), Hex.parseHash(leaf.checkpointDigest())));
+                    if (!leaf.checkpointDigest().equals(leaf.resultDigest())) {
+                        changed.add("shard " + leaf.index() + " (" + leaf.casId() + ")");
+                    }
                 }
             }
+            from = leaves.next();
         }
         if (!complete || (data.isEmpty() && plan.leafCount() == 0)) {
             return true; // the missing results are the finding; a root over fewer leaves says nothing more

@@ -17,7 +17,10 @@ public final class Commands {
     public static final String PLAN_PROOF = "hxo.plan.proof";
     public static final String PLAN_ABORT = "hxo.plan.abort";
     public static final String PLAN_REPLAY = "hxo.plan.replay";
-    /** A completed plan's stored results, for ARIE's integrity check: {@link PlanQuery} → {@link StoredLeaves}. */
+    /**
+     * A completed plan's stored results, for ARIE's integrity check: {@link LeavesQuery} → one page of
+     * {@link StoredLeaves}; follow {@code next} until it is null.
+     */
     public static final String PLAN_LEAVES = "hxo.plan.leaves";
     public static final String DEPLOYMENTS = "hxo.deployments.list";
     /** Sent to every partition: each planner instance that owns one drains (or resumes) itself. */
@@ -61,6 +64,16 @@ public final class Commands {
     public record ProofQuery(String planId, String casId) {
     }
 
+    /**
+     * A page of a plan's stored leaves: from Merkle position {@code from} (null: 0), at most
+     * {@code limit} (null or above {@link #MAX_LEAVES_PAGE}: that many). A reply record stays well
+     * inside the reply topic's record limit.
+     */
+    public record LeavesQuery(String planId, Integer from, Integer limit) {
+    }
+
+    public static final int MAX_LEAVES_PAGE = 5_000;
+
     /** A service's answer to {@link #SYSTEM_MIGRATE}: its schema version after migrating. */
     public record Migrated(String service, String instance, String schemaVersion, int migrationsApplied) {
     }
@@ -68,9 +81,11 @@ public final class Commands {
     /**
      * Every leaf of a completed plan in Merkle order, as the result store holds it now: its cas id,
      * the digest of the stored result row (null when the row is gone), the digest its checkpoint
-     * recorded when it ran, and the artifacts of that result missing from the artifact store.
+     * recorded when it ran, and the artifacts of that result missing from the artifact store. One
+     * page of them: {@code total} leaves in all, {@code next} the position of the next page (null
+     * after the last).
      */
-    public record StoredLeaves(String planId, String hashAlg, List<StoredLeaf> leaves) {
+    public record StoredLeaves(String planId, String hashAlg, int total, List<StoredLeaf> leaves, Integer next) {
     }
 
     public record StoredLeaf(int index, String casId, String resultDigest, String checkpointDigest,

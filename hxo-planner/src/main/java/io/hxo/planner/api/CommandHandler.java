@@ -75,7 +75,7 @@ public class CommandHandler {
                 case Commands.PLAN_LIST -> reply = list(ev.dataAs(Commands.ListPlans.class));
                 case Commands.PLAN_REPORT -> reply = reports.report(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.PLAN_PROOF -> reply = proof(ev.dataAs(Commands.ProofQuery.class));
-                case Commands.PLAN_LEAVES -> reply = leaves(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
+                case Commands.PLAN_LEAVES -> reply = leaves(ev.dataAs(Commands.LeavesQuery.class));
                 case Commands.PLAN_ABORT -> reply = abort(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.PLAN_REPLAY -> reply = replay(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.DRAIN -> reply = Reply.ok(202, Map.of("instance", config.instanceId(),
@@ -255,7 +255,14 @@ public class CommandHandler {
     }
 
     /** A completed plan's stored results in Merkle order (ARIE's integrity check). */
-    private Reply leaves(UUID planId) throws PlanRejected {
+    private Reply leaves(Commands.LeavesQuery q) throws PlanRejected {
+        UUID planId = uuid(q.planId());
+        int from = q.from() == null ? 0 : q.from();
+        int limit = q.limit() == null ? Commands.MAX_LEAVES_PAGE : Math.min(q.limit(), Commands.MAX_LEAVES_PAGE);
+        if (from < 0 || limit < 1) {
+            return Reply.problem(Problem.of(400, "invalid-command", "Invalid command",
+                    "from must be 0 or more and limit 1 or more"));
+        }
         PlanStore.StoredPlan p = store.plan(planId).orElse(null);
         if (p == null) {
             return notFound(planId);
@@ -264,7 +271,7 @@ public class CommandHandler {
             return Reply.problem(Problem.of(409, "no-root-yet", "No root yet",
                     "plan " + planId + " is " + p.status() + "; its leaves are final once it has completed"));
         }
-        return Reply.ok(200, owner.storedLeaves(planId));
+        return Reply.ok(200, owner.storedLeaves(planId, from, limit));
     }
 
     private Reply abort(UUID planId) {

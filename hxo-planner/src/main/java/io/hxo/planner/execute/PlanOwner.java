@@ -795,25 +795,40 @@ public class PlanOwner {
     }
 
     /**
-     * A completed plan's leaves in Merkle order with what the result store holds for each now (the
-     * result row's digest, not the checkpoint's) and which of its artifacts are gone: what ARIE
-     * recomputes the certified root from.
+     * A page of a completed plan's leaves as the stores hold them now (see {@link Commands.StoredLeaves}).
+     * Rebuilding a plan's leaf order is the costly part, so the last plan asked keeps it for the
+     * pages that follow; the result rows and artifacts are read fresh for every page.
      */
-    public Commands.StoredLeaves storedLeaves(UUID planId) throws PlanRejected {
-        PlanRun run = load(planId);
-        for (PlanRun.StageRun s : run.stages) {
-            s.prepared = true;
-            s.finished = true;
+    public Commands.StoredLeaves storedLeaves(UUID planId, int from, int limit) throws PlanRejected {
+        LeafOrder leaves = lastLeafOrder;
+        if (leaves == null || !leaves.planId().equals(planId) || from == 0) {
+            PlanRun run = load(planId);
+            for (PlanRun.StageRun s : run.stages) {
+                s.prepared = true;
+                s.finished = true;
+            }
+            int[] order = run.leafOrder();
+            byte[][] ids = new byte[order.length][];
+            byte[][] checkpointed = new byte[order.length][];
+            for (int i = 0; i < order.length; i++) {
+                int slot = order[i];
+                ids[i] = run.casId(slot);
+                checkpointed[i] = java.util.Arrays.copyOfRange(run.digests, slot * 32, slot * 32 + 32);
+            }
+            leaves = new LeafOrder(planId, run.alg.wireName(), ids, checkpointed);
+            lastLeafOrder = leaves;
         }
-        int[] order = run.leafOrder();
-        List<byte[]> ids = new ArrayList<>(order.length);
-        for (int slot : order) {
-            ids.add(run.casId(slot));
+        int total = leaves.ids().length;
+        int start = Math.min(Math.max(from, 0), total);
+        int end = Math.min(total, start + Math.max(1, limit));
+        List<byte[]> ids = new ArrayList<>(end - start);
+        for (int i = start; i < end; i++) {
+            ids.add(leaves.ids()[i]);
         }
         Map<String, PlanStore.StoredResult> stored = store.storedResults(ids);
-        List<Commands.StoredLeaf> out = new ArrayList<>(order.length);
-        for (int i = 0; i < order.length; i++) {
-            String cas = Hex.of(ids.get(i));
+        List<Commands.StoredLeaf> out = new ArrayList<>(end - start);
+        for (int i = start; i < end; i++) {
+            String cas = Hex.of(leaves.ids()[i]);
             PlanStore.StoredResult r = stored.get(cas);
             List<String> missing = new ArrayList<>();
             if (r != null) {
@@ -823,12 +838,17 @@ public class PlanOwner {
                     }
                 }
             }
-            int slot = order[i];
             out.add(new Commands.StoredLeaf(i, cas, r == null ? null : Hex.of(r.digest()),
-                    Hex.of(java.util.Arrays.copyOfRange(run.digests, slot * 32, slot * 32 + 32)), missing));
+                    Hex.of(leaves.checkpointed()[i]), missing));
         }
-        return new Commands.StoredLeaves(planId.toString(), run.alg.wireName(), out);
+        return new Commands.StoredLeaves(planId.toString(), leaves.hashAlg(), total, out, end < total ? end : null);
     }
+
+    /** A completed plan's leaves in Merkle order: cas ids and the digests their checkpoints recorded. */
+    private record LeafOrder(UUID planId, String hashAlg, byte[][] ids, byte[][] checkpointed) {
+    }
+
+    private volatile LeafOrder lastLeafOrder;
 
     /**
      * The plan's root recomputed from what the store holds (stored inputs, splits, checkpointed
