@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>
  * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench publish [EVENTS]
  * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench sse [RATE] [SECONDS]
+ * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench hop [EVENTS]
  * </pre>
  * {@code publish} needs only the broker: the same events (same payload, same CloudEvent headers)
  * through the {@code contracts} publisher (which signs each one) and through a raw Kafka producer
@@ -42,6 +43,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code sse} needs the suite: it subscribes to {@code hxo.alert} through the gateway and publishes
  * signed alerts at RATE per second; each carries the bench's own clock, so latency is event
  * published → SSE event read, end to end through the bus's store and feed.
+ * {@code hop} needs only the broker: one signed event at a time through the {@code contracts}
+ * publisher to a plain consumer, 20 ms apart, as a plan's steps follow each other; it measures the
+ * floor every service-to-service step pays on this machine.
  * Settings: KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:9092), SEED_SECRET, HXO_URL, CAPTAIN_TOKEN or ADMIRAL_TOKEN.
  */
 public final class BusBench {
@@ -50,15 +54,50 @@ public final class BusBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BusBench publish [EVENTS] | sse [RATE] [SECONDS]");
+            System.err.println("usage: BusBench publish [EVENTS] | sse [RATE] [SECONDS] | hop [EVENTS]");
             System.exit(2);
         }
         switch (args[0]) {
             case "publish" -> publish(args.length > 1 ? Integer.parseInt(args[1]) : 200_000);
             case "sse" -> sse(args.length > 1 ? Integer.parseInt(args[1]) : 1000,
                     args.length > 2 ? Integer.parseInt(args[2]) : 30);
+            case "hop" -> hop(args.length > 1 ? Integer.parseInt(args[1]) : 500);
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
+    }
+
+    static void hop(int events) throws Exception {
+        String topic = "bench.hop";
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put("bootstrap.servers", kafkaConfig().get("bootstrap.servers"));
+        cfg.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        cfg.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        Histogram hops = new Histogram(3_600_000_000L, 3);
+        try (HxoPublisher publisher = HxoPublisher.create(kafkaConfig(), "bench", UUID.randomUUID().toString());
+                var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(cfg)) {
+            // One subject, so one partition: the one the warm-up record landed on.
+            int partition = publisher.publish(topic, publisher.event(topic, "hop", Map.of("n", -1)))
+                    .get(30, TimeUnit.SECONDS).partition();
+            var tp = new org.apache.kafka.common.TopicPartition(topic, partition);
+            consumer.assign(List.of(tp));
+            consumer.seekToEnd(List.of(tp));
+            consumer.position(tp);
+            for (int i = 0; i < events + 50; i++) {
+                long start = System.nanoTime();
+                publisher.publish(topic, publisher.event(topic, "hop", Map.of("n", i)));
+                int seen = 0;
+                while (seen == 0) {
+                    seen = consumer.poll(java.time.Duration.ofMillis(500)).count();
+                }
+                if (i >= 50) { // the first 50 warm up both clients
+                    hops.recordValue(System.nanoTime() - start);
+                }
+                Thread.sleep(20);
+            }
+        }
+        System.out.printf("%d hops (publish -> consumer poll returns): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                events, hops.getValueAtPercentile(50) / 1e6, hops.getValueAtPercentile(90) / 1e6,
+                hops.getValueAtPercentile(99) / 1e6, hops.getMaxValue() / 1e6);
     }
 
     static Map<String, Object> kafkaConfig() {
