@@ -40,13 +40,13 @@ class ConsensusDrillSystemTest {
     @Test
     @Order(1)
     void aValidatorThatSeesATamperedLeafBlocksTheCertificate() throws Exception {
-        // Stage b runs 3 s after stage a is done: the window in which genesis-bus already stored
+        // Stage b runs 5 s after stage a is done: the window in which genesis-bus already stored
         // stage a's leaves and nobody has voted yet.
         String salt = UUID.randomUUID().toString();
         String plan = """
                 {"name": "tamper-drill", "stages": [
                   {"id": "a", "kind": "test.sleep", "config": {"count": 4, "sleep_ms": 10, "salt": "%s"}},
-                  {"id": "b", "kind": "test.sleep", "depends_on": ["a"], "config": {"count": 1, "sleep_ms": 3000, "salt": "%s"}}]}
+                  {"id": "b", "kind": "test.sleep", "depends_on": ["a"], "config": {"count": 1, "sleep_ms": 5000, "salt": "%s"}}]}
                 """.formatted(salt, salt);
         try (KafkaTestClient kafka = Suite.kafka(); KafkaConsumer<String, byte[]> alerts = kafka.tail(Topic.HXO_ALERT)) {
             String planId = submit(plan);

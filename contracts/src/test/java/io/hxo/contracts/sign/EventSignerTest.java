@@ -54,6 +54,29 @@ class EventSignerTest {
                         java.security.MessageDigest.getInstance(sha3 ? "SHA3-256" : "SHA-256").digest(data)));
     }
 
+    /** The signed bytes, line by line, as the wire format (hxo-sig-v1) defines them. */
+    @Test
+    void theCanonicalBytesAreTheDocumentedLines() throws Exception {
+        EventSigner signer = new EventSigner(new Keyring(NEW, null), HashAlg.SHA3_256);
+        Headers h = new RecordHeaders();
+        h.add(KafkaBinding.ID, "id-1".getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaBinding.TYPE, "hxo.plan".getBytes(StandardCharsets.UTF_8));
+        h.add("not-signed", "x".getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaBinding.SUBJECT, "first".getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaBinding.SUBJECT, "last".getBytes(StandardCharsets.UTF_8));
+        byte[] data = "{}".getBytes(StandardCharsets.UTF_8);
+        StringBuilder expected = new StringBuilder("hxo-sig-v1\ntopic:hxo.plan\n");
+        for (String name : EventSigner.SIGNED_HEADERS) {
+            String v = name.equals(KafkaBinding.ID) ? "id-1" : name.equals(KafkaBinding.TYPE) ? "hxo.plan"
+                    : name.equals(KafkaBinding.SUBJECT) ? "last" : "";
+            expected.append(name).append(':').append(v).append('\n');
+        }
+        expected.append("data:").append(io.hxo.contracts.hash.Hex.of(
+                java.security.MessageDigest.getInstance("SHA3-256").digest(data)));
+        assertThat(new String(signer.canonical("hxo.plan", h, data), StandardCharsets.UTF_8))
+                .isEqualTo(expected.toString());
+    }
+
     @Test
     void sha256AndSha3SignaturesDiffer() {
         var a = record();
