@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -81,7 +80,7 @@ class ConsensusDrillSystemTest {
     @Order(2)
     void aStoppedValidatorFailsHarmonicConsensusButAQuorumStillCertifies() throws Exception {
         try (KafkaTestClient kafka = Suite.kafka(); KafkaConsumer<String, byte[]> alerts = kafka.tail(Topic.HXO_ALERT)) {
-            stop(ARIE);
+            Suite.stop(ARIE);
             String harmonic = submit(onePlan());
             JsonNode failed = awaitEndState(harmonic);
             assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("certification_failed");
@@ -91,11 +90,11 @@ class ConsensusDrillSystemTest {
 
             // The same suite with the gateway deciding by QUORUM; arie-auditor comes back with it and is
             // stopped again, so the round still misses one of three votes.
-            stop(GATEWAY);
+            Suite.stop(GATEWAY);
             Suite.Result up = Suite.hxo(Duration.ofMinutes(3), Map.of("HXO_CONSENSUS_MODE", "QUORUM"), "up", "--detach",
                     "--no-build");
             assertThat(up.exitCode()).as(up.output()).isZero();
-            stop(ARIE);
+            Suite.stop(ARIE);
             String quorum = submit(onePlan());
             JsonNode certified = awaitEndState(quorum);
             assertThat(certified.path("status").asText()).as(certified.toString()).isEqualTo("certified");
@@ -107,7 +106,7 @@ class ConsensusDrillSystemTest {
             assertThat(voters).containsExactlyInAnyOrder("hxo-planner", "genesis-bus");
         } finally {
             // Back to the suite every other test expects: HARMONIC, every service up.
-            stop(GATEWAY);
+            Suite.stop(GATEWAY);
             Suite.Result up = Suite.hxo(Duration.ofMinutes(3), "up", "--detach", "--no-build");
             assertThat(up.exitCode()).as(up.output()).isZero();
         }
@@ -134,20 +133,5 @@ class ConsensusDrillSystemTest {
         CloudEvent ev = KafkaTestClient.await(alerts, e -> planId.equals(e.subject())
                 && e.dataAs(Events.Alert.class).type().endsWith(".failure"), Duration.ofSeconds(30));
         return ev.dataAs(Events.Alert.class);
-    }
-
-    static void stop(String service) throws Exception {
-        Long pid = Suite.pids().get(service);
-        if (pid == null) {
-            return;
-        }
-        ProcessHandle.of(pid).ifPresent(p -> {
-            p.destroy();
-            try {
-                p.onExit().get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new IllegalStateException(service + " did not stop", e);
-            }
-        });
     }
 }

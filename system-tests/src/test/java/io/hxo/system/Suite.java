@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -196,6 +197,19 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
     }
 
     /** Process ids the launcher recorded for what it started. */
+    /** Stops one of the suite's processes gracefully (SIGTERM) and waits until it is gone. */
+    static void stop(String service) throws Exception {
+        Long pid = pids().get(service);
+        if (pid == null) {
+            return;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isPresent()) {
+            process.get().destroy();
+            process.get().onExit().get(60, TimeUnit.SECONDS);
+        }
+    }
+
     static Map<String, Long> pids() throws IOException {
         Map<String, Long> pids = new HashMap<>();
         Path dir = STATE.resolve("pids");

@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -43,10 +42,8 @@ class VerifySystemTest {
     @Test
     @Order(2)
     void withArieAuditorStoppedVerifyNamesItsLink() throws Exception {
-        ProcessHandle arie = ProcessHandle.of(Suite.pids().get("arie-auditor")).orElseThrow();
         try {
-            arie.destroy();
-            arie.onExit().get(60, TimeUnit.SECONDS);
+            Suite.stop("arie-auditor");
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
                     .until(() -> !"healthy".equals(linkState("arie-auditor")));
             Suite.Result r = Suite.hxoctl("verify", "--deep");

@@ -55,12 +55,7 @@ public class ArieResource {
     public Uni<Response> scan(String body) {
         JsonNode json = body == null || body.isBlank() ? io.hxo.contracts.json.Json.mapper().createObjectNode()
                 : ApiProblem.jsonObject(body, "the scan request");
-        for (Iterator<String> names = json.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!SCAN_FIELDS.contains(name)) {
-                throw ApiProblem.badRequest("unknown field " + name + "; a scan request has " + SCAN_FIELDS);
-            }
-        }
+        onlyFields(json, SCAN_FIELDS, "a scan request");
         JsonNode ro = json.get("read_only");
         if (ro != null && !ro.isBoolean()) {
             throw ApiProblem.badRequest("read_only must be true or false");
@@ -81,8 +76,7 @@ public class ArieResource {
                 return problem(reply);
             }
             String id = reply.body().path("scan_id").asText();
-            return Response.status(reply.status()).location(URI.create("/api/arie/report/" + id))
-                    .type(MediaType.APPLICATION_JSON).entity(io.hxo.contracts.json.Json.text(reply.body())).build();
+            return answer(reply, MediaType.APPLICATION_JSON).location(URI.create("/api/arie/report/" + id)).build();
         });
     }
 
@@ -94,12 +88,7 @@ public class ArieResource {
             + " as suppressed, with the reason and who accepted it, and raise no alert for it")
     public Uni<Response> suppress(String body) {
         JsonNode json = ApiProblem.jsonObject(body == null || body.isBlank() ? "{}" : body, "the suppression");
-        for (Iterator<String> names = json.fieldNames(); names.hasNext();) {
-            String name = names.next();
-            if (!SUPPRESS_FIELDS.contains(name)) {
-                throw ApiProblem.badRequest("unknown field " + name + "; a suppression has " + SUPPRESS_FIELDS);
-            }
-        }
+        onlyFields(json, SUPPRESS_FIELDS, "a suppression");
         JsonNode fingerprint = json.get("fingerprint");
         if (fingerprint == null || !fingerprint.isTextual() || !io.hxo.contracts.hash.Hex.isHash(fingerprint.asText())) {
             throw ApiProblem.badRequest("fingerprint must be a finding's fingerprint: 64 lowercase hex characters");
@@ -110,10 +99,7 @@ public class ArieResource {
         }
         Arie.Suppress command = new Arie.Suppress(fingerprint.asText(), reason.asText(), identity.getPrincipal().getName());
         return commands.request(Topic.ARIE_COMMANDS, Arie.SUPPRESS, fingerprint.asText(), command)
-                .map(reply -> reply.isSuccess()
-                        ? Response.status(reply.status()).type(MediaType.APPLICATION_JSON)
-                                .entity(io.hxo.contracts.json.Json.text(reply.body())).build()
-                        : problem(reply));
+                .map(reply -> reply.isSuccess() ? answer(reply, MediaType.APPLICATION_JSON).build() : problem(reply));
     }
 
     @GET
@@ -147,9 +133,22 @@ public class ArieResource {
         }
         return commands.request(Topic.ARIE_COMMANDS, Arie.REPORT, scanId, new Arie.ReportQuery(scanId, f))
                 .map(reply -> reply.isSuccess()
-                        ? Response.status(reply.status()).type(f.equals(Arie.FORMAT_SARIF) ? SARIF : MediaType.APPLICATION_JSON)
-                                .entity(io.hxo.contracts.json.Json.text(reply.body())).build()
+                        ? answer(reply, f.equals(Arie.FORMAT_SARIF) ? SARIF : MediaType.APPLICATION_JSON).build()
                         : problem(reply));
+    }
+
+    private static void onlyFields(JsonNode json, Set<String> allowed, String what) {
+        for (Iterator<String> names = json.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                throw ApiProblem.badRequest("unknown field " + name + "; " + what + " has " + allowed);
+            }
+        }
+    }
+
+    /** ARIE's answer passed on as it came, with its status. */
+    private static Response.ResponseBuilder answer(Reply reply, String type) {
+        return Response.status(reply.status()).type(type).entity(io.hxo.contracts.json.Json.text(reply.body()));
     }
 
     private static Response problem(Reply reply) {

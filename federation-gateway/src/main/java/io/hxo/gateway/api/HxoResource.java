@@ -9,10 +9,10 @@ import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.auth.Roles;
 import io.hxo.gateway.command.CommandBus;
-import io.hxo.gateway.reads.PlanStatusReads;
 import io.hxo.gateway.links.LinkRegistry;
 import io.hxo.gateway.problem.ApiProblem;
 import io.hxo.gateway.problem.ProblemMappers;
+import io.hxo.gateway.reads.PlanStatusReads;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -175,8 +175,7 @@ public class HxoResource {
     private Uni<Response> changePlan(String type, String planId) {
         String id = uuid(planId);
         statusReads.forget(id);
-        return commands.request(Topic.HXO_COMMANDS, type, id, new Commands.PlanQuery(id))
-                .invoke(reply -> statusReads.forget(id)).map(HxoResource::answer);
+        return forPlan(type, id).invoke(answered -> statusReads.forget(id));
     }
 
     private Uni<Response> forPlan(String type, String planId) {
