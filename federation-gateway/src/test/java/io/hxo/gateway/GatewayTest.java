@@ -12,7 +12,10 @@ import static org.hamcrest.Matchers.startsWith;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.payload.Genesis.FeedBatch;
+import io.hxo.contracts.payload.Genesis.StoredEvent;
 import io.hxo.contracts.payload.Ping;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
@@ -223,6 +226,37 @@ class GatewayTest {
             given().header("Authorization", CAPTAIN).when().get("/api/hxo/status/" + unknown).then().statusCode(404);
         }
         assertThat(commandsSeen.stream().filter(c -> unknown.equals(c.subject())).count()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void aPlanStateChangeOnTheBusFeedEndsTheSharedStatusAtOnce() {
+        // The test profile keeps a status for 1 s. A plan's hxo.plan event on the feed must end that
+        // early: a fresh plan is read once (one query, at `asked`), the event is fed, and the second
+        // query has to come well inside the second. Retried with a new plan in case the gateway's feed
+        // consumer was not yet assigned when the first event went out.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            String planId = KNOWN + "-0000-7000-8000-" + UUID.randomUUID().toString().substring(24);
+            long asked = System.nanoTime();
+            assertThat(statusQueriesAnswered(planId)).isEqualTo(1);
+            assertThat(statusQueriesAnswered(planId)).as("kept within the max age").isEqualTo(1);
+            StoredEvent changed = new StoredEvent(2, Topic.HXO_PLAN.topicName(), Topic.HXO_PLAN.topicName(),
+                    "/hxo-planner/stand-in", UUID.randomUUID().toString(), planId, Instant.now(),
+                    Json.tree(Map.of("plan_id", planId, "status", "certified")));
+            kafka.publisher.publish(Topic.GENESIS_FEED, 0, kafka.publisher.event(Topic.GENESIS_FEED.topicName(), null,
+                    new FeedBatch(1, List.of(changed)))).join();
+            int answered = 1;
+            while (answered == 1 && System.nanoTime() - asked < Duration.ofMillis(700).toNanos()) {
+                Thread.sleep(20); // a plain loop: a timeout here must be an assertion failure, so the await retries
+                answered = statusQueriesAnswered(planId);
+            }
+            assertThat(answered).as("asked again before the max age ran out").isEqualTo(2);
+            assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(1000));
+        });
+    }
+
+    static int statusQueriesAnswered(String planId) {
+        return given().header("Authorization", CAPTAIN).when().get("/api/hxo/status/" + planId).then().statusCode(200)
+                .extract().path("queries_answered");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.Set;
@@ -41,10 +42,12 @@ public class BusFeed {
     private final Set<Subscription> subscribers = ConcurrentHashMap.newKeySet();
     private final CommandBus commands;
     private final GatewayConfig config;
+    private final Event<FeedBatch> arrived;
 
-    public BusFeed(CommandBus commands, GatewayConfig config) {
+    public BusFeed(CommandBus commands, GatewayConfig config, Event<FeedBatch> arrived) {
         this.commands = commands;
         this.config = config;
+        this.arrived = arrived;
         this.window = new FeedWindow(config.sse().window());
     }
 
@@ -57,6 +60,9 @@ public class BusFeed {
             Log.warnf("skipped unreadable feed record @%d: %s", record.offset(), e.getMessage());
             return;
         }
+        // Observers (the shared plan statuses) see the batch before any subscriber does: a client that
+        // reacts to an event by reading the API must not be served a view older than that event.
+        arrived.fire(batch);
         synchronized (this) {
             window.append(batch);
             for (Subscription sub : subscribers) {

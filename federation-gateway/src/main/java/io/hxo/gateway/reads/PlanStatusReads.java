@@ -3,12 +3,15 @@ package io.hxo.gateway.reads;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.Genesis.FeedBatch;
+import io.hxo.contracts.payload.Genesis.StoredEvent;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.command.CommandBus;
 import io.hxo.gateway.config.GatewayConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 
 /**
@@ -17,10 +20,15 @@ import java.time.Duration;
  * planner one query per period instead of one per request, and concurrent callers wait on the same
  * query rather than each sending one. Only answers are kept (a problem, a timeout or a broker error
  * is not), and a command this gateway sends about the plan drops its entry so the sender reads its
- * own change. {@code 0} turns the sharing off.
+ * own change. A plan's state change ({@code hxo.plan}, from the bus feed every gateway instance
+ * reads) drops its entry too, so a dashboard that refreshes on that event reads the new state and
+ * never a copy from just before it; shard counts may still be up to the max age old.
+ * {@code 0} turns the sharing off.
  */
 @ApplicationScoped
 public class PlanStatusReads {
+    private static final String PLAN_TOPIC = Topic.HXO_PLAN.topicName();
+
     private final CommandBus commands;
     private final AsyncCache<String, Reply> recent;
 
@@ -49,6 +57,18 @@ public class PlanStatusReads {
     public void forget(String planId) {
         if (recent != null) {
             recent.synchronous().invalidate(planId);
+        }
+    }
+
+    /** Runs on the feed's thread before the batch reaches any subscriber (see {@code BusFeed}). */
+    void onFeed(@Observes FeedBatch batch) {
+        if (recent == null) {
+            return;
+        }
+        for (StoredEvent ev : batch.events()) {
+            if (PLAN_TOPIC.equals(ev.topic()) && ev.subject() != null) {
+                recent.synchronous().invalidate(ev.subject());
+            }
         }
     }
 
