@@ -218,6 +218,26 @@ class ArieScanTest {
     }
 
     @Test
+    void aDeploymentScanNeedsAManifestRootAndFailsWithAReasonWhenNoPlannerServesIt() {
+        Reply bad = kafka.request(Topic.ARIE_COMMANDS, Arie.SCAN, null,
+                new Arie.ScanRequest(false, null, null, "test", "../etc/passwd"));
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.problem().detail()).contains("manifest root");
+
+        // No planner runs in this test: the scan is accepted, then fails saying why, and stores nothing.
+        String root = "ef".repeat(32);
+        String id = scan(new Arie.ScanRequest(false, null, null, "test", root.toUpperCase()));
+        JsonNode[] out = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            out[0] = kafka.request(Topic.ARIE_COMMANDS, Arie.REPORT, id, new Arie.ReportQuery(id, "json")).body();
+            return "failed".equals(out[0].path("status").asText());
+        });
+        assertThat(out[0].path("deployment").asText()).isEqualTo(root);
+        assertThat(out[0].path("error").asText()).contains("hxo-planner did not answer for deployment " + root);
+        assertThat(out[0].has("findings")).isFalse();
+    }
+
+    @Test
     void reportsComeAsSarifAndUnknownScansAreNotFound() {
         String id = scan(new Arie.ScanRequest(false, null, null, "test"));
         report(id);

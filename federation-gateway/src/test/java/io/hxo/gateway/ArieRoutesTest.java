@@ -123,14 +123,14 @@ class ArieRoutesTest {
     void anAdmiralStartsAScanAndGetsItsIdAndReportUrl() {
         scans.clear();
         String id = given().header("Authorization", GatewayTest.ADMIRAL).contentType("application/json")
-                .body("{\"workspace\": \"/srv/checkout\"}")
+                .body("{\"workspace\": \"/srv/checkout\", \"deployment\": \"" + "AB".repeat(32) + "\"}")
                 .when().post("/api/arie/scan")
                 .then().statusCode(202).body("status", equalTo("queued"))
                 .extract().path("scan_id");
         given().header("Authorization", GatewayTest.ADMIRAL).when().post("/api/arie/scan").then().statusCode(202);
         assertThat(id).isNotBlank();
         assertThat(scans).hasSize(2);
-        assertThat(scans.get(0)).isEqualTo(new Arie.ScanRequest(false, "/srv/checkout", "api", "admiral"));
+        assertThat(scans.get(0)).isEqualTo(new Arie.ScanRequest(false, "/srv/checkout", "api", "admiral", "ab".repeat(32)));
         assertThat(scans.get(1).readOnly()).isFalse();
         assertThat(scans.get(1).workspace()).isNull();
     }
@@ -170,7 +170,8 @@ class ArieRoutesTest {
     void badScanRequestsAreProblemDocumentsAndReachNobody() {
         scans.clear();
         for (String body : List.of("not json", "[1]", "{\"read_only\": \"yes\"}", "{\"workspace\": \"relative/dir\"}",
-                "{\"workspace\": 7}", "{\"deep\": true}")) {
+                "{\"workspace\": 7}", "{\"deep\": true}", "{\"deployment\": \"../etc\"}", "{\"deployment\": 64}",
+                "{\"deployment\": \"" + "a".repeat(63) + "\"}")) {
             given().header("Authorization", GatewayTest.ADMIRAL).contentType("application/json").body(body)
                     .when().post("/api/arie/scan")
                     .then().statusCode(400).contentType(Problem.MEDIA_TYPE).body("status", equalTo(400));

@@ -116,4 +116,58 @@ class DeploymentsTest {
         assertThat(kafka.request(Commands.ROLLBACK, nowhere.toString(), new Commands.Rollback(UUID.randomUUID().toString(),
                 nowhere.toString(), "test")).status()).isEqualTo(404);
     }
+
+    @Test
+    void aDeploymentsPackedFilesAreServedByItsManifestRootInPagesWithinTheRecordLimit(@TempDir Path dir)
+            throws Exception {
+        byte[] medium = "m".repeat(900 * 1024).getBytes();
+        Files.writeString(dir.resolve(".env"), "API_TOKEN=abc\n");
+        Files.write(dir.resolve("big.bin"), new byte[3 * 1024 * 1024]);
+        Files.writeString(dir.resolve("index.html"), "<h1>files</h1>");
+        Files.createDirectories(dir.resolve("m"));
+        for (String name : List.of("a.txt", "b.txt", "c.txt")) {
+            Files.write(dir.resolve("m").resolve(name), (name + ":").getBytes());
+            Files.write(dir.resolve("m").resolve(name), medium, java.nio.file.StandardOpenOption.APPEND);
+        }
+        UUID planId = UUID.randomUUID();
+        JsonNode plan = Json.tree(Map.of("name", "files", "stages", List.of(Map.of("id", "pack",
+                "kind", "deploy.pack", "partitioner", "by_module", "config", Map.of("source", dir.toString())))));
+        assertThat(kafka.request(Commands.PLAN_SUBMIT, planId.toString(),
+                new Commands.SubmitPlan(planId.toString(), plan, true, "test")).status()).isEqualTo(202);
+        PlanStatus done = awaitEnd(planId);
+        assertThat(done.status()).isEqualTo("completed");
+
+        // Page 1 carries what fits 2 MiB of content; the 3 MiB file comes without its content; m/c.txt
+        // does not fit what is left and opens page 2.
+        String root = done.merkleRoot();
+        Commands.DeploymentFiles first = files(root, null);
+        assertThat(first.planId()).isEqualTo(planId.toString());
+        assertThat(first.total()).isEqualTo(6);
+        assertThat(first.files()).extracting(Commands.DeploymentFile::path)
+                .containsExactly(".env", "big.bin", "index.html", "m/a.txt", "m/b.txt");
+        assertThat(first.next()).isEqualTo(5);
+        Commands.DeploymentFile big = first.files().get(1);
+        assertThat(big.size()).isEqualTo(3 * 1024 * 1024);
+        assertThat(big.content()).isNull();
+        assertThat(big.missing()).isFalse();
+        assertThat(new String(java.util.Base64.getDecoder().decode(first.files().get(0).content()))).isEqualTo("API_TOKEN=abc\n");
+        Commands.DeploymentFiles second = files(root.toUpperCase(), 5);
+        assertThat(second.files()).extracting(Commands.DeploymentFile::path).containsExactly("m/c.txt");
+        assertThat(second.next()).isNull();
+        assertThat(java.util.Base64.getDecoder().decode(second.files().get(0).content()))
+                .isEqualTo(Files.readAllBytes(dir.resolve("m/c.txt")));
+
+        // A root no deployment has, and a root that is not one.
+        String unknown = "0".repeat(64);
+        assertThat(kafka.request(Commands.DEPLOYMENT_FILES, unknown, new Commands.DeploymentFilesQuery(unknown, 0))
+                .status()).isEqualTo(404);
+        assertThat(kafka.request(Commands.DEPLOYMENT_FILES, "x", new Commands.DeploymentFilesQuery("../etc", 0))
+                .status()).isEqualTo(400);
+    }
+
+    Commands.DeploymentFiles files(String root, Integer from) {
+        Reply r = kafka.request(Commands.DEPLOYMENT_FILES, root, new Commands.DeploymentFilesQuery(root, from));
+        assertThat(r.status()).as(String.valueOf(r.problem())).isEqualTo(200);
+        return Json.convert(r.body(), Commands.DeploymentFiles.class);
+    }
 }

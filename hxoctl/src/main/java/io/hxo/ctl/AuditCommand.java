@@ -22,6 +22,13 @@ class AuditCommand implements Callable<Integer> {
     @ParentCommand
     HxoCtl root;
 
+    @Option(names = "--deployment", paramLabel = "ROOT",
+            description = "also scan the files this deployment packed, by its manifest (Merkle) root")
+    String deployment;
+
+    @Option(names = "--workspace", paramLabel = "DIR", description = "also scan this directory on arie-auditor")
+    String workspace;
+
     @Option(names = "--wait", description = "wait for the report")
     boolean waitForReport;
 
@@ -34,7 +41,14 @@ class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Gateway gw = root.gateway();
-        Gateway.Answer a = gw.post("/api/arie/scan", "{}");
+        com.fasterxml.jackson.databind.node.ObjectNode request = io.hxo.contracts.json.Json.mapper().createObjectNode();
+        if (deployment != null) {
+            request.put("deployment", deployment);
+        }
+        if (workspace != null) {
+            request.put("workspace", workspace);
+        }
+        Gateway.Answer a = gw.post("/api/arie/scan", request.toString());
         if (!a.ok() || a.body() == null) {
             System.err.println("hxoctl: scan refused: " + a.problem());
             return 1;

@@ -263,6 +263,10 @@ class CommandsTest {
         gw.json("GET", "/api/arie/report/s2", 200, "{\"status\":\"done\",\"findings\":[{\"severity\":\"low\",\"new\":true}]}");
         assertThat(run("audit")).isZero();
         assertThat(printed().trim()).isEqualTo("s2");
+        assertThat(gw.requests.get(0).body()).isEqualTo("{}");
+        String root = "ab".repeat(32);
+        assertThat(run("audit", "--deployment", root)).isZero();
+        assertThat(gw.requests.get(gw.requests.size() - 1).body()).isEqualTo("{\"deployment\":\"" + root + "\"}");
         assertThat(run("audit", "--wait", "--poll-ms", "10")).isZero();
     }
 

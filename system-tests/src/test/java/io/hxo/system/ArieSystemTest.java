@@ -44,6 +44,17 @@ class ArieSystemTest {
         firstDeploy = deploy();
         JsonNode report = awaitDeployAudit(firstDeploy);
         assertThat(report.path("trigger").asText()).isEqualTo("deploy");
+        // The deployment's own files were scanned, fetched from the planner by the manifest root.
+        String root = Json.tree(Suite.get("/api/hxo/status/" + firstDeploy, ADMIRAL).body().getBytes())
+                .path("merkle_root").asText();
+        assertThat(report.path("deployment").asText()).isEqualTo(root);
+        List<String> files = new java.util.ArrayList<>();
+        report.path("findings").forEach(f -> {
+            if (f.path("location").has("file")) {
+                files.add(f.path("rule_id").asText() + " " + f.path("location").path("file").asText());
+            }
+        });
+        assertThat(files).as(report.toString()).containsExactly("HXO-WS-004 .env");
         String id = report.path("scan_id").asText();
         HttpResponse<String> byId = Suite.get("/api/arie/report/" + id, CAPTAIN);
         assertThat(byId.statusCode()).isEqualTo(200);
@@ -128,6 +139,7 @@ class ArieSystemTest {
         Files.createDirectories(site.resolve("static"));
         Files.writeString(site.resolve("index.html"), "<h1>hello</h1>\n");
         Files.writeString(site.resolve("static/app.js"), "console.log('hello');\n");
+        Files.writeString(site.resolve(".env"), "DEBUG=true\n"); // shipped by mistake: the audit finds it
         String plan = Json.text(Map.of("name", "arie-site", "stages", List.of(Map.of("id", "pack", "kind", "deploy.pack",
                 "partitioner", "by_module", "config", Map.of("source", site.toString())))));
         HttpResponse<String> accepted = Suite.post("/api/hxo/create-and-submit", ADMIRAL, plan);

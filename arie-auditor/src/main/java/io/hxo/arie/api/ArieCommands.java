@@ -2,6 +2,7 @@ package io.hxo.arie.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.arie.audit.AuditService;
+import io.hxo.arie.deploy.DeploymentArtifacts;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
@@ -107,7 +108,8 @@ public class ArieCommands {
         if (req == null) {
             return bad("a scan request is a JSON object");
         }
-        Optional<String> refused = AuditService.refuseWorkspace(req.workspace());
+        Optional<String> refused = AuditService.refuseWorkspace(req.workspace())
+                .or(() -> DeploymentArtifacts.refuseRoot(req.deployment()));
         if (refused.isPresent()) {
             return bad(refused.get());
         }
@@ -117,7 +119,8 @@ public class ArieCommands {
         }
         String by = req.requestedBy() == null || req.requestedBy().isBlank() ? trigger : req.requestedBy();
         String id = audits.submit(new Arie.ScanRequest(req.readOnly(), req.workspace(), trigger,
-                by.length() > 200 ? by.substring(0, 200) : by));
+                by.length() > 200 ? by.substring(0, 200) : by,
+                req.deployment() == null ? null : req.deployment().toLowerCase(java.util.Locale.ROOT)));
         return Reply.ok(202, new Arie.ScanAccepted(id, Arie.QUEUED));
     }
 
@@ -147,6 +150,7 @@ public class ArieCommands {
         out.put("requested_by", s.requestedBy());
         out.put("read_only", s.readOnly());
         out.put("workspace", s.workspace());
+        out.put("deployment", s.deployment());
         out.put("created_at", s.createdAt());
         out.put("started_at", s.startedAt());
         out.put("finished_at", s.finishedAt());

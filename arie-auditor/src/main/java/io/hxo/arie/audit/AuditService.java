@@ -2,6 +2,8 @@ package io.hxo.arie.audit;
 
 import io.hxo.arie.config.ArieConfig;
 import io.hxo.arie.facts.FactsBook;
+import io.hxo.arie.deploy.DeploymentArtifacts;
+import io.hxo.arie.deploy.DeploymentArtifacts;
 import io.hxo.arie.integrity.IntegrityCheck;
 import io.hxo.arie.report.AuditReport;
 import io.hxo.arie.report.ReportedFinding;
@@ -51,15 +53,17 @@ public class AuditService {
     private final ScanStore store;
     private final FactsBook facts;
     private final IntegrityCheck integrity;
+    private final DeploymentArtifacts artifacts;
     private final HxoPublisher publisher;
     private final ArieConfig config;
     private final String version;
 
-    public AuditService(ScanStore store, FactsBook facts, IntegrityCheck integrity, HxoPublisher publisher,
-            ArieConfig config, @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+    public AuditService(ScanStore store, FactsBook facts, IntegrityCheck integrity, DeploymentArtifacts artifacts,
+            HxoPublisher publisher, ArieConfig config, @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.store = store;
         this.facts = facts;
         this.integrity = integrity;
+        this.artifacts = artifacts;
         this.publisher = publisher;
         this.config = config;
         this.version = version;
@@ -115,9 +119,12 @@ public class AuditService {
             for (String dir : dirs) {
                 parts.add(auditor.scanWorkspace(Path.of(dir)));
             }
+            if (request.deployment() != null) {
+                parts.add(auditor.scanPacked("deployment " + request.deployment(), artifacts.pages(request.deployment())));
+            }
             parts.add(integrity.scan());
             String target = request.trigger() + " scan: config" + (dirs.isEmpty() ? "" : ", workspace " + dirs)
-                    + ", integrity";
+                    + (request.deployment() == null ? "" : ", deployment " + request.deployment()) + ", integrity";
             AuditReport report = AuditReport.triage(id, ScanResult.combine(target, parts), store.baseline(),
                     store.suppressions());
             Arie.AuditSummary summary = summary(id, request, report, Arie.DONE, null);

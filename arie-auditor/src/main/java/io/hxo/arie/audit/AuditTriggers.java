@@ -1,8 +1,10 @@
 package io.hxo.arie.audit;
 
 import io.hxo.arie.config.ArieConfig;
+import io.hxo.arie.deploy.DeploymentArtifacts;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Arie;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
@@ -13,7 +15,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * The scans nobody asks for through the API: after each {@code deploy.platform.success} when
- * {@code HXO_AUTO_AUDIT_AFTER_DEPLOY=true}, and every {@code HXO_ARIE_SCHEDULE} when one is set.
+ * {@code HXO_AUTO_AUDIT_AFTER_DEPLOY=true} (covering that deployment's packed files), and every {@code HXO_ARIE_SCHEDULE} when one is set.
  */
 @ApplicationScoped
 public class AuditTriggers {
@@ -33,8 +35,13 @@ public class AuditTriggers {
             if (!config.autoAuditAfterDeploy()) {
                 return;
             }
+            // The deployment's own files are scanned too, by the manifest root the planner announced.
+            String root = Json.tree(ev.data()).path("merkle_root").asText(null);
+            if (root != null && DeploymentArtifacts.refuseRoot(root).isPresent()) {
+                root = null;
+            }
             String id = audits.submit(new Arie.ScanRequest(false, null, "deploy",
-                    "deploy " + (ev.subject() == null ? ev.id() : ev.subject())));
+                    "deploy " + (ev.subject() == null ? ev.id() : ev.subject()), root));
             Log.infof("deploy %s succeeded: audit %s queued", ev.subject(), id);
         } catch (Exception e) {
             Log.warnf("no audit after deploy record @%d: %s", record.offset(), e.getMessage());

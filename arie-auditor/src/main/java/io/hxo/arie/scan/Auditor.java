@@ -53,4 +53,9 @@ public final class Auditor {
     public ScanResult scanWorkspace(Path root) throws IOException {
         return workspaceScanner.scan(root);
     }
+
+    /** The workspace rules over files that arrive in pages (a deployment's packed files). */
+    public ScanResult scanPacked(String target, java.util.Iterator<java.util.List<WorkspaceScanner.PackedFile>> pages) {
+        return workspaceScanner.scanPacked(target, pages);
+    }
 }

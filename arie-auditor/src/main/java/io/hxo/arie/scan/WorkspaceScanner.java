@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -91,15 +92,44 @@ public final class WorkspaceScanner {
             pool.shutdown();
         }
 
+        return finish(run, "workspace " + base, base.toString(), start, files.size());
+    }
+
+    /**
+     * The same rules over files that are not on this machine: a deployment's packed files, page by
+     * page as they arrive ({@code pages} may throw while fetching one; the scan then fails). The
+     * duplicate rule compares the digests the files came with. Paths are the deployment's own, so the
+     * result has no local root.
+     */
+    public ScanResult scanPacked(String target, Iterator<List<PackedFile>> pages) {
+        Instant start = options.clock().instant();
+        Run run = new Run(options.ruleContext());
+        int files = 0;
+        while (pages.hasNext()) {
+            for (PackedFile f : pages.next()) {
+                run.visit(f);
+                files++;
+            }
+        }
+        return finish(run, target, null, start, files);
+    }
+
+    private ScanResult finish(Run run, String target, String root, Instant start, int files) {
         List<FileDigest> digests = new ArrayList<>(run.digests);
         digests.sort(Comparator.comparing(FileDigest::path));
         List<Fingerprints.RuleHit> hits = new ArrayList<>(run.hits);
         for (CrossFileRule rule : crossFileRules) {
             rule.check(digests).forEach(h -> hits.add(new Fingerprints.RuleHit(rule.info(), h)));
         }
-        return new ScanResult("workspace " + base, base.toString(), start, options.clock().instant(),
-                Fingerprints.findings(hits), new ScanResult.Stats(0, files.size(), run.binary.get(),
-                        run.unreadable.get(), run.bytesRead.sum()));
+        return new ScanResult(target, root, start, options.clock().instant(), Fingerprints.findings(hits),
+                new ScanResult.Stats(0, files, run.binary.get(), run.unreadable.get(), run.bytesRead.sum()));
+    }
+
+    /**
+     * A file known by its path, size and content digest, with its content when it travelled
+     * ({@code null}: too large to send, or gone; the content rules then skip it).
+     */
+    public record PackedFile(String path, long size, String digest, byte[] content) {
     }
 
     private record WorkspaceFile(Path file, String path, long size) {
@@ -147,11 +177,8 @@ public final class WorkspaceScanner {
         }
 
         void visit(WorkspaceFile f, boolean digest) {
-            List<Fingerprints.RuleHit> found = new ArrayList<>();
-            for (FileRule rule : fileRules) {
-                rule.check(f.path(), f.size(), context).ifPresent(h -> found.add(new Fingerprints.RuleHit(rule.info(), h)));
-            }
-            boolean content = !specificRules.isEmpty() || !genericRules.isEmpty();
+            List<Fingerprints.RuleHit> found = pathRules(f.path(), f.size());
+            boolean content = hasContentRules();
             if (content || digest) {
                 try (InputStream in = Files.newInputStream(f.file())) {
                     byte[] head = in.readNBytes(content ? options.maxReadBytes() : 0);
@@ -160,17 +187,52 @@ public final class WorkspaceScanner {
                         digests.add(new FileDigest(f.path(), f.size(), sha256(head, in)));
                     }
                     if (content) {
-                        if (isBinary(head)) {
-                            binary.incrementAndGet();
-                        } else {
-                            searchText(f.path(), new String(head, StandardCharsets.UTF_8), found);
-                        }
+                        searchHead(f.path(), head, found);
                     }
                 } catch (IOException e) {
                     unreadable.incrementAndGet();
                 }
             }
             hits.addAll(found);
+        }
+
+        /** A file that arrived with its content (or without it, when too large or gone). */
+        void visit(PackedFile f) {
+            List<Fingerprints.RuleHit> found = pathRules(f.path(), f.size());
+            if (f.digest() != null && f.size() > 0) {
+                digests.add(new FileDigest(f.path(), f.size(), f.digest()));
+            }
+            if (hasContentRules()) {
+                if (f.content() == null) {
+                    unreadable.incrementAndGet();
+                } else {
+                    byte[] head = f.content().length <= options.maxReadBytes() ? f.content()
+                            : Arrays.copyOf(f.content(), options.maxReadBytes());
+                    bytesRead.add(head.length);
+                    searchHead(f.path(), head, found);
+                }
+            }
+            hits.addAll(found);
+        }
+
+        private List<Fingerprints.RuleHit> pathRules(String path, long size) {
+            List<Fingerprints.RuleHit> found = new ArrayList<>();
+            for (FileRule rule : fileRules) {
+                rule.check(path, size, context).ifPresent(h -> found.add(new Fingerprints.RuleHit(rule.info(), h)));
+            }
+            return found;
+        }
+
+        private boolean hasContentRules() {
+            return !specificRules.isEmpty() || !genericRules.isEmpty();
+        }
+
+        private void searchHead(String path, byte[] head, List<Fingerprints.RuleHit> found) {
+            if (isBinary(head)) {
+                binary.incrementAndGet();
+            } else {
+                searchText(path, new String(head, StandardCharsets.UTF_8), found);
+            }
         }
 
         private String sha256(byte[] head, InputStream rest) throws IOException {

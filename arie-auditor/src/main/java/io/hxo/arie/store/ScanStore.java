@@ -29,7 +29,7 @@ public class ScanStore {
 
     /** A scan row as the report query needs it. */
     public record StoredScan(String id, String trigger, String requestedBy, boolean readOnly, String workspace,
-            String status, Instant createdAt, Instant startedAt, Instant finishedAt, String error, JsonNode summary,
+            String deployment, String status, Instant createdAt, Instant startedAt, Instant finishedAt, String error, JsonNode summary,
             JsonNode report, JsonNode sarif) {
     }
 
@@ -41,14 +41,15 @@ public class ScanStore {
 
     public void create(String id, Arie.ScanRequest req, Instant at) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO arie.scans (id, trigger, requested_by, read_only, workspace, status, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, 'queued', ?)")) {
+                "INSERT INTO arie.scans (id, trigger, requested_by, read_only, workspace, deployment, status, created_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)")) {
             ps.setString(1, id);
             ps.setString(2, req.trigger());
             ps.setString(3, req.requestedBy());
             ps.setBoolean(4, req.readOnly());
             ps.setString(5, req.workspace());
-            ps.setTimestamp(6, Timestamp.from(at));
+            ps.setString(6, req.deployment());
+            ps.setTimestamp(7, Timestamp.from(at));
             ps.executeUpdate();
         }
     }
@@ -169,7 +170,7 @@ public class ScanStore {
     /** The scan with this id, or the latest one when {@code id} is null. */
     public Optional<StoredScan> find(String id) throws SQLException {
         String sql = "SELECT id, trigger, requested_by, read_only, workspace, status, created_at, started_at,"
-                + " finished_at, error, summary, report, sarif FROM arie.scans "
+                + " finished_at, error, summary, report, sarif, deployment FROM arie.scans "
                 + (id == null ? "ORDER BY created_at DESC LIMIT 1" : "WHERE id = ?");
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             if (id != null) {
@@ -180,7 +181,7 @@ public class ScanStore {
                     return Optional.empty();
                 }
                 return Optional.of(new StoredScan(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4), rs.getString(5), rs.getString(6), instant(rs, 7), instant(rs, 8),
+                        rs.getBoolean(4), rs.getString(5), rs.getString(14), rs.getString(6), instant(rs, 7), instant(rs, 8),
                         instant(rs, 9), rs.getString(10), json(rs, 11), json(rs, 12), json(rs, 13)));
             }
         }

@@ -2,7 +2,6 @@ package io.hxo.arie.integrity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hxo.arie.config.ArieConfig;
 import io.hxo.arie.scan.Finding;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.contracts.hash.HashAlg;
@@ -11,7 +10,6 @@ import io.hxo.contracts.merkle.InclusionProof;
 import io.hxo.contracts.merkle.MerkleTree;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Reply;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -48,7 +46,7 @@ class IntegrityPagingTest {
 
     /** Answers pages of {@code stored} as the planner does; {@code next} can be bent to misbehave. */
     PlannerClient planner(UnaryOperator<Integer> bendNext) {
-        return new PlannerClient(null, configWithTimeout()) {
+        return new PlannerClient(null, StandInConfig.withTimeout()) {
             @Override
             public Reply request(String type, String subject, Object data) {
                 assertThat(type).isEqualTo(Commands.PLAN_LEAVES);
@@ -61,17 +59,6 @@ class IntegrityPagingTest {
                         stored.subList(from, end), bendNext.apply(next)));
             }
         };
-    }
-
-    /** The client reads only its timeout from the configuration. */
-    static ArieConfig configWithTimeout() {
-        return (ArieConfig) Proxy.newProxyInstance(ArieConfig.class.getClassLoader(), new Class<?>[] {ArieConfig.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("federationTimeout")) {
-                        return 1000L;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
     }
 
     List<Finding> check(PlannerClient planner) throws InterruptedException {

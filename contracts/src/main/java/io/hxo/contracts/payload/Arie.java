@@ -31,8 +31,12 @@ public final class Arie {
      * @param workspace   an absolute directory to scan as a workspace (read, never written), or null
      * @param trigger     {@code api}, {@code deploy}, {@code schedule}
      * @param requestedBy who asked (the gateway's principal, or the trigger)
+     * @param deployment  the manifest root of a deployment whose packed files to scan as a workspace, or null
      */
-    public record ScanRequest(boolean readOnly, String workspace, String trigger, String requestedBy) {
+    public record ScanRequest(boolean readOnly, String workspace, String trigger, String requestedBy, String deployment) {
+        public ScanRequest(boolean readOnly, String workspace, String trigger, String requestedBy) {
+            this(readOnly, workspace, trigger, requestedBy, null);
+        }
     }
 
     public record ScanAccepted(String scanId, String status) {

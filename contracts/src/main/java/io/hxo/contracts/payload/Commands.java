@@ -23,6 +23,12 @@ public final class Commands {
      */
     public static final String PLAN_LEAVES = "hxo.plan.leaves";
     public static final String DEPLOYMENTS = "hxo.deployments.list";
+    /**
+     * The files a deployment packed, found by its manifest root (the Merkle root of its
+     * {@code deploy.pack} plan), for ARIE's workspace rules: {@link DeploymentFilesQuery} → one page
+     * of {@link DeploymentFiles}; follow {@code next} until it is null.
+     */
+    public static final String DEPLOYMENT_FILES = "hxo.deployments.files";
     /** Sent to every partition: each planner instance that owns one drains (or resumes) itself. */
     public static final String DRAIN = "hxo.planner.drain";
     public static final String RESUME = "hxo.planner.resume";
@@ -73,6 +79,26 @@ public final class Commands {
     }
 
     public static final int MAX_LEAVES_PAGE = 5_000;
+
+    /** A page of a deployment's files: from position {@code from} (null: 0) in path order. */
+    public record DeploymentFilesQuery(String manifestRoot, Integer from) {
+    }
+
+    /**
+     * Files per page, and the file content per page: a reply stays well inside the reply topic's
+     * record limit (content travels base64-encoded). A file larger than the content budget travels
+     * without its content ({@code content} null); so does one whose artifact is gone ({@code missing}).
+     */
+    public static final int MAX_FILES_PAGE = 1_000;
+    public static final int MAX_FILES_PAGE_CONTENT_BYTES = 2 * 1024 * 1024;
+
+    public record DeploymentFiles(String deploymentId, String planId, String manifestRoot, int total,
+            List<DeploymentFile> files, Integer next) {
+    }
+
+    /** One packed file: its path in the deployment, size, artifact digest, and content (base64) when sent. */
+    public record DeploymentFile(String path, long size, String digest, String content, boolean missing) {
+    }
 
     /** A service's answer to {@link #SYSTEM_MIGRATE}: its schema version after migrating. */
     public record Migrated(String service, String instance, String schemaVersion, int migrationsApplied) {

@@ -34,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/arie")
 public class ArieResource {
     public static final String SARIF = "application/sarif+json";
-    private static final Set<String> SCAN_FIELDS = Set.of("read_only", "workspace");
+    private static final Set<String> SCAN_FIELDS = Set.of("read_only", "workspace", "deployment");
     private static final Set<String> SUPPRESS_FIELDS = Set.of("fingerprint", "reason");
 
     private final CommandBus commands;
@@ -49,8 +49,9 @@ public class ArieResource {
     @Path("/scan")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
-    @Operation(summary = "Start an audit scan (config, integrity, and {\"workspace\": \"/abs/dir\"} if given); 202 with"
-            + " the scan id and its report URL. Admiral; a captain only with {\"read_only\": true} (reported, never"
+    @Operation(summary = "Start an audit scan (config, integrity, and if given {\"workspace\": \"/abs/dir\"} and"
+            + " {\"deployment\": \"<manifest root>\"}: the packed files of that deployment); 202 with the scan id"
+            + " and its report URL. Admiral; a captain only with {\"read_only\": true} (reported, never"
             + " the baseline, no alerts)")
     public Uni<Response> scan(String body) {
         JsonNode json = body == null || body.isBlank() ? io.hxo.contracts.json.Json.mapper().createObjectNode()
@@ -65,12 +66,17 @@ public class ArieResource {
         if (ws != null && !ws.isNull() && (!ws.isTextual() || !ws.asText().startsWith("/") || ws.asText().length() > 4096)) {
             throw ApiProblem.badRequest("workspace must be an absolute directory path on arie-auditor");
         }
+        JsonNode dep = json.get("deployment");
+        if (dep != null && !dep.isNull() && (!dep.isTextual() || !dep.asText().matches("[0-9a-fA-F]{64}"))) {
+            throw ApiProblem.badRequest("deployment must be a manifest root: the 64 hex characters of a deployment's"
+                    + " Merkle root");
+        }
         if (!readOnly && !identity.hasRole(Roles.ADMIRAL)) {
             throw ApiProblem.of(403, "forbidden", "Forbidden",
                     "a captain may run read-only scans only: send {\"read_only\": true}");
         }
         Arie.ScanRequest req = new Arie.ScanRequest(readOnly, ws == null || ws.isNull() ? null : ws.asText(), "api",
-                identity.getPrincipal().getName());
+                identity.getPrincipal().getName(), dep == null || dep.isNull() ? null : dep.asText().toLowerCase(java.util.Locale.ROOT));
         return commands.request(Topic.ARIE_COMMANDS, Arie.SCAN, null, req).map(reply -> {
             if (!reply.isSuccess()) {
                 return problem(reply);

@@ -52,6 +52,8 @@ public class CommandHandler {
     @Inject
     DeploymentStore deploymentStore;
     @Inject
+    io.hxo.planner.execute.ArtifactStore artifacts;
+    @Inject
     io.hxo.planner.execute.Drainer drainer;
     @Inject
     io.hxo.contracts.schema.SchemaMigrator schema;
@@ -84,6 +86,7 @@ public class CommandHandler {
                         "state", drainer.resume().name().toLowerCase()));
                 case Commands.SYSTEM_MIGRATE -> reply = Reply.ok(200, schema.migrate("hxo-planner", config.instanceId()));
                 case Ping.TYPE -> reply = Reply.ok(200, new Ping.Pong(publisher.source(), Instant.now()));
+                case Commands.DEPLOYMENT_FILES -> reply = deploymentFiles(ev.dataAs(Commands.DeploymentFilesQuery.class));
                 case Commands.DEPLOYMENTS -> reply = Reply.ok(200, Map.of("rollback_points", deploymentStore.list(100)));
                 case Commands.ROLLBACK -> {
                     Accepted a = rollback(ev.dataAs(Commands.Rollback.class), partition);
@@ -272,6 +275,54 @@ public class CommandHandler {
                     "plan " + planId + " is " + p.status() + "; its leaves are final once it has completed"));
         }
         return Reply.ok(200, owner.storedLeaves(planId, from, limit));
+    }
+
+    /**
+     * A page of a deployment's packed files with their content, for ARIE: at most
+     * {@link Commands#MAX_FILES_PAGE} files and {@link Commands#MAX_FILES_PAGE_CONTENT_BYTES} of content;
+     * a file that does not fit what is left of the page starts the next one, and one larger than a
+     * whole page travels without its content.
+     */
+    private Reply deploymentFiles(Commands.DeploymentFilesQuery q) {
+        String root = q == null || q.manifestRoot() == null ? "" : q.manifestRoot().toLowerCase(java.util.Locale.ROOT);
+        if (!root.matches("[0-9a-f]{64}")) {
+            return Reply.problem(Problem.of(400, "invalid-command", "Invalid command",
+                    "manifest_root must be the 64 hex characters of a deployment's Merkle root"));
+        }
+        int from = q.from() == null ? 0 : q.from();
+        if (from < 0) {
+            return Reply.problem(Problem.of(400, "invalid-command", "Invalid command", "from must be 0 or more"));
+        }
+        DeploymentStore.Deployment d = deploymentStore.findByRoot(root).orElse(null);
+        if (d == null) {
+            return Reply.problem(Problem.of(404, "deployment-not-found", "Deployment not found",
+                    "no deployment has the manifest root " + root));
+        }
+        List<PlanStore.PackedEntry> all = store.packedFiles(d.planId());
+        List<Commands.DeploymentFile> page = new java.util.ArrayList<>();
+        long budget = Commands.MAX_FILES_PAGE_CONTENT_BYTES;
+        int i = from;
+        for (; i < all.size() && page.size() < Commands.MAX_FILES_PAGE; i++) {
+            PlanStore.PackedEntry e = all.get(i);
+            boolean present = artifacts.exists(e.digest());
+            boolean sendable = present && e.size() <= Commands.MAX_FILES_PAGE_CONTENT_BYTES;
+            if (sendable && e.size() > budget && !page.isEmpty()) {
+                break; // it goes first on the next page, with its content
+            }
+            String content = null;
+            if (sendable) {
+                try {
+                    byte[] bytes = artifacts.read(e.digest());
+                    content = java.util.Base64.getEncoder().encodeToString(bytes);
+                    budget -= bytes.length;
+                } catch (java.io.IOException gone) {
+                    present = false;
+                }
+            }
+            page.add(new Commands.DeploymentFile(e.path(), e.size(), e.digest(), content, !present));
+        }
+        return Reply.ok(200, new Commands.DeploymentFiles(d.deploymentId().toString(), d.planId().toString(), root,
+                all.size(), page, i < all.size() ? i : null));
     }
 
     private Reply abort(UUID planId) {

@@ -216,6 +216,41 @@ public class PlanStore {
         return found;
     }
 
+    /** One file a {@code deploy.pack} shard stored: its path in the deployment, size and artifact digest. */
+    public record PackedEntry(String path, long size, String digest) {
+    }
+
+    /**
+     * The manifest of a plan's {@code deploy.pack} results, in path order: every file its checkpointed
+     * shards packed (a path packed twice, as after a split, once).
+     */
+    public List<PackedEntry> packedFiles(UUID planId) {
+        List<byte[]> casIds = new ArrayList<>();
+        readLeaves(planId, leaf -> casIds.add(leaf.casId()));
+        java.util.TreeMap<String, PackedEntry> byPath = new java.util.TreeMap<>();
+        if (casIds.isEmpty()) {
+            return List.of();
+        }
+        each("""
+                SELECT r.output FROM unnest(?::bytea[]) AS k(id) JOIN hxo.results r ON r.cas_id = k.id
+                WHERE r.kind = 'deploy.pack'""",
+                ps -> ps.setArray(1, ps.getConnection().createArrayOf("bytea", casIds.toArray(new byte[0][]))),
+                rs -> {
+                    String output = rs.getString(1);
+                    if (output == null) {
+                        return;
+                    }
+                    for (JsonNode e : Json.tree(output.getBytes(java.nio.charset.StandardCharsets.UTF_8)).path("manifest")) {
+                        String path = e.path("path").asText(null);
+                        String digest = e.path("digest").asText(null);
+                        if (path != null && digest != null) {
+                            byPath.put(path, new PackedEntry(path, e.path("size").asLong(), digest));
+                        }
+                    }
+                });
+        return new ArrayList<>(byPath.values());
+    }
+
     /**
      * One transaction for everything a batch of results changed: new CAS results, one checkpoint
      * row per plan, and the plans' counters.

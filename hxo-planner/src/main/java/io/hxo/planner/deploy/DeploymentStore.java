@@ -87,6 +87,19 @@ public class DeploymentStore {
         }
     }
 
+    /** The latest deployment whose plan ended with this Merkle root (its manifest root). */
+    public Optional<Deployment> findByRoot(String merkleRoot) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM hxo.deployments WHERE merkle_root = ? ORDER BY finished_at DESC LIMIT 1")) {
+            ps.setString(1, merkleRoot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new PlanStore.StoreException(e);
+        }
+    }
+
     private static Deployment row(ResultSet rs) throws SQLException {
         String cert = rs.getString("certificate");
         return new Deployment(rs.getObject("deployment_id", UUID.class), rs.getObject("plan_id", UUID.class),
