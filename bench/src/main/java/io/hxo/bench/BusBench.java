@@ -105,6 +105,8 @@ public final class BusBench {
         cfg.put("bootstrap.servers", SuiteBench.env("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"));
         cfg.put(ZeroTrustPolicy.SEED_SECRET, SuiteBench.env("SEED_SECRET", ""));
         cfg.put(ZeroTrustPolicy.SERVICE, "bench");
+        // As the services read it: HMAC-SHA3-256 by default, HMAC-SHA-256 with HXO_QUANTUM_HASHING=false.
+        cfg.put(ZeroTrustPolicy.QUANTUM_HASHING, SuiteBench.env("HXO_QUANTUM_HASHING", "true"));
         return cfg;
     }
 
