@@ -76,22 +76,18 @@ public class DeploymentStore {
     }
 
     public Optional<Deployment> find(UUID deploymentId) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM hxo.deployments WHERE deployment_id = ?")) {
-            ps.setObject(1, deploymentId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
-        }
+        return first("SELECT * FROM hxo.deployments WHERE deployment_id = ?", ps -> ps.setObject(1, deploymentId));
     }
 
     /** The latest deployment whose plan ended with this Merkle root (its manifest root). */
     public Optional<Deployment> findByRoot(String merkleRoot) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM hxo.deployments WHERE merkle_root = ? ORDER BY finished_at DESC LIMIT 1")) {
-            ps.setString(1, merkleRoot);
+        return first("SELECT * FROM hxo.deployments WHERE merkle_root = ? ORDER BY finished_at DESC LIMIT 1",
+                ps -> ps.setString(1, merkleRoot));
+    }
+
+    private Optional<Deployment> first(String sql, Binder binder) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
