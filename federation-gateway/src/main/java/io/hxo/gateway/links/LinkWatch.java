@@ -18,6 +18,10 @@ import java.util.Map;
  * Pings every link through Kafka and re-judges the links' states, raising {@code federation.degraded}
  * and {@code federation.recovered} on {@code hxo.alert} when a state changes. Any answer to a ping
  * counts, even a problem: it proves the command path to the service works end to end.
+ *
+ * <p>Every gateway instance watches the links (each serves {@code /api/hxo/links/health}), but only
+ * one raises the alerts, so an operator gets one alert per transition however many gateways run: the
+ * live instance (by heartbeat) with the smallest instance id.
  */
 @ApplicationScoped
 public class LinkWatch {
@@ -32,12 +36,14 @@ public class LinkWatch {
     private final HxoPublisher publisher;
     private final LinkTransitions transitions = new LinkTransitions();
     private final Duration pingTimeout;
+    private final String instanceId;
 
     public LinkWatch(LinkRegistry links, CommandBus commands, HxoPublisher publisher, GatewayConfig config) {
         this.links = links;
         this.commands = commands;
         this.publisher = publisher;
         this.pingTimeout = Duration.ofMillis(Math.min(config.links().pingTimeout().toMillis(), config.federationTimeout()));
+        this.instanceId = config.instanceId();
     }
 
     @Scheduled(every = "${hxo.links.ping-interval:2s}", delayed = "${hxo.links.ping-interval:2s}",
@@ -69,12 +75,22 @@ public class LinkWatch {
     @Scheduled(every = "${hxo.links.check-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         try {
+            boolean alerting = raisesAlerts(instanceId,
+                    links.live(GATEWAY).stream().map(Events.Heartbeat::instance).toList());
             for (LinkRegistry.Link link : links.links()) {
-                transitions.observe(link.service(), link.state()).ifPresent(type -> alert(type, link));
+                // Every instance follows the transitions, so the one that takes over knows where each link stands.
+                transitions.observe(link.service(), link.state()).filter(type -> alerting).ifPresent(type -> alert(type, link));
             }
         } catch (RuntimeException e) {
             Log.warnf(e, "link check failed");
         }
+    }
+
+    static final String GATEWAY = "federation-gateway";
+
+    /** Whether {@code self} raises the link alerts: no live gateway instance has a smaller id. */
+    static boolean raisesAlerts(String self, java.util.Collection<String> liveGateways) {
+        return liveGateways.stream().noneMatch(other -> other.compareTo(self) < 0);
     }
 
     private void alert(String type, LinkRegistry.Link link) {

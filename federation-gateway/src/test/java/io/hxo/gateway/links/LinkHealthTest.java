@@ -135,6 +135,23 @@ class LinkHealthTest {
     }
 
     @Test
+    void ofSeveralGatewaysOnlyTheLiveOneWithTheSmallestIdRaisesLinkAlerts() {
+        java.util.function.Predicate<String> raises = self -> LinkWatch.raisesAlerts(self,
+                registry.live(LinkWatch.GATEWAY).stream().map(Events.Heartbeat::instance).toList());
+        assertThat(raises.test("gw-b")).as("alone (its own heartbeat not heard yet)").isTrue();
+        beat(LinkWatch.GATEWAY, "gw-b", "1");
+        beat(LinkWatch.GATEWAY, "gw-a", "1");
+        assertThat(raises.test("gw-a")).isTrue();
+        assertThat(raises.test("gw-b")).isFalse();
+        // gw-a stops; once it is past the down timeout, gw-b takes over.
+        clock.advance(4000);
+        beat(LinkWatch.GATEWAY, "gw-b", "1");
+        assertThat(raises.test("gw-b")).as("gw-a only late").isFalse();
+        clock.advance(1001);
+        assertThat(raises.test("gw-b")).isTrue();
+    }
+
+    @Test
     void theRttWindowForgetsOldRoundTrips() {
         LinkRegistry r = new LinkRegistry(List.of("arie-auditor"), T, 1000, clock);
         r.onPong("arie-auditor", Duration.ofMillis(400));
