@@ -1,9 +1,8 @@
 package io.hxo.arie.audit;
 
 import io.hxo.arie.config.ArieConfig;
+import io.hxo.arie.deploy.DeploymentArtifacts;
 import io.hxo.arie.facts.FactsBook;
-import io.hxo.arie.deploy.DeploymentArtifacts;
-import io.hxo.arie.deploy.DeploymentArtifacts;
 import io.hxo.arie.integrity.IntegrityCheck;
 import io.hxo.arie.report.AuditReport;
 import io.hxo.arie.report.ReportedFinding;
@@ -59,7 +58,8 @@ public class AuditService {
     private final String version;
 
     public AuditService(ScanStore store, FactsBook facts, IntegrityCheck integrity, DeploymentArtifacts artifacts,
-            HxoPublisher publisher, ArieConfig config, @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+            HxoPublisher publisher, ArieConfig config,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.store = store;
         this.facts = facts;
         this.integrity = integrity;

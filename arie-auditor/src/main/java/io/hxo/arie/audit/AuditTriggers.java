@@ -15,7 +15,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * The scans nobody asks for through the API: after each {@code deploy.platform.success} when
- * {@code HXO_AUTO_AUDIT_AFTER_DEPLOY=true} (covering that deployment's packed files), and every {@code HXO_ARIE_SCHEDULE} when one is set.
+ * {@code HXO_AUTO_AUDIT_AFTER_DEPLOY=true} (covering that deployment's packed files), and every
+ * {@code HXO_ARIE_SCHEDULE} when one is set.
  */
 @ApplicationScoped
 public class AuditTriggers {

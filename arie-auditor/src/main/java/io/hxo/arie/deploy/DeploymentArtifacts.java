@@ -78,10 +78,12 @@ public class DeploymentArtifacts {
             throw new Unavailable("interrupted while reading deployment " + root);
         }
         if (!reply.isSuccess()) {
-            throw new Unavailable(reply.problem() == null ? "hxo-planner refused deployment " + root + " (" + reply.status() + ")"
+            throw new Unavailable(reply.problem() == null
+                    ? "hxo-planner refused deployment " + root + " (" + reply.status() + ")"
                     : reply.problem().detail());
         }
-        Commands.DeploymentFiles page = reply.body() == null ? null : Json.convert(reply.body(), Commands.DeploymentFiles.class);
+        Commands.DeploymentFiles page = reply.body() == null ? null
+                : Json.convert(reply.body(), Commands.DeploymentFiles.class);
         if (page == null || page.files() == null) {
             throw new Unavailable("hxo-planner answered without the files of deployment " + root);
         }

@@ -37,7 +37,10 @@ class DeploymentArtifactsTest {
                 Base64.getEncoder().encodeToString(bytes), false);
     }
 
-    /** Two pages: a private key, an AWS-style key and a .env file; a duplicate across the pages; a large file without content. */
+    /**
+     * Two pages: a private key, an AWS-style key and a .env file; a duplicate across the pages; a large
+     * file without content.
+     */
     final List<List<Commands.DeploymentFile>> pages = List.of(
             List.of(file(".env", "DEBUG=true\n"),
                     file("conf/cloud.properties", "region=eu-west-1\n\nkey_id=AKIAQWERTYUIOPASDFGH\n"),

@@ -76,7 +76,8 @@ public class ArieResource {
                     "a captain may run read-only scans only: send {\"read_only\": true}");
         }
         Arie.ScanRequest req = new Arie.ScanRequest(readOnly, ws == null || ws.isNull() ? null : ws.asText(), "api",
-                identity.getPrincipal().getName(), dep == null || dep.isNull() ? null : dep.asText().toLowerCase(java.util.Locale.ROOT));
+                identity.getPrincipal().getName(),
+                dep == null || dep.isNull() ? null : dep.asText().toLowerCase(java.util.Locale.ROOT));
         return commands.request(Topic.ARIE_COMMANDS, Arie.SCAN, null, req).map(reply -> {
             if (!reply.isSuccess()) {
                 return problem(reply);

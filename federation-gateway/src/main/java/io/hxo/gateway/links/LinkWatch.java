@@ -79,7 +79,8 @@ public class LinkWatch {
                     links.live(GATEWAY).stream().map(Events.Heartbeat::instance).toList());
             for (LinkRegistry.Link link : links.links()) {
                 // Every instance follows the transitions, so the one that takes over knows where each link stands.
-                transitions.observe(link.service(), link.state()).filter(type -> alerting).ifPresent(type -> alert(type, link));
+                transitions.observe(link.service(), link.state()).filter(type -> alerting)
+                        .ifPresent(type -> alert(type, link));
             }
         } catch (RuntimeException e) {
             Log.warnf(e, "link check failed");
