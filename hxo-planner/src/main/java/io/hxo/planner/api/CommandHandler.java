@@ -298,32 +298,47 @@ public class CommandHandler {
             return Reply.problem(Problem.of(404, "deployment-not-found", "Deployment not found",
                     "no deployment has the manifest root " + root));
         }
-        List<PlanStore.PackedEntry> all = store.packedFiles(d.planId());
+        // The manifest is read once per pass (at from = 0), not again for every page that follows.
+        PackedManifest manifest = lastManifest;
+        if (manifest == null || !manifest.planId().equals(d.planId()) || from == 0) {
+            manifest = new PackedManifest(d.planId(), store.packedFiles(d.planId()));
+            lastManifest = manifest;
+        }
+        List<PlanStore.PackedEntry> all = manifest.files();
         List<Commands.DeploymentFile> page = new java.util.ArrayList<>();
         long budget = Commands.MAX_FILES_PAGE_CONTENT_BYTES;
         int i = from;
         for (; i < all.size() && page.size() < Commands.MAX_FILES_PAGE; i++) {
             PlanStore.PackedEntry e = all.get(i);
-            boolean present = artifacts.exists(e.digest());
-            boolean sendable = present && e.size() <= Commands.MAX_FILES_PAGE_CONTENT_BYTES;
+            boolean sendable = e.size() <= Commands.MAX_FILES_PAGE_CONTENT_BYTES;
             if (sendable && e.size() > budget && !page.isEmpty()) {
                 break; // it goes first on the next page, with its content
             }
             String content = null;
+            boolean present;
             if (sendable) {
                 try {
                     byte[] bytes = artifacts.read(e.digest());
                     content = java.util.Base64.getEncoder().encodeToString(bytes);
                     budget -= bytes.length;
+                    present = true;
                 } catch (java.io.IOException gone) {
                     present = false;
                 }
+            } else {
+                present = artifacts.exists(e.digest());
             }
             page.add(new Commands.DeploymentFile(e.path(), e.size(), e.digest(), content, !present));
         }
         return Reply.ok(200, new Commands.DeploymentFiles(d.deploymentId().toString(), d.planId().toString(), root,
                 all.size(), page, i < all.size() ? i : null));
     }
+
+    /** The last deployment's manifest asked for, kept for the pages after the first. */
+    private record PackedManifest(UUID planId, List<PlanStore.PackedEntry> files) {
+    }
+
+    private volatile PackedManifest lastManifest;
 
     private Reply abort(UUID planId) {
         PlanOwner.AbortOutcome outcome = owner.abort(planId);
