@@ -398,7 +398,7 @@ public class PlanOwner {
             for (PlanRun.StageRun s : run.stages) {
                 if (run.stageComplete(s)) {
                     long t0 = System.nanoTime();
-                    s.root = run.root(run.leafOrder(s));
+                    s.root = run.stageRoot(s);
                     s.rootNanos = System.nanoTime() - t0;
                     s.finished = true;
                     checkSlo(run, s);
@@ -549,9 +549,8 @@ public class PlanOwner {
 
     private void complete(PlanRun run) {
         long t0 = System.nanoTime();
-        int[] order = run.leafOrder();
-        // One stage: its leaves are the plan's leaves, in the same order, so its root is the plan's.
-        String root = run.stages.size() == 1 && run.stages.get(0).root != null ? run.stages.get(0).root : run.root(order);
+        String root = run.planRoot();
+        int leaves = run.totalLeaves();
         long rootMs = (System.nanoTime() - t0 + run.stages.stream().mapToLong(s -> s.rootNanos).sum()) / 1_000_000;
         Instant now = Instant.now();
         retrying("finish", () -> {
@@ -569,13 +568,15 @@ public class PlanOwner {
         if (Deployments.isDeployment(run.plan.normalized())) {
             retrying("record deployment", () -> deployments.completed(run.planId, run.name, run.plan.normalized(), root));
         }
-        Events.AggregateReady ready = new Events.AggregateReady(run.planId.toString(), root, order.length,
+        Events.AggregateReady ready = new Events.AggregateReady(run.planId.toString(), root, leaves,
                 run.alg.wireName(), run.startedAt != null ? run.startedAt : run.createdAt);
         publisher.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(), ready);
+        long readyMs = (System.nanoTime() - run.lastSettledNanos) / 1_000_000;
         voter.voteOn(ready);
-        planChanged(run.planId, run.name, "completed", order.length, root, run.alg);
-        Log.infof("plan %s completed: %d shards (%d cached, %d split), root %s (roots took %d ms)", run.planId,
-                order.length, run.cachedCount, run.splitCount, root, rootMs);
+        planChanged(run.planId, run.name, "completed", leaves, root, run.alg);
+        Log.infof("plan %s completed: %d shards (%d cached, %d split), root %s (roots took %d ms; root ready %d ms"
+                + " after the last result, its checkpoint included)", run.planId, leaves, run.cachedCount,
+                run.splitCount, root, rootMs, readyMs);
     }
 
     /** Ends a plan without a root (halted, aborted, timed out): stored, announced, gone from memory. */

@@ -85,6 +85,8 @@ public final class PlanRun {
      * never checkpointed are on the broker and arrive first, and each saves a shard from running twice.
      */
     long holdUntilNanos;
+    /** When the latest leaf settled (nanoTime): the plan's root is measured as ready this long after. */
+    long lastSettledNanos = System.nanoTime();
     /** Predicted duration from the kinds' history (ms), 0 when there is none. */
     long predictedMs;
 
@@ -95,6 +97,31 @@ public final class PlanRun {
     final List<PlanStore.ResultRow> unsavedResults = new ArrayList<>();
     final List<PlanStore.Failure> unsavedFailures = new ArrayList<>();
     final List<PlanStore.Split> unsavedSplits = new ArrayList<>();
+
+    /** The plan's root folded as leaves settle, when it has more than one stage (else it is the stage's). */
+    private RootFold planFold;
+    private final RootFold.Leaves foldView = new RootFold.Leaves() {
+        @Override
+        public boolean settled(int slot) {
+            return state[slot] == DONE;
+        }
+
+        @Override
+        public boolean split(int slot) {
+            return state[slot] == SPLIT;
+        }
+
+        @Override
+        public void leafHash(int slot, byte[] out, int offset) {
+            PlanRun.this.leafHash(slot, out, offset);
+        }
+
+        @Override
+        public void visit(int slot, IntConsumer sink) {
+            PlanRun.this.visit(slot, sink);
+        }
+    };
+    private MessageDigest leafDigest;
 
     PlanRun(UUID planId, ValidatedPlan plan, HashAlg alg, int partition, Limit limit) {
         this.planId = planId;
@@ -147,6 +174,8 @@ public final class PlanRun {
         int cursor;
         int inFlight;
         String root;
+        /** This stage's root, folded as its leaves settle (created at the first settle). */
+        RootFold fold;
         /** How long computing {@link #root} took (reported when the plan completes). */
         long rootNanos;
         Instant started;
@@ -257,6 +286,8 @@ public final class PlanRun {
             inFlight--;
             stageOf(slot).inFlight--;
         }
+        StageRun s = stageOf(slot);
+        foldsOf(s); // created before the state changes, so they count this leaf once, below
         state[slot] = DONE;
         System.arraycopy(digest, 0, digests, slot * 32, 32);
         cached[slot] = fromCache;
@@ -264,8 +295,10 @@ public final class PlanRun {
         if (fromCache) {
             cachedCount++;
         }
-        stageOf(slot).settled++;
+        s.settled++;
         unsaved.add(slot);
+        folded(s, slot);
+        lastSettledNanos = System.nanoTime();
         return true;
     }
 
@@ -284,6 +317,43 @@ public final class PlanRun {
             cachedCount++;
         }
         stageOf(i).settled++;
+        folded(stageOf(i), i);
+    }
+
+    /** The stage's fold and the plan's, created on first use from what has settled so far. */
+    private void foldsOf(StageRun s) {
+        if (s.fold == null) {
+            s.fold = new RootFold(alg, foldView, s.first(), s.originals());
+        }
+        if (planFold == null && stages.size() > 1) {
+            planFold = new RootFold(alg, foldView, 0, plan.totalShards());
+        }
+    }
+
+    /** Tells the folds that exist that an original slot settled (split children sit past them anyway). */
+    private void folded(StageRun s, int slot) {
+        if (parent[slot] >= 0) {
+            return;
+        }
+        if (s.fold != null) {
+            s.fold.settled(slot);
+        }
+        if (planFold != null) {
+            planFold.settled(slot);
+        }
+    }
+
+    /** Tells the folds that exist that leaves move from this slot on. */
+    private void splitInFolds(StageRun s, int slot) {
+        if (parent[slot] >= 0) {
+            return;
+        }
+        if (s.fold != null) {
+            s.fold.splitAt(slot);
+        }
+        if (planFold != null) {
+            planFold.splitAt(slot);
+        }
     }
 
     /**
@@ -349,6 +419,7 @@ public final class PlanRun {
         }
         slots += inputs.size();
         state[slot] = SPLIT;
+        splitInFolds(s, slot);
         firstChild[slot] = first;
         childCount[slot] = inputs.size();
         splitCount++;
@@ -504,12 +575,6 @@ public final class PlanRun {
         return n[0] == out.length ? out : Arrays.copyOf(out, n[0]);
     }
 
-    int[] leafOrder(StageRun s) {
-        List<Integer> list = new ArrayList<>(s.leafCount);
-        forEachLeaf(s, list::add);
-        return list.stream().mapToInt(Integer::intValue).toArray();
-    }
-
     /** The Merkle tree over the given leaves: {@code H(0x00 ‖ cas_id ‖ output_digest)} per leaf. */
     MerkleTree tree(int[] leaves) {
         byte[] hashes = new byte[leaves.length * 32];
@@ -529,6 +594,36 @@ public final class PlanRun {
 
     String root(int[] leaves) {
         return Hex.of(tree(leaves).root());
+    }
+
+    /** A finished stage's root, mostly folded already while its leaves settled. */
+    String stageRoot(StageRun s) {
+        foldsOf(s);
+        return Hex.of(s.fold.root());
+    }
+
+    /** The plan's root once every stage has finished; a single stage's root is the plan's. */
+    String planRoot() {
+        if (stages.size() == 1) {
+            StageRun only = stages.get(0);
+            return only.root != null ? only.root : stageRoot(only);
+        }
+        foldsOf(stages.get(0));
+        return Hex.of(planFold.root());
+    }
+
+    private void leafHash(int slot, byte[] out, int offset) {
+        if (leafDigest == null) {
+            leafDigest = alg.newDigest();
+        }
+        leafDigest.update((byte) 0x00);
+        leafDigest.update(casIds, slot * 32, 32);
+        leafDigest.update(digests, slot * 32, 32);
+        try {
+            leafDigest.digest(out, offset, 32);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The leaves settled since the last checkpoint, packed. */
@@ -580,6 +675,7 @@ public final class PlanRun {
         }
         slots = Math.max(slots, sp.firstChild() + sp.childCount());
         state[sp.parentSlot()] = SPLIT;
+        splitInFolds(s, sp.parentSlot());
         firstChild[sp.parentSlot()] = sp.firstChild();
         childCount[sp.parentSlot()] = sp.childCount();
         splitCount++;
