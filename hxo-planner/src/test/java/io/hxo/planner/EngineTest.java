@@ -44,6 +44,9 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
     static KafkaTestClient kafka;
 
+    @jakarta.inject.Inject
+    io.hxo.planner.consensus.StoredRoot storedRoot;
+
     @BeforeAll
     static void connect() {
         kafka = new KafkaTestClient();
@@ -160,6 +163,9 @@ class EngineTest {
             String expected = ShardId.computeHex(HashAlg.SHA3_256, "test.sleep", "sleep", "1", cInput,
                     List.of(a.root(), b.root()));
             assertThat(all).anyMatch(x -> x.stageId().equals("c") && x.casId().equals(expected));
+
+            // The root the owner folded over three stages is the one rebuilt from the checkpoints.
+            assertThat(st.merkleRoot()).isNotNull().isEqualTo(storedRoot.of(planId));
         }
     }
 
@@ -275,6 +281,8 @@ class EngineTest {
             List<byte[]> data = leaves.stream().map(l -> InclusionProof.leafData(Hex.parseHash(l.casId()),
                     Hex.parseHash(l.outputDigest()))).toList();
             assertThat(Hex.of(MerkleTree.build(HashAlg.SHA3_256, data).root())).isEqualTo(st.merkleRoot());
+            // And the planner's vote, rebuilt from the checkpoints and split records alone, agrees.
+            assertThat(storedRoot.of(planId)).isEqualTo(st.merkleRoot());
         }
     }
 

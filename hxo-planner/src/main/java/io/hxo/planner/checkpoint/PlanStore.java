@@ -416,6 +416,29 @@ public class PlanStore {
         return out;
     }
 
+    /** Where a stage's original shards sit among the plan's slots. */
+    public record StageLayout(int firstLeaf, int shardCount) {
+    }
+
+    /** The plan's stages in leaf order (their topological position). */
+    public List<StageLayout> stageLayout(UUID planId) {
+        List<StageLayout> out = new ArrayList<>();
+        each("SELECT first_leaf, shard_count FROM hxo.stages WHERE plan_id = ? ORDER BY position",
+                ps -> ps.setObject(1, planId), rs -> out.add(new StageLayout(rs.getInt(1), rs.getInt(2))));
+        return out;
+    }
+
+    /** A split's place in the slot tree, without its children's inputs. */
+    public record SplitShape(int parentSlot, int firstChild, int childCount) {
+    }
+
+    public List<SplitShape> splitShapes(UUID planId) {
+        List<SplitShape> out = new ArrayList<>();
+        each("SELECT parent_slot, first_child, child_count FROM hxo.splits WHERE plan_id = ? ORDER BY seq",
+                ps -> ps.setObject(1, planId), rs -> out.add(new SplitShape(rs.getInt(1), rs.getInt(2), rs.getInt(3))));
+        return out;
+    }
+
     public List<Split> splits(UUID planId) {
         List<Split> out = new ArrayList<>();
         each("""

@@ -4,7 +4,6 @@ import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.planner.config.PlannerConfig;
-import io.hxo.planner.execute.PlanOwner;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,15 +14,15 @@ import java.util.concurrent.Executors;
 
 /**
  * The planner as one of the consensus validators: when a plan's owner announces its root, the
- * owner instance recomputes that root from the database (checkpointed leaves, splits, stored
- * inputs) rather than trusting the in-memory run, and publishes its vote. It runs on the owner, off
+ * owner instance recomputes that root from the database (checkpointed leaves, splits, the stages'
+ * slot layout; see {@link StoredRoot}) rather than trusting the in-memory run, and publishes its vote. It runs on the owner, off
  * the owner's thread, so the vote never waits for a consumer group to rebalance after a crash.
  */
 @ApplicationScoped
 public class RootVoter {
     public static final String VALIDATOR = "hxo-planner";
 
-    private final PlanOwner owner;
+    private final StoredRoot storedRoot;
     private final HxoPublisher publisher;
     private final PlannerConfig config;
     private final ExecutorService voting = Executors.newSingleThreadExecutor(r -> {
@@ -32,8 +31,8 @@ public class RootVoter {
         return t;
     });
 
-    public RootVoter(PlanOwner owner, HxoPublisher publisher, PlannerConfig config) {
-        this.owner = owner;
+    public RootVoter(StoredRoot storedRoot, HxoPublisher publisher, PlannerConfig config) {
+        this.storedRoot = storedRoot;
         this.publisher = publisher;
         this.config = config;
     }
@@ -47,7 +46,7 @@ public class RootVoter {
         String root = null;
         String error = null;
         try {
-            root = owner.storedRoot(UUID.fromString(ready.planId()));
+            root = storedRoot.of(UUID.fromString(ready.planId()));
         } catch (Exception e) {
             error = "cannot recompute the root from the store: " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);

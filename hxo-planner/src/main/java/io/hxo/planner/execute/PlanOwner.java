@@ -851,15 +851,6 @@ public class PlanOwner {
 
     private volatile LeafOrder lastLeafOrder;
 
-    /**
-     * The plan's root recomputed from what the store holds (stored inputs, splits, checkpointed
-     * leaves), not from the running plan's memory: the planner's vote as a validator.
-     */
-    public String storedRoot(UUID planId) throws PlanRejected {
-        PlanRun run = load(planId);
-        return run.root(run.leafOrder());
-    }
-
     public void planChanged(UUID planId, String name, String status, long total, String root, HashAlg alg) {
         publisher.emit(Topic.HXO_PLAN, planId.toString(),
                 new Events.PlanChanged(planId.toString(), name, status, total, root, alg.wireName(), Instant.now()));
