@@ -155,6 +155,18 @@ class GenesisBusTest {
     }
 
     @Test
+    void leavesStoredAfterTheReadyEventStillEnterItsVote() throws InterruptedException {
+        io.hxo.contracts.testing.VoteFixture plan = new io.hxo.contracts.testing.VoteFixture();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
+            // The bus reads on from its last read as the late leaves are stored, and votes the full tree.
+            plan.publishWithLateLeaves(kafka, Duration.ofMillis(800));
+            Events.Vote vote = plan.awaitVote(votes, "genesis-bus");
+            assertThat(vote.error()).isNull();
+            assertThat(vote.merkleRoot()).isEqualTo(plan.root);
+        }
+    }
+
+    @Test
     void storedEventsFollowOnTheFeedAndHistoryComesFromTheCacheOrTheStore() {
         String subject = "feed-" + UUID.randomUUID();
         int n = 120;

@@ -38,7 +38,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class TopicVoter {
     public static final String VALIDATOR = "arie-auditor";
-    static final long PATIENCE_MS = 3000;
     /** Events keyed by a plan are timestamped at or after its start; a minute's margin for clocks. */
     static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
 
@@ -95,7 +94,7 @@ public class TopicVoter {
             } else {
                 consumer.seek(tp, start.offset());
             }
-            long deadline = System.nanoTime() + PATIENCE_MS * 1_000_000;
+            long deadline = System.nanoTime() + Ballot.patienceMs(ready.leafCount()) * 1_000_000;
             while (fold.size() < ready.leafCount()) {
                 long end = consumer.endOffsets(List.of(tp)).get(tp);
                 while (consumer.position(tp) < end) {

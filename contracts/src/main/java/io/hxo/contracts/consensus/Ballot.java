@@ -11,7 +11,26 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** The validator's side of a consensus round: which ready events to vote on, and the vote itself. */
 public final class Ballot {
+    /** Time a round allows per leaf on top of its base (read through {@link #leafAllowanceMs}, never inlined). */
+    private static final long MICROS_PER_LEAF = 100;
+    /** How long a validator waits for leaves on top of the allowance: less than the gateway's base timeout. */
+    private static final long BASE_PATIENCE_MS = 3000;
+
     private Ballot() {
+    }
+
+    /**
+     * The time a round adds for a plan of {@code leafCount} leaves, so validators can read and fold a
+     * large tree (0.1 ms per leaf: 10 s at 100,000 leaves on two cores shared with the whole suite).
+     * The gateway's deadline and each validator's own patience grow by this same amount.
+     */
+    public static long leafAllowanceMs(long leafCount) {
+        return leafCount * MICROS_PER_LEAF / 1000;
+    }
+
+    /** How long a validator waits for the leaves of a plan before it votes with what it has. */
+    public static long patienceMs(long leafCount) {
+        return BASE_PATIENCE_MS + leafAllowanceMs(leafCount);
     }
 
     /**

@@ -53,6 +53,20 @@ public final class VoteFixture {
                 merkleOrder.size(), HashAlg.SHA3_256.wireName(), Instant.now().minusSeconds(5))).join();
     }
 
+    /**
+     * Announces part of the leaves, then the plan as ready, then the rest after {@code late}: a
+     * validator must keep reading after the ready event (within its patience) to vote the full tree.
+     */
+    public void publishWithLateLeaves(KafkaTestClient kafka, Duration late) throws InterruptedException {
+        kafka.publisher.emit(Topic.HXO_SHARD_DONE, planId, new Events.ShardsDone(planId,
+                List.of(merkleOrder.get(4), merkleOrder.get(1), merkleOrder.get(0)))).join();
+        kafka.publisher.emit(Topic.HXO_AGGREGATE_READY, planId, new Events.AggregateReady(planId, root,
+                merkleOrder.size(), HashAlg.SHA3_256.wireName(), Instant.now().minusSeconds(5))).join();
+        Thread.sleep(late.toMillis());
+        kafka.publisher.emit(Topic.HXO_SHARD_DONE, planId, new Events.ShardsDone(planId,
+                List.of(merkleOrder.get(3), merkleOrder.get(5), merkleOrder.get(2)))).join();
+    }
+
     /** Waits for the named validator's vote on this plan; checks it came from that validator. */
     public Events.Vote awaitVote(KafkaConsumer<String, byte[]> votes, String validator) {
         CloudEvent ev = KafkaTestClient.await(votes, e -> planId.equals(e.subject())

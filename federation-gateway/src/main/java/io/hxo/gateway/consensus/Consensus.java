@@ -1,5 +1,6 @@
 package io.hxo.gateway.consensus;
 
+import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
@@ -31,8 +32,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class Consensus {
-    /** Validators get the federation timeout plus this per leaf to recompute a large tree. */
-    static final long MICROS_PER_LEAF = 10;
 
     private final HxoPublisher publisher;
     private final GatewayConfig config;
@@ -68,8 +67,8 @@ public class Consensus {
             Round round = rounds.computeIfAbsent(ready.planId(), k -> new Round());
             synchronized (round) {
                 round.ready = ready;
-                round.deadlineNanos = System.nanoTime() + (config.federationTimeout() * 1000
-                        + ready.leafCount() * MICROS_PER_LEAF) * 1000;
+                round.deadlineNanos = System.nanoTime()
+                        + (config.federationTimeout() + Ballot.leafAllowanceMs(ready.leafCount())) * 1_000_000;
             }
             decideIfComplete(ready.planId(), round);
         } else {

@@ -20,14 +20,15 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * genesis-bus as a consensus validator: folds the leaves its event store holds for the plan (the
  * {@code hxo.shard.done} events it recorded) into a root and votes. The store may still be writing
  * the last leaves when the ready event arrives (it usually is: the ready follows the last leaves by a
- * millisecond), so it reads again after each commit of this instance's recorder, or after a pause
- * growing from 2 to 100 ms, until the count matches, for a bounded time; then it votes with what it
- * has (a short tree gives another root, which is the point).
+ * millisecond), so after each commit of this instance's recorder, or after a pause growing from 2 to
+ * 100 ms, it reads the events stored since its last read, until the count matches, for a time that
+ * grows with the plan's size; then it votes with what it has (a short tree gives another root, which
+ * is the point). Reading only what is new keeps a large plan's vote from re-parsing every leaf on
+ * each pass while the store is still catching up.
  */
 @ApplicationScoped
 public class StoreVoter {
     public static final String VALIDATOR = "genesis-bus";
-    static final long PATIENCE_MS = 3000;
     static final long LONGEST_PAUSE_MS = 100;
 
     private final EventStore store;
@@ -49,33 +50,54 @@ public class StoreVoter {
         if (ready == null) {
             return;
         }
+        long arrived = System.nanoTime();
+        long ageOnArrivalMs = System.currentTimeMillis() - record.timestamp();
         String root = null;
         String error = null;
         try {
-            long deadline = System.nanoTime() + PATIENCE_MS * 1_000_000;
+            long deadline = System.nanoTime() + Ballot.patienceMs(ready.leafCount()) * 1_000_000;
             long seen = commits.generation();
-            LeafFold fold = fold(ready.planId());
-            for (long pause = 2; fold.size() < ready.leafCount() && System.nanoTime() < deadline;
+            StoredLeaves leaves = new StoredLeaves(ready.planId());
+            leaves.readNew();
+            for (long pause = 2; leaves.fold.size() < ready.leafCount() && System.nanoTime() < deadline;
                     pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
                 commits.awaitAfter(seen, pause);
                 seen = commits.generation();
-                fold = fold(ready.planId());
+                leaves.readNew();
             }
-            if (fold.size() != ready.leafCount()) {
-                error = "the event store holds " + fold.size() + " of " + ready.leafCount() + " leaves";
+            if (leaves.fold.size() < ready.leafCount()) {
+                // Sequence numbers are taken before commit, so with several writers a lower one can
+                // become visible after a higher one was read: one full pass before saying leaves are missing.
+                leaves = new StoredLeaves(ready.planId());
+                leaves.readNew();
             }
-            root = fold.root(HashAlg.fromWire(ready.hashAlg()));
+            if (leaves.fold.size() != ready.leafCount()) {
+                error = "the event store holds " + leaves.fold.size() + " of " + ready.leafCount() + " leaves";
+            }
+            root = leaves.fold.root(HashAlg.fromWire(ready.hashAlg()));
         } catch (java.sql.SQLException | RuntimeException e) {
             error = "cannot read the event store: " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
         Ballot.cast(publisher, ready, VALIDATOR, config.instanceId(), root, error);
+        Log.infof("plan %s: voted %s over %d leaves, %d ms after the ready event arrived (it was %d ms old)",
+                ready.planId(), error == null ? root : "no root (" + error + ")", ready.leafCount(),
+                (System.nanoTime() - arrived) / 1_000_000, ageOnArrivalMs);
     }
 
-    private LeafFold fold(String planId) throws java.sql.SQLException {
-        LeafFold fold = new LeafFold();
-        store.eachData(Topic.HXO_SHARD_DONE.topicName(), planId,
-                data -> fold.addAll(Json.read(data, Events.ShardsDone.class).leaves()));
-        return fold;
+    /** A plan's leaves folded from its stored {@code hxo.shard.done} events, read on from where the last read ended. */
+    private final class StoredLeaves {
+        final String planId;
+        final LeafFold fold = new LeafFold();
+        long lastSeq;
+
+        StoredLeaves(String planId) {
+            this.planId = planId;
+        }
+
+        void readNew() throws java.sql.SQLException {
+            lastSeq = store.eachData(Topic.HXO_SHARD_DONE.topicName(), planId, lastSeq,
+                    data -> fold.addAll(Json.read(data, Events.ShardsDone.class).leaves()));
+        }
     }
 }

@@ -182,20 +182,26 @@ public class EventStore {
     }
 
     /**
-     * Streams the data of every stored event of a topic about a subject, in store order, to the sink
-     * (rows are fetched in pages, so a plan with a million leaves never sits in memory as text).
+     * Streams the data of the stored events of a topic about a subject with a sequence number above
+     * {@code afterSeq}, in store order, to the sink (rows are fetched in pages, so a plan with a
+     * million leaves never sits in memory as text). Returns the highest sequence number seen, or
+     * {@code afterSeq} when there was none.
      */
-    public void eachData(String topic, String subject, java.util.function.Consumer<byte[]> sink) throws SQLException {
+    public long eachData(String topic, String subject, long afterSeq, java.util.function.Consumer<byte[]> sink)
+            throws SQLException {
+        long last = afterSeq;
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false); // the driver pages through a result only inside a transaction
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT data FROM genesis.events WHERE subject = ? AND topic = ? ORDER BY seq")) {
+                    "SELECT seq, data FROM genesis.events WHERE subject = ? AND topic = ? AND seq > ? ORDER BY seq")) {
                 ps.setFetchSize(200);
                 ps.setString(1, subject);
                 ps.setString(2, topic);
+                ps.setLong(3, afterSeq);
                 try (var rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String data = rs.getString(1);
+                        last = rs.getLong(1);
+                        String data = rs.getString(2);
                         if (data != null) {
                             sink.accept(data.getBytes(StandardCharsets.UTF_8));
                         }
@@ -205,6 +211,7 @@ public class EventStore {
                 c.rollback();
             }
         }
+        return last;
     }
 
     private static StoredEvent stored(long seq, String topic, CloudEvent ev) {
