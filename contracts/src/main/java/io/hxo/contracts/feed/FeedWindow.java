@@ -1,5 +1,6 @@
 package io.hxo.contracts.feed;
 
+import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Genesis.FeedBatch;
 import io.hxo.contracts.payload.Genesis.StoredEvent;
 import java.util.ArrayList;
@@ -14,9 +15,22 @@ import java.util.function.Predicate;
  * {@code (base, last]} is in it. A batch that does not follow on from the last one (its
  * {@code prev} is past {@link #last()}: a feed record was lost or this reader started late)
  * restarts the window at that batch, so the window never claims a range with a hole in it.
+ *
+ * <p>It is bounded by bytes as well as by count: a plan of a million shards sends hundreds of
+ * {@code hxo.shard.done} events of 2,000 leaves each, and as JSON trees ten thousand of those would
+ * not fit in a service's heap. Once the events' data passes {@code maxBytes} (measured as JSON), the
+ * oldest leave the window, and the range it covers starts later.
  */
 public final class FeedWindow {
+    /** The byte bound when none is given: 32 MiB of event data as JSON (several times that as trees). */
+    public static final long DEFAULT_MAX_BYTES = 32L << 20;
+    /** What an event costs beyond its data (attributes, objects), so a flood of tiny events is bounded too. */
+    static final int EVENT_OVERHEAD_BYTES = 256;
+
     private final StoredEvent[] ring;
+    private final long[] weights;
+    private final long maxBytes;
+    private long bytes;
     private int head;   // index of the oldest event
     private int size;
     private long base = -1;  // -1: nothing seen yet, nothing covered
@@ -24,10 +38,17 @@ public final class FeedWindow {
 
     /** A window of {@code capacity} events; 0 holds none (every range older than now goes to the store). */
     public FeedWindow(int capacity) {
-        if (capacity < 0) {
-            throw new IllegalArgumentException("capacity must not be negative");
+        this(capacity, DEFAULT_MAX_BYTES);
+    }
+
+    /** A window of at most {@code capacity} events whose data weighs at most {@code maxBytes} as JSON. */
+    public FeedWindow(int capacity, long maxBytes) {
+        if (capacity < 0 || maxBytes < 0) {
+            throw new IllegalArgumentException("capacity and size must not be negative");
         }
         this.ring = new StoredEvent[capacity];
+        this.weights = new long[capacity];
+        this.maxBytes = maxBytes;
     }
 
     /** What {@link #append} did with a batch. */
@@ -46,8 +67,10 @@ public final class FeedWindow {
         }
         Appended outcome = Appended.CONTINUED;
         if (last < 0 || batch.prev() > last) {
+            java.util.Arrays.fill(ring, null);
             head = 0;
             size = 0;
+            bytes = 0;
             base = batch.prev();
             last = batch.prev();
             outcome = Appended.RESTARTED;
@@ -61,17 +84,37 @@ public final class FeedWindow {
                 continue;
             }
             if (size == ring.length) {
-                base = ring[head].seq();
-                ring[head] = null;
-                head = (head + 1) % ring.length;
-                size--;
+                dropOldest();
             }
-            ring[(head + size) % ring.length] = ev;
+            int at = (head + size) % ring.length;
+            ring[at] = ev;
+            weights[at] = weight(ev);
+            bytes += weights[at];
             size++;
             last = ev.seq();
+            while (bytes > maxBytes && size > 0) {
+                dropOldest();
+            }
         }
         last = Math.max(last, batch.last());
         return outcome;
+    }
+
+    private void dropOldest() {
+        base = ring[head].seq();
+        ring[head] = null;
+        bytes -= weights[head];
+        head = (head + 1) % ring.length;
+        size--;
+    }
+
+    private static long weight(StoredEvent ev) {
+        return EVENT_OVERHEAD_BYTES + (ev.data() == null ? 0 : Json.bytes(ev.data()).length);
+    }
+
+    /** The data the window holds, as JSON bytes plus a fixed cost per event. */
+    public synchronized long bytes() {
+        return bytes;
     }
 
     /** True when every event after {@code after} up to {@link #last()} is in the window. */

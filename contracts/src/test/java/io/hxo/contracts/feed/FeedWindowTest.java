@@ -54,6 +54,33 @@ class FeedWindowTest {
     }
 
     @Test
+    void largeEventsAreBoundedByBytesAndTheCoveredRangeFollows() {
+        // Room for three events of ~10 kB of data each, though the count would allow a hundred.
+        long budget = 3 * (10_000 + 40 + FeedWindow.EVENT_OVERHEAD_BYTES);
+        FeedWindow w = new FeedWindow(100, budget);
+        List<StoredEvent> big = new ArrayList<>();
+        for (long s = 1; s <= 5; s++) {
+            big.add(new StoredEvent(s, "hxo.shard.done", "hxo.shard.done", "/t/1", "id-" + s, null, Instant.EPOCH,
+                    io.hxo.contracts.json.Json.tree(java.util.Map.of("leaves", "x".repeat(10_000)))));
+        }
+        w.append(new FeedBatch(0, big));
+        assertThat(w.size()).isEqualTo(3);
+        assertThat(w.bytes()).isLessThanOrEqualTo(budget);
+        assertThat(w.covers(1)).isFalse();
+        assertThat(seqs(w.after(2, e -> true, 100))).containsExactly(3L, 4L, 5L);
+        // Small events after them push the big ones out only as far as the budget needs.
+        w.append(batch(5, 6, 7));
+        assertThat(seqs(w.after(w.base(), e -> true, 100))).endsWith(6L, 7L);
+        assertThat(w.base()).isEqualTo(3);
+        // A single event larger than the whole budget is not held; the window covers what follows it.
+        FeedWindow tiny = new FeedWindow(100, 1_000);
+        tiny.append(new FeedBatch(0, List.of(big.get(0))));
+        assertThat(tiny.size()).isZero();
+        assertThat(tiny.covers(1)).isTrue();
+        assertThat(tiny.covers(0)).isFalse();
+    }
+
+    @Test
     void evictionMovesTheCoveredRangeForward() {
         FeedWindow w = new FeedWindow(3);
         w.append(batch(0, 1, 2, 3, 4, 5));
