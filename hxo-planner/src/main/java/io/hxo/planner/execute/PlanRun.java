@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.function.IntConsumer;
+import java.util.function.ObjIntConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -297,7 +298,7 @@ public final class PlanRun {
         }
         s.settled++;
         unsaved.add(slot);
-        folded(s, slot);
+        tellFolds(s, slot, RootFold::settled);
         lastSettledNanos = System.nanoTime();
         return true;
     }
@@ -317,7 +318,7 @@ public final class PlanRun {
             cachedCount++;
         }
         stageOf(i).settled++;
-        folded(stageOf(i), i);
+        tellFolds(stageOf(i), i, RootFold::settled);
     }
 
     /** The stage's fold and the plan's, created on first use from what has settled so far. */
@@ -330,29 +331,19 @@ public final class PlanRun {
         }
     }
 
-    /** Tells the folds that exist that an original slot settled (split children sit past them anyway). */
-    private void folded(StageRun s, int slot) {
+    /**
+     * Tells the folds that exist about an original slot (settled, or split so the leaves after it
+     * move). Split children are not counted: they sit in blocks their split parent already invalidated.
+     */
+    private void tellFolds(StageRun s, int slot, ObjIntConsumer<RootFold> what) {
         if (parent[slot] >= 0) {
             return;
         }
         if (s.fold != null) {
-            s.fold.settled(slot);
+            what.accept(s.fold, slot);
         }
         if (planFold != null) {
-            planFold.settled(slot);
-        }
-    }
-
-    /** Tells the folds that exist that leaves move from this slot on. */
-    private void splitInFolds(StageRun s, int slot) {
-        if (parent[slot] >= 0) {
-            return;
-        }
-        if (s.fold != null) {
-            s.fold.splitAt(slot);
-        }
-        if (planFold != null) {
-            planFold.splitAt(slot);
+            what.accept(planFold, slot);
         }
     }
 
@@ -419,7 +410,7 @@ public final class PlanRun {
         }
         slots += inputs.size();
         state[slot] = SPLIT;
-        splitInFolds(s, slot);
+        tellFolds(s, slot, RootFold::splitAt);
         firstChild[slot] = first;
         childCount[slot] = inputs.size();
         splitCount++;
@@ -675,7 +666,7 @@ public final class PlanRun {
         }
         slots = Math.max(slots, sp.firstChild() + sp.childCount());
         state[sp.parentSlot()] = SPLIT;
-        splitInFolds(s, sp.parentSlot());
+        tellFolds(s, sp.parentSlot(), RootFold::splitAt);
         firstChild[sp.parentSlot()] = sp.firstChild();
         childCount[sp.parentSlot()] = sp.childCount();
         splitCount++;
