@@ -569,22 +569,10 @@ public final class PlanRun {
     /** The Merkle tree over the given leaves: {@code H(0x00 ‖ cas_id ‖ output_digest)} per leaf. */
     MerkleTree tree(int[] leaves) {
         byte[] hashes = new byte[leaves.length * 32];
-        MessageDigest md = alg.newDigest();
         for (int i = 0; i < leaves.length; i++) {
-            md.update((byte) 0x00);
-            md.update(casIds, leaves[i] * 32, 32);
-            md.update(digests, leaves[i] * 32, 32);
-            try {
-                md.digest(hashes, i * 32, 32);
-            } catch (DigestException e) {
-                throw new IllegalStateException(e);
-            }
+            leafHash(leaves[i], hashes, i * 32);
         }
         return MerkleTree.fromLeafHashes(alg, hashes, leaves.length);
-    }
-
-    String root(int[] leaves) {
-        return Hex.of(tree(leaves).root());
     }
 
     /** A finished stage's root, mostly folded already while its leaves settled. */
@@ -603,6 +591,7 @@ public final class PlanRun {
         return Hex.of(planFold.root());
     }
 
+    /** Writes {@code H(0x00 ‖ cas_id ‖ output_digest)} of a slot at {@code offset} (one digest, reused). */
     private void leafHash(int slot, byte[] out, int offset) {
         if (leafDigest == null) {
             leafDigest = alg.newDigest();
