@@ -44,10 +44,12 @@ class GenesisRestartSystemTest {
 
     @Test
     void everyEventOfAPlanIsStoredOnceAcrossABusCrash() throws Exception {
-        // 10,000 shards of 100 ms at ≤ 64 in flight: at least ~16 s, long enough to crash the bus and
-        // bring it back in the middle.
-        String plan = "{\"name\":\"store-once\",\"stages\":[{\"id\":\"s\",\"kind\":\"test.sleep\",\"config\":{\"count\":"
-                + SHARDS + ",\"sleep_ms\":100,\"salt\":\"" + UUID.randomUUID() + "\"}}]}";
+        // 10,000 shards of 150 ms at ≤ 16 in flight: at least ~94 s, so the bus (a minute to start on a
+        // loaded CI box) is back while the plan runs. A validator still down when the plan ends would
+        // rightly leave it uncertified.
+        String plan = "{\"name\":\"store-once\",\"constraints\":{\"max_concurrency\":16},\"stages\":[{\"id\":\"s\","
+                + "\"kind\":\"test.sleep\",\"config\":{\"count\":" + SHARDS + ",\"sleep_ms\":150,\"salt\":\""
+                + UUID.randomUUID() + "\"}}]}";
         HttpResponse<String> accepted = Suite.post("/api/hxo/create-and-submit", ADMIRAL, plan);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         String planId = Json.tree(accepted.body().getBytes()).get("plan_id").asText();
@@ -62,6 +64,8 @@ class GenesisRestartSystemTest {
         Suite.Result up = Suite.hxo(Duration.ofMinutes(3), "up", "--detach", "--no-build");
         assertThat(up.exitCode()).as(up.output()).isZero();
         assertThat(Suite.pids().get("genesis-bus")).isNotEqualTo(bus);
+        assertThat(Suite.planStatus(planId).path("status").asText()).as("the bus is back before the plan ends")
+                .isEqualTo("running");
 
         JsonNode status = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Suite.planStatus(planId), s -> !List.of("accepted", "running", "completed")
