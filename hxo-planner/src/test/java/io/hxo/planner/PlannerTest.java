@@ -113,27 +113,31 @@ class PlannerTest {
     void noopPlanRunsToCompletionWithARootAnyoneCanRecompute() {
         UUID planId = UUID.randomUUID();
         String salt = UUID.randomUUID().toString();
+        // Over the size from which the owner computes a stage's CAS ids on all cores.
+        int shards = 5_000;
         try (KafkaConsumer<String, byte[]> done = kafka.tail(Topic.HXO_SHARD_DONE)) {
-            Reply accepted = submit(planId, noopPlan("skeleton", 300, salt));
+            Reply accepted = submit(planId, noopPlan("skeleton", shards, salt));
             assertThat(accepted.status()).isEqualTo(202);
             assertThat(accepted.body().get("plan_id").asText()).isEqualTo(planId.toString());
 
             PlanStatus st = awaitFinished(planId);
             assertThat(st.status()).isEqualTo("completed");
-            assertThat(st.totalShards()).isEqualTo(300);
-            assertThat(st.shards().done()).isEqualTo(300);
+            assertThat(st.totalShards()).isEqualTo(shards);
+            assertThat(st.shards().done()).isEqualTo(shards);
             assertThat(st.shards().cached()).isZero();
             assertThat(st.hashAlg()).isEqualTo("sha3-256");
             assertThat(Hex.isHash(st.merkleRoot())).isTrue();
 
-            Map<Integer, Events.Leaf> leaves = leaves(done, planId.toString(), 300);
-            assertThat(leaves).hasSize(300);
+            Map<Integer, Events.Leaf> leaves = leaves(done, planId.toString(), shards);
+            assertThat(leaves).hasSize(shards);
             assertThat(rootOf(leaves, HashAlg.SHA3_256)).isEqualTo(st.merkleRoot());
 
             // Each leaf's id is the CAS id of its work, computed here from SPEC section 3 alone.
-            ObjectNode inputs = Json.mapper().createObjectNode().put("index", 17).put("salt", salt);
-            assertThat(leaves.get(17).casId()).isEqualTo(
-                    ShardId.computeHex(HashAlg.SHA3_256, "test.noop", "noop", "1", inputs, List.of()));
+            for (Events.Leaf leaf : leaves.values()) {
+                ObjectNode inputs = Json.mapper().createObjectNode().put("index", leaf.index()).put("salt", salt);
+                assertThat(leaf.casId()).as("leaf %d", leaf.index()).isEqualTo(
+                        ShardId.computeHex(HashAlg.SHA3_256, "test.noop", "noop", "1", inputs, List.of()));
+            }
         }
     }
 

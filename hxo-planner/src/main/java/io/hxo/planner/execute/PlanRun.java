@@ -24,6 +24,7 @@ import java.util.PriorityQueue;
 import java.util.UUID;
 import java.util.function.IntConsumer;
 import java.util.function.ObjIntConsumer;
+import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -37,6 +38,8 @@ import org.HdrHistogram.Histogram;
  * 80 MB, not a million objects).
  */
 public final class PlanRun {
+    /** Below this many shards a stage's ids are computed on the owner thread alone (forking would cost more). */
+    static final int PARALLEL_IDS_FROM = 4_096;
     static final byte PENDING = 0;
     static final byte IN_FLIGHT = 1;
     static final byte DONE = 2;
@@ -241,12 +244,16 @@ public final class PlanRun {
     /** Computes the CAS ids of a stage's shards; {@code dep_roots} are its dependencies' roots in declared order. */
     void prepare(StageRun s) {
         List<String> depRoots = depRoots(s);
-        for (int i = 0; i < s.originals(); i++) {
+        // Each id is a canonical JSON form and a hash, and a stage may have a million: a large stage
+        // computes them on all cores (each slot writes only its own 32 bytes of casIds). Before its
+        // first shard is dispatched nothing else of the plan needs the CPU.
+        IntStream ids = IntStream.range(0, s.originals());
+        (s.originals() >= PARALLEL_IDS_FROM ? ids.parallel() : ids).forEach(i -> {
             int slot = s.first() + i;
             if (state[slot] == PENDING || state[slot] == IN_FLIGHT) {
                 computeId(s, slot, s.spec.shards().input(i), depRoots);
             }
-        }
+        });
         // Children restored from a split record get their ids too.
         for (Map.Entry<Integer, JsonNode> c : childInputs.entrySet()) {
             if (stageOfSlot[c.getKey()] == s.position && state[c.getKey()] == PENDING) {
