@@ -1,5 +1,8 @@
 package io.hxo.genesis.feed;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.hxo.contracts.payload.Genesis.FeedBatch;
 import io.hxo.contracts.payload.Genesis.StoredEvent;
 import io.hxo.contracts.publish.HxoPublisher;
@@ -57,7 +60,7 @@ public class FeedPublisher {
         long prev = batch.prev();
         long bytes = 0;
         for (StoredEvent ev : batch.events()) {
-            long size = ev.data() == null ? 0 : ev.data().toString().length();
+            long size = sizeOf(ev.data());
             if (!current.isEmpty() && (current.size() == RECORD_EVENTS || bytes + size > RECORD_BYTES)) {
                 FeedBatch record = new FeedBatch(prev, current);
                 out.add(record);
@@ -72,6 +75,17 @@ public class FeedPublisher {
             out.add(new FeedBatch(prev, current));
         }
         return out;
+    }
+
+    /** The length of an event's data as JSON text; stored events carry it as that text already. */
+    static long sizeOf(JsonNode data) {
+        if (data == null) {
+            return 0;
+        }
+        if (data instanceof POJONode node && node.getPojo() instanceof RawValue raw && raw.rawValue() instanceof String text) {
+            return text.length();
+        }
+        return data.toString().length();
     }
 
     private static void sleep(long ms) {
