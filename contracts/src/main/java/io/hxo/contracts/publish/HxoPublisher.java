@@ -37,17 +37,16 @@ public final class HxoPublisher implements AutoCloseable {
 
     /**
      * A producer for HXO traffic from a client configuration (bootstrap servers, {@code hxo.*}
-     * zero-trust keys, tuning). Settings chosen here: idempotent, acks=all, lz4, no linger.
+     * zero-trust keys, tuning). Settings chosen here: idempotent, acks=all, lz4, a short linger.
      */
     public static Producer<String, byte[]> createProducer(Map<String, Object> clientConfig) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
         cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         cfg.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // No linger: a plan's steps follow one another across services, so each hop would wait out
-        // the linger (measured ~1 ms a hop here). Under load batches still form while requests are
-        // in flight, which is where batching pays.
-        cfg.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // 1 ms: each sequential hop of a small plan waits it out (a hop measured 3.1 ms against 2.1 ms
+        // with 0), but with 0 a burst of events went out ~40 % slower on these two cores.
+        cfg.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         cfg.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
         // A send must not block a caller for a minute while the broker is away; it fails instead.
         cfg.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10000);
