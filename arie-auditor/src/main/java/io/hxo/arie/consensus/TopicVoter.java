@@ -32,13 +32,20 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * arie-auditor as a consensus validator: it reads the plan's {@code hxo.shard.done} events from the
  * broker itself (its own consumption, verified by the zero-trust interceptor like every record),
- * from shortly before the plan started, folds the leaves into a root and votes. Nothing the planner
+ * from shortly before the plan started (further back if leaves are missing), folds the leaves into a root and votes. Nothing the planner
  * or genesis-bus computed enters its tree.
  */
 @ApplicationScoped
 public class TopicVoter {
     public static final String VALIDATOR = "arie-auditor";
-    /** Events keyed by a plan are timestamped at or after its start; a minute's margin for clocks. */
+    /**
+     * Events keyed by a plan are stamped by the broker at or after the plan's start by the planner's
+     * clock. Reading begins this much before the start: with clocks in step that covers every leaf
+     * while skipping most of the partition's other plans (with a minute, a vote in a busy run read
+     * some 200 other plans' events).
+     */
+    static final Duration NEAR_MARGIN = Duration.ofSeconds(5);
+    /** When leaves are still missing at the end of the partition, it reads once more from this far back. */
     static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
 
     private final Map<String, Object> kafka;
@@ -86,14 +93,9 @@ public class TopicVoter {
             TopicPartition tp = new TopicPartition(topic,
                     Utils.toPositive(Utils.murmur2(ready.planId().getBytes(StandardCharsets.UTF_8))) % partitions);
             consumer.assign(List.of(tp));
-            Instant from = (ready.startedAt() == null ? Instant.now().minus(Duration.ofDays(1)) : ready.startedAt())
-                    .minus(CLOCK_MARGIN);
-            OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(tp, from.toEpochMilli())).get(tp);
-            if (start == null) {
-                consumer.seekToEnd(List.of(tp));
-            } else {
-                consumer.seek(tp, start.offset());
-            }
+            Instant start = ready.startedAt() == null ? Instant.now().minus(Duration.ofDays(1)) : ready.startedAt();
+            seekTo(consumer, tp, start.minus(NEAR_MARGIN));
+            boolean widened = false;
             long deadline = System.nanoTime() + Ballot.patienceMs(ready.leafCount()) * 1_000_000;
             while (fold.size() < ready.leafCount()) {
                 long end = consumer.endOffsets(List.of(tp)).get(tp);
@@ -104,6 +106,13 @@ public class TopicVoter {
                             fold.addAll(ev.dataAs(Events.ShardsDone.class).leaves());
                         }
                     }
+                }
+                if (fold.size() < ready.leafCount() && !widened) {
+                    // The planner's clock may run ahead of the broker's: once, read again from a
+                    // minute back (leaves read twice count once, by slot).
+                    widened = true;
+                    seekTo(consumer, tp, start.minus(CLOCK_MARGIN));
+                    continue;
                 }
                 if (System.nanoTime() > deadline) {
                     break;
@@ -123,6 +132,15 @@ public class TopicVoter {
             throw e;
         }
         return fold;
+    }
+
+    private static void seekTo(KafkaConsumer<String, byte[]> consumer, TopicPartition tp, Instant from) {
+        OffsetAndTimestamp at = consumer.offsetsForTimes(Map.of(tp, from.toEpochMilli())).get(tp);
+        if (at == null) {
+            consumer.seekToEnd(List.of(tp));
+        } else {
+            consumer.seek(tp, at.offset());
+        }
     }
 
     /**

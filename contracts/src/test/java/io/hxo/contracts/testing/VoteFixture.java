@@ -45,12 +45,20 @@ public final class VoteFixture {
 
     /** Announces the leaves (shuffled, one twice) and then the plan as ready. */
     public void publish(KafkaTestClient kafka) {
+        publish(kafka, Instant.now().minusSeconds(5));
+    }
+
+    /**
+     * The same with the plan's start as the planner's clock gave it: a start after the leaves'
+     * broker times stands for a planner whose clock runs ahead of the broker's.
+     */
+    public void publish(KafkaTestClient kafka, Instant startedAt) {
         kafka.publisher.emit(Topic.HXO_SHARD_DONE, planId, new Events.ShardsDone(planId,
                 List.of(merkleOrder.get(4), merkleOrder.get(1), merkleOrder.get(0)))).join();
         kafka.publisher.emit(Topic.HXO_SHARD_DONE, planId, new Events.ShardsDone(planId,
                 List.of(merkleOrder.get(3), merkleOrder.get(5), merkleOrder.get(2), merkleOrder.get(4)))).join();
         kafka.publisher.emit(Topic.HXO_AGGREGATE_READY, planId, new Events.AggregateReady(planId, root,
-                merkleOrder.size(), HashAlg.SHA3_256.wireName(), Instant.now().minusSeconds(5))).join();
+                merkleOrder.size(), HashAlg.SHA3_256.wireName(), startedAt)).join();
     }
 
     /**
