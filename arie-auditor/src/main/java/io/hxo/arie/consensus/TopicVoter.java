@@ -32,8 +32,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * arie-auditor as a consensus validator: it reads the plan's {@code hxo.shard.done} events from the
  * broker itself (its own consumption, verified by the zero-trust interceptor like every record),
- * from shortly before the plan started (further back if leaves are missing), folds the leaves into a root and votes. Nothing the planner
- * or genesis-bus computed enters its tree.
+ * from shortly before the plan started (further back if leaves are missing), folds the leaves into
+ * a root and votes. Nothing the planner or genesis-bus computed enters its tree.
  */
 @ApplicationScoped
 public class TopicVoter {

@@ -325,7 +325,6 @@ public class EventStore {
         return out;
     }
 
-    /** The data as JSON text when it is JSON (events carry JSON); null otherwise. */
     /**
      * The data as text when it is exactly one JSON value (what a jsonb column takes), else null: an
      * event whose data is not JSON is stored and shown without it. Checked by streaming through the
