@@ -221,6 +221,32 @@ class GenesisBusTest {
         assertThat(bad.problem().detail()).contains("topic pattern");
     }
 
+    @Test
+    void dataJsonbCannotHoldIsStoredWithReplacementsAndTheStoreGoesOn() throws Exception {
+        String subject = "nul-" + UUID.randomUUID();
+        // Valid JSON that PostgreSQL's jsonb refuses: U+0000 and a lone surrogate, as escapes.
+        var hostile = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.rawValueNode(
+                new com.fasterxml.jackson.databind.util.RawValue("{\"message\":\"a\\u0000b \\ud800\"}"));
+        kafka.publisher.emit(Topic.HXO_ALERT, subject, hostile).join();
+        kafka.publisher.emit(Topic.HXO_ALERT, subject,
+                new Events.Alert("slo.breach", "info", subject, "test", "after", Map.of())).join();
+        List<String> messages = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            messages.clear();
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT data->>'message' FROM genesis.events WHERE subject = ? ORDER BY seq")) {
+                ps.setString(1, subject);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        messages.add(rs.getString(1));
+                    }
+                }
+            }
+            return messages.size() == 2;
+        });
+        assertThat(messages).containsExactly("a\uFFFDb \uFFFD", "after");
+    }
+
     private Genesis.HistoryPage history(Genesis.HistoryQuery q) {
         Reply r = kafka.request(Topic.GENESIS_COMMANDS, Genesis.HISTORY, null, q);
         assertThat(r.status()).as(String.valueOf(r.problem())).isEqualTo(200);

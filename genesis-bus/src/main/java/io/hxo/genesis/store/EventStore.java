@@ -326,9 +326,12 @@ public class EventStore {
     }
 
     /**
-     * The data as text when it is exactly one JSON value (what a jsonb column takes), else null: an
-     * event whose data is not JSON is stored and shown without it. Checked by streaming through the
-     * tokens, without building a tree.
+     * The data as text when it is exactly one JSON value, else null: an event whose data is not JSON
+     * is stored and shown without it. Checked by streaming through the tokens, without building a
+     * tree. JSON that jsonb refuses — the character U+0000, a lone UTF-16 surrogate, a byte-order
+     * mark — would fail the whole batch's insert again on every retry and stop the store, so such
+     * characters become U+FFFD (only data with a backslash-u escape takes that slower path), and a
+     * leading byte-order mark is dropped.
      */
     static String jsonOrNull(byte[] data) {
         if (data == null || data.length == 0) {
@@ -345,6 +348,9 @@ public class EventStore {
         } catch (IOException e) {
             return null;
         }
-        return new String(data, StandardCharsets.UTF_8);
+        boolean bom = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb && (data[2] & 0xff) == 0xbf;
+        String text = bom ? new String(data, 3, data.length - 3, StandardCharsets.UTF_8)
+                : new String(data, StandardCharsets.UTF_8);
+        return text.contains("\\u") ? Json.text(JsonbSafe.of(Json.tree(data))) : text;
     }
 }
