@@ -250,6 +250,11 @@ class PlannerTest {
                 "stages[0].config.count");
         assertRefused(Map.of("name", "x", "stages", List.of(Map.of("id", "a", "kind", "test.noop",
                 "config", Map.of("count", "many")))), 422, "stages[0].config.count");
+        // Valid JSON that jsonb cannot store: refused as bad input, not a database failure.
+        assertRefused(Map.of("name", "a\u0000b", "stages", List.of(Map.of("id", "a", "kind", "test.noop"))), 400,
+                "name");
+        assertRefused(Map.of("name", "x", "stages", List.of(Map.of("id", "a", "kind", "test.noop",
+                "config", Map.of("salt", "lone \ud800")))), 400, "stages[0].config.salt");
         assertThat(count("SELECT count(*) FROM hxo.plans")).isEqualTo(before);
     }
 

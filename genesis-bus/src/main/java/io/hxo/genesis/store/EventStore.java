@@ -2,6 +2,7 @@ package io.hxo.genesis.store;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.json.Json;
+import io.hxo.contracts.json.JsonbText;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -351,6 +352,6 @@ public class EventStore {
         boolean bom = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb && (data[2] & 0xff) == 0xbf;
         String text = bom ? new String(data, 3, data.length - 3, StandardCharsets.UTF_8)
                 : new String(data, StandardCharsets.UTF_8);
-        return text.contains("\\u") ? Json.text(JsonbSafe.of(Json.tree(data))) : text;
+        return text.contains("\\u") ? Json.text(JsonbText.storable(Json.tree(data))) : text;
     }
 }

@@ -1,6 +1,7 @@
 package io.hxo.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.contracts.json.JsonbText;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.json.Json;
@@ -65,6 +66,12 @@ public class PlanValidator {
         Errors errors = new Errors();
         if (plan == null || !plan.isObject()) {
             errors.shape("", "the plan must be a JSON object");
+            throw errors.rejection();
+        }
+        // Valid JSON, but the plan is stored as jsonb, which would refuse it: say so, as bad input.
+        String unstorable = JsonbText.firstUnstorable(plan, "");
+        if (unstorable != null) {
+            errors.shape(unstorable, "must not contain U+0000 or an unpaired UTF-16 surrogate");
             throw errors.rejection();
         }
         String name = text(plan, "name", "name", true, errors);

@@ -1,0 +1,93 @@
+package io.hxo.contracts.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+
+/**
+ * Text PostgreSQL's jsonb (and text) cannot hold: U+0000, and UTF-16 surrogates without their pair.
+ * Valid JSON may carry both as escapes, so a service that stores JSON either refuses them at its door
+ * or replaces them with U+FFFD.
+ */
+public final class JsonbText {
+    public static final char REPLACEMENT = '\uFFFD';
+
+    private JsonbText() {
+    }
+
+    /** The tree with such characters replaced by U+FFFD, in values and in field names. */
+    public static JsonNode storable(JsonNode node) {
+        if (node.isTextual()) {
+            String t = node.textValue();
+            String safe = storable(t);
+            return safe == t ? node : JsonNodeFactory.instance.textNode(safe);
+        }
+        if (node.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            for (Map.Entry<String, JsonNode> f : node.properties()) {
+                out.set(storable(f.getKey()), storable(f.getValue()));
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode(node.size());
+            node.forEach(e -> out.add(storable(e)));
+            return out;
+        }
+        return node;
+    }
+
+    /** The string with such characters replaced by U+FFFD; the same string when nothing needs replacing. */
+    public static String storable(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(s.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            boolean bad = c == '\u0000' || Character.isSurrogate(c);
+            if (bad && out == null) {
+                out = new StringBuilder(s.length()).append(s, 0, i);
+            }
+            if (out != null) {
+                out.append(bad ? REPLACEMENT : c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
+    /** The path of the first string or field name in the tree that jsonb cannot hold, or null. */
+    public static String firstUnstorable(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return storable(node.textValue()) == node.textValue() ? null : path;
+        }
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> f : node.properties()) {
+                String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
+                if (storable(f.getKey()) != f.getKey()) {
+                    return at;
+                }
+                String inner = firstUnstorable(f.getValue(), at);
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String inner = firstUnstorable(node.get(i), path + "[" + i + "]");
+                if (inner != null) {
+                    return inner;
+                }
+            }
+        }
+        return null;
+    }
+}
