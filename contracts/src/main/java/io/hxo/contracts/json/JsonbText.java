@@ -17,8 +17,34 @@ public final class JsonbText {
     private JsonbText() {
     }
 
-    /** The tree with such characters replaced by U+FFFD, in values and in field names. */
+    /** The tree with such characters replaced by U+FFFD, in values and in field names; the same tree when none. */
     public static JsonNode storable(JsonNode node) {
+        return node == null || isStorable(node) ? node : replaced(node);
+    }
+
+    /** True when no string or field name in the tree holds such a character. */
+    public static boolean isStorable(JsonNode node) {
+        if (node.isTextual()) {
+            return storable(node.textValue()) == node.textValue();
+        }
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> f : node.properties()) {
+                if (storable(f.getKey()) != f.getKey() || !isStorable(f.getValue())) {
+                    return false;
+                }
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode e : node) {
+                if (!isStorable(e)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static JsonNode replaced(JsonNode node) {
         if (node.isTextual()) {
             String t = node.textValue();
             String safe = storable(t);
@@ -27,13 +53,13 @@ public final class JsonbText {
         if (node.isObject()) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             for (Map.Entry<String, JsonNode> f : node.properties()) {
-                out.set(storable(f.getKey()), storable(f.getValue()));
+                out.set(storable(f.getKey()), replaced(f.getValue()));
             }
             return out;
         }
         if (node.isArray()) {
             ArrayNode out = JsonNodeFactory.instance.arrayNode(node.size());
-            node.forEach(e -> out.add(storable(e)));
+            node.forEach(e -> out.add(replaced(e)));
             return out;
         }
         return node;

@@ -21,5 +21,9 @@ class JsonbTextTest {
         assertThat(JsonbText.firstUnstorable(Json.tree("{\"k\\u0000\":1}".getBytes()), "")).isEqualTo("k\u0000");
         assertThat(JsonbText.firstUnstorable(Json.tree("{\"a\":[1,\"\\ud83d\\ude00\"]}".getBytes()), "")).isNull();
         assertThat(JsonbText.storable(tree).toString()).doesNotContain("\u0000").contains("x\uFFFD", "\uFFFD");
+        assertThat(JsonbText.isStorable(tree)).isFalse();
+        assertThat(JsonbText.isStorable(JsonbText.storable(tree))).isTrue();
+        var fine = Json.tree("{\"a\":[1,{\"b\":\"\\u001b\"}]}".getBytes());
+        assertThat(JsonbText.storable(fine)).isSameAs(fine); // nothing to replace: no copy
     }
 }

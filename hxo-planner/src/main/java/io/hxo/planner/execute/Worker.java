@@ -6,6 +6,7 @@ import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Jcs;
+import io.hxo.contracts.json.JsonbText;
 import io.hxo.contracts.payload.ShardWork;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
@@ -156,7 +157,8 @@ public class Worker {
         gate.started(planId, me);
         running.incrementAndGet();
         try {
-            JsonNode output = executor.run(task.inputs());
+            // An output PostgreSQL cannot store would fail its checkpoint on every retry.
+            JsonNode output = JsonbText.storable(executor.run(task.inputs()));
             String digest = Hex.of(alg.hash(Jcs.canonicalize(executor.digestView(output))));
             return new ShardWork.Result(task.stageId(), task.index(), task.casId(), true, digest, output, null, false,
                     startedAt, millisSince(start), task.attempt(), worker, false);
