@@ -24,24 +24,7 @@ public final class JsonbText {
 
     /** True when no string or field name in the tree holds such a character. */
     public static boolean isStorable(JsonNode node) {
-        if (node.isTextual()) {
-            return storable(node.textValue()) == node.textValue();
-        }
-        if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> f : node.properties()) {
-                if (storable(f.getKey()) != f.getKey() || !isStorable(f.getValue())) {
-                    return false;
-                }
-            }
-        }
-        if (node.isArray()) {
-            for (JsonNode e : node) {
-                if (!isStorable(e)) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return unstorableAt(node) == null;
     }
 
     private static JsonNode replaced(JsonNode node) {
@@ -91,26 +74,37 @@ public final class JsonbText {
 
     /** The path of the first string or field name in the tree that jsonb cannot hold, or null. */
     public static String firstUnstorable(JsonNode node, String path) {
+        String at = unstorableAt(node);
+        if (at == null) {
+            return null;
+        }
+        return path.isEmpty() && at.startsWith(".") ? at.substring(1) : path + at;
+    }
+
+    /**
+     * Where the first such character sits, as steps from this node ({@code .key}, {@code [i]}; empty
+     * for the node itself), or null when there is none. Built only on the way out of a hit, so a
+     * clean tree costs a walk and nothing else.
+     */
+    private static String unstorableAt(JsonNode node) {
         if (node.isTextual()) {
-            return storable(node.textValue()) == node.textValue() ? null : path;
+            return storable(node.textValue()) == node.textValue() ? null : "";
         }
         if (node.isObject()) {
             for (Map.Entry<String, JsonNode> f : node.properties()) {
-                String at = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
                 if (storable(f.getKey()) != f.getKey()) {
-                    return at;
+                    return "." + f.getKey();
                 }
-                String inner = firstUnstorable(f.getValue(), at);
+                String inner = unstorableAt(f.getValue());
                 if (inner != null) {
-                    return inner;
+                    return "." + f.getKey() + inner;
                 }
             }
-        }
-        if (node.isArray()) {
+        } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                String inner = firstUnstorable(node.get(i), path + "[" + i + "]");
+                String inner = unstorableAt(node.get(i));
                 if (inner != null) {
-                    return inner;
+                    return "[" + i + "]" + inner;
                 }
             }
         }

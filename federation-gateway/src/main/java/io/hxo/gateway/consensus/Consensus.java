@@ -32,7 +32,6 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  */
 @ApplicationScoped
 public class Consensus {
-
     private final HxoPublisher publisher;
     private final GatewayConfig config;
     private final Map<String, Round> rounds = new ConcurrentHashMap<>();

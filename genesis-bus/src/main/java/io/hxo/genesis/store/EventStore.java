@@ -352,6 +352,11 @@ public class EventStore {
         boolean bom = data.length >= 3 && (data[0] & 0xff) == 0xef && (data[1] & 0xff) == 0xbb && (data[2] & 0xff) == 0xbf;
         String text = bom ? new String(data, 3, data.length - 3, StandardCharsets.UTF_8)
                 : new String(data, StandardCharsets.UTF_8);
-        return text.contains("\\u") ? Json.text(JsonbText.storable(Json.tree(data))) : text;
+        if (!text.contains("\\u")) {
+            return text;
+        }
+        JsonNode tree = Json.tree(data);
+        JsonNode safe = JsonbText.storable(tree);
+        return safe == tree ? text : Json.text(safe);
     }
 }
