@@ -190,6 +190,10 @@ class ArieScanTest {
         assertThat(ok.status()).isEqualTo(200);
         assertThat(kafka.request(Topic.ARIE_COMMANDS, Arie.SUPPRESS, null,
                 new Arie.Suppress(fingerprint, " ", "admiral")).status()).isEqualTo(400);
+        Reply nul = kafka.request(Topic.ARIE_COMMANDS, Arie.SUPPRESS, null,
+                new Arie.Suppress(fingerprint, "a\u0000b", "admiral"));
+        assertThat(nul.status()).as("text PostgreSQL cannot hold is the caller's error").isEqualTo(400);
+        assertThat(nul.problem().detail()).contains("U+0000");
         assertThat(kafka.request(Topic.ARIE_COMMANDS, Arie.SUPPRESS, null,
                 new Arie.Suppress("not-a-fingerprint", "why", "admiral")).status()).isEqualTo(400);
         try (KafkaConsumer<String, byte[]> alerts = kafka.tail(Topic.ARIE_ALERT);

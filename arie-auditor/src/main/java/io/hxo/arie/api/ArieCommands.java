@@ -6,6 +6,7 @@ import io.hxo.arie.deploy.DeploymentArtifacts;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.json.JsonbText;
 import io.hxo.arie.config.ArieConfig;
 import io.hxo.contracts.payload.Arie;
 import io.hxo.contracts.payload.Commands;
@@ -169,6 +170,10 @@ public class ArieCommands {
         }
         if (s.reason() == null || s.reason().isBlank() || s.reason().length() > 1000) {
             return bad("reason must say why the finding is accepted (1 to 1000 characters)");
+        }
+        if (JsonbText.storable(s.reason()) != s.reason()) {
+            // PostgreSQL text refuses it; without this check it surfaced as "store unavailable".
+            return bad("reason must not contain U+0000 or an unpaired UTF-16 surrogate");
         }
         String by = s.requestedBy() == null || s.requestedBy().isBlank() ? "unknown" : s.requestedBy();
         store.suppress(s.fingerprint(), s.reason().strip(), by, Instant.now());
