@@ -3,6 +3,7 @@ package io.hxo.contracts.sign;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
+import io.hxo.contracts.hash.Sha3;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -12,9 +13,6 @@ import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.kafka.common.header.Headers;
-import org.bouncycastle.crypto.digests.SHA3Digest;
-import org.bouncycastle.crypto.macs.HMac;
-import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * Signs and verifies records: {@code hxosig} is the HMAC (SHA-256, or SHA3-256 with quantum hashing)
@@ -95,17 +93,9 @@ public final class EventSigner {
 
     private KeyedMac newMac(Keyring.Key key) {
         if (alg == HashAlg.SHA3_256) {
-            // Bouncy Castle's HMAC keeps the keyed inner and outer states, so each MAC hashes only the
-            // message (the JDK's re-hashes both key pads every time), and its Keccak is faster: signing
-            // is most of what a publisher spends per event.
-            HMac mac = new HMac(new SHA3Digest(256));
-            mac.init(new KeyParameter(key.secret()));
-            return message -> {
-                mac.update(message, 0, message.length);
-                byte[] out = new byte[mac.getMacSize()];
-                mac.doFinal(out, 0);
-                return out;
-            };
+            // Keeps the keyed inner and outer states, so each MAC hashes only the message (the JDK's
+            // re-hashes both key pads every time): signing is most of what a publisher spends per event.
+            return Sha3.newHmac(key.secret())::mac;
         }
         try {
             Mac mac = Mac.getInstance(alg.macName());

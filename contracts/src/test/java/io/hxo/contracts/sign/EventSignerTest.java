@@ -36,7 +36,7 @@ class EventSignerTest {
         }
     }
 
-    /** The fast HMAC (Bouncy Castle's, for SHA3) signs exactly what the JDK's HMAC would: the wire stays standard. */
+    /** The fast HMAC (Sha3's own, for SHA3) signs exactly what the JDK's HMAC would: the wire stays standard. */
     @Property(tries = 50)
     void signaturesAreTheJdksHmacOfTheCanonicalString(@ForAll byte[] data, @ForAll boolean sha3) throws Exception {
         HashAlg alg = sha3 ? HashAlg.SHA3_256 : HashAlg.SHA_256;
