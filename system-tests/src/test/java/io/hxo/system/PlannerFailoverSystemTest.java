@@ -102,6 +102,7 @@ class PlannerFailoverSystemTest {
             all.stream().filter(ShardWork.Result::ok).forEach(r -> runsOf.computeIfAbsent(r.index(), k -> new ArrayList<>())
                     .add(r.worker() + "@" + (r.startedAt() - killedAt) + "#" + r.attempt()));
             runsOf.values().removeIf(l -> l.size() < 2);
+            System.out.printf("failover: %d shards executed twice (bound %d): %s%n", ok - SHARDS, 2L * WINDOW, runsOf);
             assertThat(ok - SHARDS).as("shards executed twice: " + runsOf).isBetween(0L, 2L * WINDOW);
             Set<String> workers = new HashSet<>();
             all.stream().filter(r -> r.startedAt() < killedAt).forEach(r -> workers.add(r.worker()));
