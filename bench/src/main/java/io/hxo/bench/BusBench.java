@@ -107,7 +107,14 @@ public final class BusBench {
         cfg.put(ZeroTrustPolicy.SERVICE, "bench");
         // As the services read it: HMAC-SHA3-256 by default, HMAC-SHA-256 with HXO_QUANTUM_HASHING=false.
         cfg.put(ZeroTrustPolicy.QUANTUM_HASHING, SuiteBench.env("HXO_QUANTUM_HASHING", "true"));
+        // As the services read it (KAFKA_COMPRESSION_TYPE becomes the client's compression.type).
+        cfg.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression());
         return cfg;
+    }
+
+    /** The producers' compression: the publisher's own default unless KAFKA_COMPRESSION_TYPE says otherwise. */
+    static String compression() {
+        return SuiteBench.env("KAFKA_COMPRESSION_TYPE", HxoPublisher.DEFAULT_COMPRESSION);
     }
 
     static void publish(int events) throws Exception {
@@ -117,7 +124,7 @@ public final class BusBench {
         raw.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig().get("bootstrap.servers"));
         raw.put(ProducerConfig.ACKS_CONFIG, "all");
         raw.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        raw.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        raw.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression());
         raw.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         raw.put(ProducerConfig.BATCH_SIZE_CONFIG, 65536);
         raw.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
