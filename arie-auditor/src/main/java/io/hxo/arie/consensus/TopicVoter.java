@@ -1,7 +1,6 @@
 package io.hxo.arie.consensus;
 
 import io.hxo.arie.config.ArieConfig;
-import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
@@ -102,8 +101,7 @@ public class TopicVoter {
                 while (consumer.position(tp) < end) {
                     for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
                         if (ready.planId().equals(rec.key())) {
-                            CloudEvent ev = KafkaBinding.fromRecord(rec);
-                            fold.addAll(ev.dataAs(Events.ShardsDone.class).leaves());
+                            fold.addShardsDone(KafkaBinding.valueBytes(rec.value()));
                         }
                     }
                 }

@@ -2,7 +2,6 @@ package io.hxo.genesis.consensus;
 
 import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.hash.HashAlg;
-import io.hxo.contracts.json.Json;
 import io.hxo.contracts.merkle.LeafFold;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
@@ -97,7 +96,7 @@ public class StoreVoter {
 
         void readNew() throws java.sql.SQLException {
             lastSeq = store.eachData(Topic.HXO_SHARD_DONE.topicName(), planId, lastSeq,
-                    data -> fold.addAll(Json.read(data, Events.ShardsDone.class).leaves()));
+                    fold::addShardsDone);
         }
     }
 }
