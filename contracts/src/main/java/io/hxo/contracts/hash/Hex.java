@@ -5,6 +5,7 @@ import java.util.HexFormat;
 /** Lowercase hex, the only text form of hashes on the wire. */
 public final class Hex {
     private static final HexFormat FORMAT = HexFormat.of();
+    private static final byte[] DIGITS = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private Hex() {
     }
@@ -15,6 +16,22 @@ public final class Hex {
 
     public static String of(byte[] bytes, int offset, int length) {
         return FORMAT.formatHex(bytes, offset, offset + length);
+    }
+
+    /** Writes {@code bytes} as lowercase hex ASCII into {@code out} at {@code offset}; returns the end. */
+    public static int write(byte[] bytes, byte[] out, int offset) {
+        for (byte b : bytes) {
+            out[offset++] = DIGITS[(b >> 4) & 0xf];
+            out[offset++] = DIGITS[b & 0xf];
+        }
+        return offset;
+    }
+
+    /** Lowercase hex as ASCII bytes, for headers that carry a hash. */
+    public static byte[] ascii(byte[] bytes) {
+        byte[] out = new byte[2 * bytes.length];
+        write(bytes, out, 0);
+        return out;
     }
 
     /** Parses lowercase or uppercase hex; throws {@link IllegalArgumentException} on anything else. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -26,6 +27,18 @@ public final class EventSigner {
             KafkaBinding.SPECVERSION, KafkaBinding.ID, KafkaBinding.SOURCE, KafkaBinding.TYPE, KafkaBinding.TIME,
             KafkaBinding.SUBJECT, KafkaBinding.CONTENT_TYPE, KafkaBinding.CORRELATION_ID, KafkaBinding.CAUSATION_ID,
             KafkaBinding.PARTITION_KEY, KafkaBinding.KEY_ID);
+    private static final byte[] PREFIX = (VERSION + "\ntopic:").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_PREFIX = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] NAME_PREFIXES = SIGNED_HEADERS.stream()
+            .map(n -> (n + ":").getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    /** Each signed header's line, by name. */
+    private static final Map<String, Integer> SLOT = new HashMap<>();
+
+    static {
+        for (int i = 0; i < SIGNED_HEADERS.size(); i++) {
+            SLOT.put(SIGNED_HEADERS.get(i), i);
+        }
+    }
 
     private final Keyring keys;
     private final HashAlg alg;
@@ -46,8 +59,7 @@ public final class EventSigner {
         headers.remove(KafkaBinding.SIGNATURE);
         Keyring.Key key = keys.current();
         headers.add(KafkaBinding.KEY_ID, key.id().getBytes(StandardCharsets.UTF_8));
-        String sig = Hex.of(mac(key, canonical(topic, headers, data)));
-        headers.add(KafkaBinding.SIGNATURE, sig.getBytes(StandardCharsets.UTF_8));
+        headers.add(KafkaBinding.SIGNATURE, Hex.ascii(mac(key, canonical(topic, headers, data))));
     }
 
     /** Checks the signature only (freshness and replays are the interceptor's concern). */
@@ -71,15 +83,44 @@ public final class EventSigner {
         return MessageDigest.isEqual(expected, given) ? Verdict.ACCEPTED : Verdict.BAD_SIGNATURE;
     }
 
+    /**
+     * The signed bytes: {@code hxo-sig-v1}, the topic, each signed header as {@code name:value} (its
+     * last value, empty when absent), then the data's digest in hex, one per line. Header values go
+     * in as the bytes on the wire; this runs for every record sent and received, so it copies them
+     * straight into one array instead of decoding them to text and encoding them back.
+     */
     byte[] canonical(String topic, Headers headers, byte[] data) {
-        StringBuilder s = new StringBuilder(256).append(VERSION).append('\n');
-        s.append("topic:").append(topic).append('\n');
-        for (String name : SIGNED_HEADERS) {
-            String v = KafkaBinding.text(headers, name);
-            s.append(name).append(':').append(v == null ? "" : v).append('\n');
+        byte[][] values = new byte[SIGNED_HEADERS.size()][];
+        for (Header h : headers) {
+            Integer slot = SLOT.get(h.key());
+            if (slot != null) {
+                values[slot] = h.value();
+            }
         }
-        s.append("data:").append(Hex.of(alg.hash(data == null ? new byte[0] : data)));
-        return s.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
+        int length = PREFIX.length + topicBytes.length + 1 + DATA_PREFIX.length + 2 * HashAlg.LENGTH;
+        for (int i = 0; i < values.length; i++) {
+            length += NAME_PREFIXES[i].length + (values[i] == null ? 0 : values[i].length) + 1;
+        }
+        byte[] out = new byte[length];
+        int p = put(out, 0, PREFIX);
+        p = put(out, p, topicBytes);
+        out[p++] = '\n';
+        for (int i = 0; i < values.length; i++) {
+            p = put(out, p, NAME_PREFIXES[i]);
+            if (values[i] != null) {
+                p = put(out, p, values[i]);
+            }
+            out[p++] = '\n';
+        }
+        p = put(out, p, DATA_PREFIX);
+        Hex.write(alg.hash(data == null ? new byte[0] : data), out, p);
+        return out;
+    }
+
+    private static int put(byte[] out, int at, byte[] bytes) {
+        System.arraycopy(bytes, 0, out, at, bytes.length);
+        return at + bytes.length;
     }
 
     private byte[] mac(Keyring.Key key, byte[] message) {

@@ -77,6 +77,32 @@ class EventSignerTest {
                 .isEqualTo(expected.toString());
     }
 
+    /**
+     * The canonical bytes are built from the header bytes directly; for any text header values they
+     * must equal the lines written out as text (what hxo-sig-v1 defines), including repeated and
+     * missing headers.
+     */
+    @Property(tries = 200)
+    void canonicalBytesEqualTheTextLines(@ForAll String id, @ForAll String subject, @ForAll String repeated,
+            @ForAll byte[] data, @ForAll boolean sha3) throws Exception {
+        HashAlg alg = sha3 ? HashAlg.SHA3_256 : HashAlg.SHA_256;
+        EventSigner signer = new EventSigner(new Keyring(NEW, null), alg);
+        Headers h = new RecordHeaders();
+        h.add(KafkaBinding.SUBJECT, repeated.getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaBinding.ID, id.getBytes(StandardCharsets.UTF_8));
+        h.add("x-other", repeated.getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaBinding.SUBJECT, subject.getBytes(StandardCharsets.UTF_8));
+        h.add(KafkaBinding.CORRELATION_ID, null);
+        StringBuilder expected = new StringBuilder("hxo-sig-v1\ntopic:hxo.shard.done\n");
+        for (String name : EventSigner.SIGNED_HEADERS) {
+            String v = KafkaBinding.text(h, name);
+            expected.append(name).append(':').append(v == null ? "" : v).append('\n');
+        }
+        expected.append("data:").append(io.hxo.contracts.hash.Hex.of(alg.hash(data)));
+        assertThat(signer.canonical("hxo.shard.done", h, data))
+                .isEqualTo(expected.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void sha256AndSha3SignaturesDiffer() {
         var a = record();
