@@ -63,6 +63,36 @@ class GenesisBusTest {
         assertThat(io.hxo.contracts.testing.PgSettings.show(db, "plan_cache_mode")).isEqualTo("force_custom_plan");
     }
 
+    /**
+     * A validator reads one plan's leaf events among every plan's: the index must match subject and
+     * topic both, or the read filters the whole topic (it did, on a store nothing had ANALYZEd).
+     * The rows are inserted in a transaction that is rolled back.
+     */
+    @Test
+    void aPlansLeafEventsAreReadThroughOneIndexOnSubjectAndTopic() throws Exception {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try (var st = c.createStatement()) {
+                st.executeUpdate("""
+                        INSERT INTO genesis.events (source, id, topic, type, subject, time, kafka_partition, kafka_offset, data)
+                        SELECT '/explain-test', 'e-' || n, 'hxo.shard.done', 'hxo.shard.done', 'plan-' || n, now(), 0, n, '{}'
+                        FROM generate_series(1, 5000) n""");
+                String sql = io.hxo.genesis.store.EventStore.SUBJECT_TOPIC_SQL
+                        .replaceFirst("\\?", "'plan-42'").replaceFirst("\\?", "'hxo.shard.done'").replaceFirst("\\?", "0");
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = st.executeQuery("EXPLAIN " + sql)) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                assertThat(plan.toString()).contains("Index Scan using events_subject_topic")
+                        .doesNotContain("Filter: (subject");
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     @Test
     void theStoreReadsEveryEventTopicOfTheCatalogButHeartbeats() {
         Set<String> expected = Topic.ofKind(Topic.Kind.EVENT).stream().map(Topic::topicName)

@@ -186,6 +186,10 @@ public class EventStore {
         }
     }
 
+    /** A subject's events of one topic in store order; index {@code events_subject_topic} answers it (V3). */
+    public static final String SUBJECT_TOPIC_SQL =
+            "SELECT seq, data FROM genesis.events WHERE subject = ? AND topic = ? AND seq > ? ORDER BY seq";
+
     /**
      * Streams the data of the stored events of a topic about a subject with a sequence number above
      * {@code afterSeq}, in store order, to the sink (rows are fetched in pages, so a plan with a
@@ -197,8 +201,7 @@ public class EventStore {
         long last = afterSeq;
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false); // the driver pages through a result only inside a transaction
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT seq, data FROM genesis.events WHERE subject = ? AND topic = ? AND seq > ? ORDER BY seq")) {
+            try (PreparedStatement ps = c.prepareStatement(SUBJECT_TOPIC_SQL)) {
                 ps.setFetchSize(200);
                 ps.setString(1, subject);
                 ps.setString(2, topic);
