@@ -1,0 +1,86 @@
+package io.hxo.contracts.publish;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.InterruptException;
+
+/**
+ * Lets a record that follows a quiet spell leave at once instead of waiting out the producer's linger.
+ *
+ * <p>The linger is for bursts: records sent microseconds apart share a request. A record sent when
+ * nothing else was sent for a whole linger starts a batch of its own and would sit out the full
+ * linger before going anywhere, and a plan's control events (a status change, a task, a result,
+ * the ready announcement, a vote, a decision) are exactly such records, alone or a few together,
+ * each one step of a chain that waits for it. For the first {@value #SHORT_RUN} records after a
+ * quiet spell this thread calls {@link Producer#flush()}, which makes every buffered batch ready now
+ * (and waits for their acknowledgements, which is why it is not the caller's thread). A longer run
+ * is a burst and is left to the linger. One producer either way, so the order of records within a
+ * partition is the order they were sent in.
+ */
+final class QuietSpellFlusher implements AutoCloseable {
+    /** Records after a quiet spell that still go out at once: a plan step sends up to five together. */
+    static final int SHORT_RUN = 8;
+
+    private final Producer<?, ?> producer;
+    private final long quietNanos;
+    private final AtomicLong lastSend = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
+    /** Records sent since the last quiet spell (races between senders only blur a heuristic). */
+    private final AtomicInteger run = new AtomicInteger();
+    private final Object lock = new Object();
+    private final Thread thread;
+    private boolean wanted;
+    private volatile boolean closed;
+
+    QuietSpellFlusher(Producer<?, ?> producer, long lingerMs, String name) {
+        this.producer = producer;
+        this.quietNanos = lingerMs * 1_000_000L;
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /**
+     * Called right after each send: asks for a flush when the previous send was a linger or more ago,
+     * and for the rest of a short run after that. Returns whether it asked.
+     */
+    boolean sent() {
+        long now = System.nanoTime();
+        if (now - lastSend.getAndSet(now) >= quietNanos) {
+            run.set(1);
+        } else if (run.get() >= SHORT_RUN || run.incrementAndGet() > SHORT_RUN) {
+            return false;
+        }
+        synchronized (lock) {
+            wanted = true;
+            lock.notify();
+        }
+        return true;
+    }
+
+    private void run() {
+        while (!closed) {
+            try {
+                synchronized (lock) {
+                    while (!wanted && !closed) {
+                        lock.wait();
+                    }
+                    wanted = false;
+                }
+                if (!closed) {
+                    producer.flush();
+                }
+            } catch (InterruptedException | InterruptException e) {
+                return;
+            } catch (RuntimeException e) {
+                // A failed send is reported to its own caller; this thread only hurries records along.
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+    }
+}
