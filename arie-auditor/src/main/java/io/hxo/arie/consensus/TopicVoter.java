@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
@@ -46,6 +47,8 @@ public class TopicVoter {
     static final Duration NEAR_MARGIN = Duration.ofSeconds(5);
     /** When leaves are still missing at the end of the partition, it reads once more from this far back. */
     static final Duration CLOCK_MARGIN = Duration.ofMinutes(1);
+    /** How long the first poll of a vote waits for the plan's partition to return records. */
+    static final long FIRST_POLL_MS = 50;
 
     private final Map<String, Object> kafka;
     private final HxoPublisher publisher;
@@ -96,14 +99,15 @@ public class TopicVoter {
             seekTo(consumer, tp, start.minus(NEAR_MARGIN));
             boolean widened = false;
             long deadline = System.nanoTime() + Ballot.patienceMs(ready.leafCount()) * 1_000_000;
+            // The leaves are nearly always on the broker by now, and for a small plan one fetch brings
+            // them all: try that before asking where the partition ends (a round trip of its own).
+            if (ready.leafCount() > 0) {
+                addLeaves(consumer.poll(Duration.ofMillis(FIRST_POLL_MS)), ready, fold);
+            }
             while (fold.size() < ready.leafCount()) {
                 long end = consumer.endOffsets(List.of(tp)).get(tp);
                 while (consumer.position(tp) < end) {
-                    for (ConsumerRecord<String, byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
-                        if (ready.planId().equals(rec.key())) {
-                            fold.addShardsDone(KafkaBinding.valueBytes(rec.value()));
-                        }
-                    }
+                    addLeaves(consumer.poll(Duration.ofMillis(200)), ready, fold);
                 }
                 if (fold.size() < ready.leafCount() && !widened) {
                     // The planner's clock may run ahead of the broker's: once, read again from a
@@ -130,6 +134,14 @@ public class TopicVoter {
             throw e;
         }
         return fold;
+    }
+
+    private static void addLeaves(ConsumerRecords<String, byte[]> records, Events.AggregateReady ready, LeafFold fold) {
+        for (ConsumerRecord<String, byte[]> rec : records) {
+            if (ready.planId().equals(rec.key())) {
+                fold.addShardsDone(KafkaBinding.valueBytes(rec.value()));
+            }
+        }
     }
 
     private static void seekTo(KafkaConsumer<String, byte[]> consumer, TopicPartition tp, Instant from) {
