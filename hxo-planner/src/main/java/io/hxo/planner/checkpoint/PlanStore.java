@@ -175,13 +175,25 @@ public class PlanStore {
      * Records the consensus outcome of a completed plan: {@code certified} or {@code certification_failed}
      * with the certificate. Only a plan still {@code completed} moves; returns whether this one did.
      */
-    public boolean certify(UUID planId, String status, JsonNode certificate) {
+    /** What a decided plan announces: the columns its {@code hxo.plan} event carries. */
+    public record Decided(String name, long totalShards, String merkleRoot, String hashAlg) {
+    }
+
+    /**
+     * Records the consensus decision on a completed plan; empty when the plan is unknown or was
+     * already decided. Returns what the announcement needs, so no second read follows.
+     */
+    public Optional<Decided> certify(UUID planId, String status, JsonNode certificate) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                UPDATE hxo.plans SET status = ?, certificate = ?::jsonb WHERE plan_id = ? AND status = 'completed'""")) {
+                UPDATE hxo.plans SET status = ?, certificate = ?::jsonb WHERE plan_id = ? AND status = 'completed'
+                RETURNING name, total_shards, merkle_root, hash_alg""")) {
             ps.setString(1, status);
             ps.setString(2, Json.text(certificate));
             ps.setObject(3, planId);
-            return ps.executeUpdate() == 1;
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Decided(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)))
+                        : Optional.empty();
+            }
         } catch (SQLException e) {
             throw new StoreException(e);
         }

@@ -52,13 +52,13 @@ public class Certification {
         boolean certified = "certified".equals(cert.outcome());
         String status = certified ? "certified" : "certification_failed";
         JsonNode certificate = Json.tree(cert);
-        if (!store.certify(planId, status, certificate)) {
+        PlanStore.Decided p = store.certify(planId, status, certificate).orElse(null);
+        if (p == null) {
             return; // not a completed plan (unknown, or already decided)
         }
         if (certified) {
             deployments.certified(planId, certificate);
         }
-        PlanStore.StoredPlan p = store.plan(planId).orElseThrow();
         owner.planChanged(planId, p.name(), status, p.totalShards(), p.merkleRoot(), HashAlg.fromWire(p.hashAlg()));
         Log.infof("plan %s %s (%s, %d votes)", planId, status, cert.outcome(), cert.votes().size());
     }
