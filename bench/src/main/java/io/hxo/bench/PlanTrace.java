@@ -1,7 +1,8 @@
 package io.hxo.bench;
 
-import io.hxo.contracts.json.Json;
-import java.nio.charset.StandardCharsets;
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 
 /**
  * Where the time of each recent one-shard plan went, hop by hop, read back from the broker after a
@@ -80,8 +80,8 @@ public final class PlanTrace {
         List<Map<String, Stamp>> whole = new ArrayList<>();
         Map<String, Integer> lastVoter = new HashMap<>();
         for (Map<String, Stamp> p : plans.values()) {
-            if (!p.containsKey("hxo.plan.submit") || !p.containsKey("plan.certified")
-                    || STEPS.stream().anyMatch(s -> !s.from().equals("last.vote") && !(p.containsKey(s.from()) && p.containsKey(s.to())))) {
+            // Every step's events but the last vote, which is one of the three votes and set below.
+            if (STEPS.stream().anyMatch(s -> !s.from().equals("last.vote") && !(p.containsKey(s.from()) && p.containsKey(s.to())))) {
                 continue;
             }
             String last = VOTERS[0];
@@ -129,13 +129,12 @@ public final class PlanTrace {
             parts.forEach(tp -> c.seek(tp, starts.get(tp) == null ? ends.get(tp) : starts.get(tp).offset()));
             while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    String subject = header(r, "ce_subject");
-                    String time = header(r, "ce_time");
-                    if (subject == null || time == null) {
+                    CloudEvent ev = KafkaBinding.fromRecord(r);
+                    if (ev.subject() == null) {
                         continue;
                     }
-                    plans.computeIfAbsent(subject, k -> new HashMap<>())
-                            .put(name(r), new Stamp(Instant.parse(time).toEpochMilli(), r.timestamp()));
+                    plans.computeIfAbsent(ev.subject(), k -> new HashMap<>())
+                            .put(name(r.topic(), ev), new Stamp(ev.time().toEpochMilli(), r.timestamp()));
                 }
             }
         }
@@ -143,20 +142,13 @@ public final class PlanTrace {
     }
 
     /** The event's place in a plan's journey: its type, with the status or the voter where one type has several. */
-    private static String name(ConsumerRecord<String, byte[]> r) {
-        String type = header(r, "ce_type");
-        if (r.topic().equals("hxo.plan")) {
-            return "plan." + Json.tree(r.value()).path("status").asText("?");
+    private static String name(String topic, CloudEvent ev) {
+        if (topic.equals("hxo.plan")) {
+            return "plan." + ev.dataAs(Events.PlanChanged.class).status();
         }
-        if (r.topic().equals("hxo.aggregate.vote")) {
-            String source = header(r, "ce_source"); // /<service>/<instance>
-            return "vote." + source.split("/")[1];
+        if (topic.equals("hxo.aggregate.vote")) {
+            return "vote." + ev.source().split("/")[1]; // /<service>/<instance>
         }
-        return type;
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> r, String key) {
-        Header h = r.headers().lastHeader(key);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return ev.type();
     }
 }

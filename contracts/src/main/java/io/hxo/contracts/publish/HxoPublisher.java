@@ -35,14 +35,9 @@ public final class HxoPublisher implements AutoCloseable {
     /** Null when the producer does not linger (nothing to hurry). */
     private final QuietSpellFlusher flusher;
 
-    /** A publisher whose records wait out the producer's linger whatever the traffic. */
-    public HxoPublisher(Producer<String, byte[]> producer, String source) {
-        this(producer, source, 0);
-    }
-
     /**
      * A publisher over a producer with a linger of {@code lingerMs}: a record that follows a quiet
-     * spell that long leaves at once (see {@link QuietSpellFlusher}).
+     * spell that long leaves at once (see {@link QuietSpellFlusher}); 0 for a producer that does not linger.
      */
     public HxoPublisher(Producer<String, byte[]> producer, String source, long lingerMs) {
         this.producer = producer;
@@ -51,13 +46,9 @@ public final class HxoPublisher implements AutoCloseable {
     }
 
     /**
-     * A producer for HXO traffic from a client configuration (bootstrap servers, {@code hxo.*}
-     * zero-trust keys, tuning). Settings chosen here: idempotent, acks=all, lz4, a short linger.
+     * The producer settings for HXO traffic from a client configuration (bootstrap servers,
+     * {@code hxo.*} zero-trust keys, tuning). Settings chosen here: idempotent, acks=all, lz4, a short linger.
      */
-    public static Producer<String, byte[]> createProducer(Map<String, Object> clientConfig) {
-        return new KafkaProducer<>(producerConfig(clientConfig));
-    }
-
     private static Map<String, Object> producerConfig(Map<String, Object> clientConfig) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
