@@ -8,15 +8,21 @@ import com.sun.net.httpserver.HttpServer;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Commands;
+import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.PlanStatus;
 import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.planner.execute.PlanOwner;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -37,6 +43,9 @@ class DeploymentsTest {
     static KafkaTestClient kafka;
     static HttpServer netlify;
     static final AtomicInteger hookCalls = new AtomicInteger();
+
+    @Inject
+    PlanOwner owner;
 
     @BeforeAll
     static void start() throws Exception {
@@ -68,6 +77,13 @@ class DeploymentsTest {
         return st[0];
     }
 
+    List<JsonNode> rollbackPoints() {
+        Reply points = kafka.request(Commands.DEPLOYMENTS, "points", Map.of());
+        List<JsonNode> out = new ArrayList<>();
+        points.body().get("rollback_points").forEach(out::add);
+        return out;
+    }
+
     @Test
     void aDeploymentIsRecordedAnnouncedHookedOnceAndRollsBackFromTheCasStore(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("index.html"), "<h1>v1</h1>");
@@ -77,10 +93,11 @@ class DeploymentsTest {
         JsonNode plan = Json.tree(Map.of("name", "site-v1", "stages", List.of(Map.of("id", "pack",
                 "kind", "deploy.pack", "partitioner", "by_module", "config", Map.of("source", dir.toString())))));
         int hooksBefore = hookCalls.get();
+        PlanStatus done;
         try (KafkaConsumer<String, byte[]> success = kafka.tail(Topic.DEPLOY_PLATFORM_SUCCESS)) {
             assertThat(kafka.request(Commands.PLAN_SUBMIT, planId.toString(),
                     new Commands.SubmitPlan(planId.toString(), plan, true, "test")).status()).isEqualTo(202);
-            PlanStatus done = awaitEnd(planId);
+            done = awaitEnd(planId);
             assertThat(done.status()).isEqualTo("completed");
             CloudEvent announced = KafkaTestClient.await(success, e -> planId.toString().equals(e.subject()),
                     Duration.ofSeconds(15));
@@ -88,9 +105,8 @@ class DeploymentsTest {
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> hookCalls.get() == hooksBefore + 1);
 
-        Reply points = kafka.request(Commands.DEPLOYMENTS, "points", Map.of());
         JsonNode point = null;
-        for (JsonNode p : points.body().get("rollback_points")) {
+        for (JsonNode p : rollbackPoints()) {
             if (p.get("plan_id").asText().equals(planId.toString())) {
                 point = p;
             }
@@ -109,8 +125,25 @@ class DeploymentsTest {
         assertThat(rolledBack.shards().cached()).isEqualTo(rolledBack.totalShards());
         assertThat(rolledBack.merkleRoot()).isEqualTo(point.get("merkle_root").asText());
         await().atMost(Duration.ofSeconds(15)).until(() -> hookCalls.get() == hooksBefore + 2);
+        // Both plans wait for a decision no gateway here makes; once overdue, their owner announces them
+        // again, and neither deployment is recorded, announced or hooked a second time.
+        assertThat(owner.announceUndecided(Instant.now().plus(Duration.ofMinutes(10))))
+                .contains(planId, rollbackPlan);
         Thread.sleep(1500);
         assertThat(hookCalls.get()).isEqualTo(hooksBefore + 2);
+        assertThat(rollbackPoints().stream().filter(p -> p.get("plan_id").asText().equals(planId.toString())))
+                .hasSize(1);
+
+        // The certificate the plan gets is the one its rollback point shows.
+        assertThat(point.path("certificate").path("outcome").isMissingNode()).isTrue();
+        try (HxoPublisher gateway = kafka.publisherAs("federation-gateway")) {
+            gateway.emit(Topic.HXO_AGGREGATE_FINALIZED, planId.toString(), new Events.Certificate(planId.toString(),
+                    done.merkleRoot(), done.totalShards(), done.hashAlg(), "HARMONIC", "certified", List.of(),
+                    List.of(), Instant.now())).join();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> rollbackPoints().stream()
+                .anyMatch(p -> p.get("plan_id").asText().equals(planId.toString())
+                        && p.path("certificate").path("outcome").asText().equals("certified")));
 
         UUID nowhere = UUID.randomUUID();
         assertThat(kafka.request(Commands.ROLLBACK, nowhere.toString(), new Commands.Rollback(UUID.randomUUID().toString(),

@@ -22,6 +22,7 @@ import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.planner.execute.PlanOwner;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -51,6 +52,8 @@ class PlannerTest {
 
     @Inject
     DataSource db;
+    @Inject
+    PlanOwner owner;
 
     @BeforeAll
     static void connect() {
@@ -187,6 +190,67 @@ class PlannerTest {
             KafkaTestClient.await(plans, e -> good.toString().equals(e.subject())
                     && e.dataAs(Events.PlanChanged.class).status().equals("certified"), Duration.ofSeconds(10));
         }
+    }
+
+    static Events.Certificate certificate(UUID planId, PlanStatus st, Instant decidedAt) {
+        return new Events.Certificate(planId.toString(), st.merkleRoot(), st.totalShards(), st.hashAlg(), "HARMONIC",
+                "certified", List.of(), List.of(), decidedAt);
+    }
+
+    @Test
+    void aRedeliveredDecisionIsAnnouncedAgainAndALaterOneChangesNothing() {
+        UUID planId = UUID.randomUUID();
+        submit(planId, noopPlan("decided-twice", 10, UUID.randomUUID().toString()));
+        PlanStatus st = awaitFinished(planId);
+        assertThat(st.status()).isEqualTo("completed");
+        Events.Certificate first = certificate(planId, st, Instant.parse("2026-12-04T20:00:00Z"));
+        Events.Certificate later = certificate(planId, st, Instant.parse("2026-12-04T20:00:09Z"));
+        try (KafkaConsumer<String, byte[]> plans = kafka.tail(Topic.HXO_PLAN);
+                HxoPublisher gateway = kafka.publisherAs("federation-gateway")) {
+            gateway.emit(Topic.HXO_AGGREGATE_FINALIZED, planId.toString(), first).join();
+            // A later round's decision keeps the first; the first again (redelivered after the planner
+            // stopped, perhaps before announcing it) is announced again.
+            gateway.emit(Topic.HXO_AGGREGATE_FINALIZED, planId.toString(), later).join();
+            gateway.emit(Topic.HXO_AGGREGATE_FINALIZED, planId.toString(), first).join();
+            java.util.function.Predicate<CloudEvent> certifiedEvent = e -> planId.toString().equals(e.subject())
+                    && e.dataAs(Events.PlanChanged.class).status().equals("certified");
+            List<CloudEvent> seen = KafkaTestClient.collect(plans,
+                    events -> events.stream().filter(certifiedEvent).count() >= 2, Duration.ofSeconds(20));
+            assertThat(seen.stream().filter(certifiedEvent).count()).isEqualTo(2);
+        }
+        PlanStatus decided = status(planId);
+        assertThat(decided.status()).isEqualTo("certified");
+        assertThat(decided.certificate().path("decided_at").asText()).isEqualTo("2026-12-04T20:00:00Z");
+    }
+
+    @Test
+    void aCompletedPlanLeftWithoutADecisionIsAnnouncedAgainOnceOverdue() {
+        UUID planId = UUID.randomUUID();
+        submit(planId, noopPlan("undecided", 12, UUID.randomUUID().toString()));
+        PlanStatus st = awaitFinished(planId);
+        assertThat(st.status()).isEqualTo("completed");
+        Instant now = Instant.now();
+        try (KafkaConsumer<String, byte[]> ready = kafka.tail(Topic.HXO_AGGREGATE_READY);
+                KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
+            assertThat(owner.announceUndecided(now)).doesNotContain(planId); // a round may still be open
+            assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(3)))).contains(planId);
+            Events.AggregateReady again = KafkaTestClient.await(ready, e -> planId.toString().equals(e.subject()),
+                    Duration.ofSeconds(20)).dataAs(Events.AggregateReady.class);
+            assertThat(again.merkleRoot()).isEqualTo(st.merkleRoot());
+            assertThat(again.leafCount()).isEqualTo(12);
+            assertThat(again.hashAlg()).isEqualTo(st.hashAlg());
+            Events.Vote vote = KafkaTestClient.await(votes, e -> planId.toString().equals(e.subject()),
+                    Duration.ofSeconds(20)).dataAs(Events.Vote.class);
+            assertThat(vote.merkleRoot()).isEqualTo(st.merkleRoot());
+        }
+        // At most once per waiting period, and never once decided.
+        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(4)))).doesNotContain(planId);
+        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(6)))).contains(planId);
+        try (HxoPublisher gateway = kafka.publisherAs("federation-gateway")) {
+            gateway.emit(Topic.HXO_AGGREGATE_FINALIZED, planId.toString(), certificate(planId, st, Instant.now())).join();
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> status(planId).status().equals("certified"));
+        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(20)))).doesNotContain(planId);
     }
 
     @Test

@@ -144,8 +144,9 @@ public class CommandHandler {
             }
         }
         HashAlg alg = HashAlg.forQuantumHashing(config.quantumHashing());
+        Instant startedAt = cmd.start() ? Instant.now() : null;
         try {
-            store.insertPlan(planId, plan, alg.wireName(), partition, cmd.requestedBy());
+            store.insertPlan(planId, plan, alg.wireName(), partition, cmd.requestedBy(), startedAt);
         } catch (PlanStore.StoreException e) {
             // Another submit with the same idempotency key won the race on another partition.
             if (plan.idempotencyKey() != null) {
@@ -162,7 +163,7 @@ public class CommandHandler {
         body.put("status", cmd.start() ? "running" : "accepted");
         body.put("total_shards", plan.totalShards());
         body.put("hash_alg", alg.wireName());
-        return new Accepted(Reply.ok(202, body), cmd.start() ? () -> owner.start(planId, plan, alg, partition) : null);
+        return new Accepted(Reply.ok(202, body), cmd.start() ? () -> owner.start(planId, plan, alg, partition, startedAt) : null);
     }
 
     /** Rolls back to a deployment: a new plan that re-applies its recorded work. */
@@ -200,7 +201,9 @@ public class CommandHandler {
         body.put("total_shards", plan.totalShards());
         body.put("hash_alg", p.hashAlg());
         HashAlg alg = HashAlg.fromWire(p.hashAlg());
-        return new Accepted(Reply.ok(202, body), () -> owner.start(planId, plan, alg, p.partition()));
+        Instant startedAt = Instant.now();
+        store.markRunning(planId, startedAt); // durable before the answer, as a submit's is
+        return new Accepted(Reply.ok(202, body), () -> owner.start(planId, plan, alg, p.partition(), startedAt));
     }
 
     private static Reply existing(PlanStore.StoredPlan p) {

@@ -69,20 +69,29 @@ public class PlanStore {
             String merkleRoot, Instant createdAt, Instant finishedAt) {
     }
 
-    public void insertPlan(UUID planId, ValidatedPlan plan, String hashAlg, int partition, String requestedBy) {
+    /**
+     * Stores a new plan with its stages: {@code accepted}, or already {@code running} since
+     * {@code startedAt} when it is submitted to start. Starting in the same transaction leaves no
+     * moment where a plan the caller was told is running sits in the store as merely accepted (a crash
+     * there would leave it waiting for a start nobody sends; a running plan is resumed).
+     */
+    public void insertPlan(UUID planId, ValidatedPlan plan, String hashAlg, int partition, String requestedBy,
+            Instant startedAt) {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO hxo.plans (plan_id, name, spec, status, hash_alg, owner_partition, idempotency_key,
-                                           total_shards, requested_by)
-                    VALUES (?, ?, ?::jsonb, 'accepted', ?, ?, ?, ?, ?)""")) {
+                                           total_shards, requested_by, started_at)
+                    VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)""")) {
                 ps.setObject(1, planId);
                 ps.setString(2, plan.name());
                 ps.setString(3, Json.text(plan.normalized()));
-                ps.setString(4, hashAlg);
-                ps.setInt(5, partition);
-                ps.setString(6, plan.idempotencyKey());
-                ps.setLong(7, plan.totalShards());
-                ps.setString(8, requestedBy);
+                ps.setString(4, startedAt == null ? "accepted" : "running");
+                ps.setString(5, hashAlg);
+                ps.setInt(6, partition);
+                ps.setString(7, plan.idempotencyKey());
+                ps.setLong(8, plan.totalShards());
+                ps.setString(9, requestedBy);
+                ps.setTimestamp(10, startedAt == null ? null : Timestamp.from(startedAt));
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement("""
@@ -143,6 +152,28 @@ public class PlanStore {
         return ids;
     }
 
+    /** A completed plan still waiting for its consensus decision. */
+    public record Undecided(UUID planId, long totalShards, String merkleRoot, Instant finishedAt) {
+    }
+
+    /** The completed, undecided plans of these partitions that finished before {@code finishedBefore}. */
+    public List<Undecided> undecidedPlans(Collection<Integer> partitions, Instant finishedBefore) {
+        List<Undecided> plans = new ArrayList<>();
+        if (partitions.isEmpty()) {
+            return plans;
+        }
+        each("""
+                SELECT plan_id, total_shards, merkle_root, finished_at FROM hxo.plans
+                WHERE status = 'completed' AND owner_partition = ANY(?) AND finished_at < ? ORDER BY finished_at""",
+                ps -> {
+                    ps.setArray(1, ps.getConnection().createArrayOf("int4", partitions.toArray()));
+                    ps.setTimestamp(2, Timestamp.from(finishedBefore));
+                },
+                rs -> plans.add(new Undecided(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3),
+                        rs.getTimestamp(4).toInstant())));
+        return plans;
+    }
+
     public void markRunning(UUID planId, Instant at) {
         update("UPDATE hxo.plans SET status = 'running', started_at = COALESCE(started_at, ?) WHERE plan_id = ?",
                 ps -> {
@@ -171,10 +202,6 @@ public class PlanStore {
         });
     }
 
-    /**
-     * Records the consensus outcome of a completed plan: {@code certified} or {@code certification_failed}
-     * with the certificate. Only a plan still {@code completed} moves; returns whether this one did.
-     */
     /** What a decided plan announces: the columns its {@code hxo.plan} event carries. */
     public record Decided(String name, long totalShards, String merkleRoot, String hashAlg) {
     }
@@ -197,6 +224,17 @@ public class PlanStore {
         } catch (SQLException e) {
             throw new StoreException(e);
         }
+    }
+
+    /** A plan already decided with exactly this outcome and certificate (a redelivered decision). */
+    public Optional<Decided> decided(UUID planId, String status, JsonNode certificate) {
+        return query("""
+                SELECT name, total_shards, merkle_root, hash_alg FROM hxo.plans
+                WHERE plan_id = ? AND status = ? AND certificate = ?::jsonb""", ps -> {
+            ps.setObject(1, planId);
+            ps.setString(2, status);
+            ps.setString(3, Json.text(certificate));
+        }, rs -> new Decided(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
     }
 
     /** Reads every checkpointed leaf of a plan, and returns the next checkpoint sequence number. */
@@ -438,11 +476,24 @@ public class PlanStore {
     }
 
     /** The plan's stages in leaf order (their topological position). */
-    public List<StageLayout> stageLayout(UUID planId) {
-        List<StageLayout> out = new ArrayList<>();
-        each("SELECT first_leaf, shard_count FROM hxo.stages WHERE plan_id = ? ORDER BY position",
-                ps -> ps.setObject(1, planId), rs -> out.add(new StageLayout(rs.getInt(1), rs.getInt(2))));
-        return out;
+    /** A plan's hash algorithm and its stages' places among the slots, in stage order. */
+    public record Layout(String hashAlg, List<StageLayout> stages) {
+    }
+
+    /** The plan's layout in one read (empty for an unknown plan): all a root recomputation needs from the plan. */
+    public Optional<Layout> layout(UUID planId) {
+        String[] alg = {null};
+        List<StageLayout> stages = new ArrayList<>();
+        each("""
+                SELECT p.hash_alg, s.first_leaf, s.shard_count FROM hxo.plans p
+                LEFT JOIN hxo.stages s ON s.plan_id = p.plan_id WHERE p.plan_id = ? ORDER BY s.position""",
+                ps -> ps.setObject(1, planId), rs -> {
+                    alg[0] = rs.getString(1);
+                    if (rs.getObject(2) != null) {
+                        stages.add(new StageLayout(rs.getInt(2), rs.getInt(3)));
+                    }
+                });
+        return alg[0] == null ? Optional.empty() : Optional.of(new Layout(alg[0], stages));
     }
 
     /** A split's place in the slot tree, without its children's inputs. */

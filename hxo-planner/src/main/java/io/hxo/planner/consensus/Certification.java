@@ -7,7 +7,6 @@ import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Events;
 import io.hxo.planner.checkpoint.PlanStore;
-import io.hxo.planner.deploy.DeploymentStore;
 import io.hxo.planner.execute.PlanOwner;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
@@ -19,17 +18,16 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * Applies the consensus outcome the gateway decided: a certificate ({@code hxo.aggregate.finalized})
  * moves a completed plan to {@code certified}; a failed decision ({@code hxo.aggregate.failed}) to
- * {@code certification_failed}. Either way the decision is stored with the plan and announced.
+ * {@code certification_failed}. Either way the decision is stored with the plan (a deployment reads its
+ * certificate from there) and announced on {@code hxo.plan}.
  */
 @ApplicationScoped
 public class Certification {
     private final PlanStore store;
-    private final DeploymentStore deployments;
     private final PlanOwner owner;
 
-    public Certification(PlanStore store, DeploymentStore deployments, PlanOwner owner) {
+    public Certification(PlanStore store, PlanOwner owner) {
         this.store = store;
-        this.deployments = deployments;
         this.owner = owner;
     }
 
@@ -54,10 +52,13 @@ public class Certification {
         JsonNode certificate = Json.tree(cert);
         PlanStore.Decided p = store.certify(planId, status, certificate).orElse(null);
         if (p == null) {
-            return; // not a completed plan (unknown, or already decided)
-        }
-        if (certified) {
-            deployments.certified(planId, certificate);
+            // Not a completed plan: unknown, decided before, or decided by this very record, redelivered
+            // because the planner stopped before acknowledging it, perhaps before announcing it. Only
+            // that last case (the same decision already stored) is announced again.
+            p = store.decided(planId, status, certificate).orElse(null);
+            if (p == null) {
+                return;
+            }
         }
         owner.planChanged(planId, p.name(), status, p.totalShards(), p.merkleRoot(), HashAlg.fromWire(p.hashAlg()));
         Log.infof("plan %s %s (%s, %d votes)", planId, status, cert.outcome(), cert.votes().size());

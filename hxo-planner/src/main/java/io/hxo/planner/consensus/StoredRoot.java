@@ -33,10 +33,10 @@ public class StoredRoot {
      * @throws IllegalStateException when the plan is unknown or a leaf it needs has no checkpoint
      */
     public String of(UUID planId) {
-        PlanStore.StoredPlan plan = store.plan(planId)
+        PlanStore.Layout layout = store.layout(planId)
                 .orElseThrow(() -> new IllegalStateException("plan " + planId + " is not in the store"));
-        HashAlg alg = HashAlg.fromWire(plan.hashAlg());
-        List<PlanStore.StageLayout> stages = store.stageLayout(planId);
+        HashAlg alg = HashAlg.fromWire(layout.hashAlg());
+        List<PlanStore.StageLayout> stages = layout.stages();
         List<PlanStore.SplitShape> splits = store.splitShapes(planId);
         int slots = 0;
         for (PlanStore.StageLayout s : stages) {

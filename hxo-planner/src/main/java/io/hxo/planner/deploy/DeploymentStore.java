@@ -19,6 +19,16 @@ import javax.sql.DataSource;
 /** Deployments (rollback points) in schema {@code hxo}. */
 @ApplicationScoped
 public class DeploymentStore {
+    /**
+     * A deployment with its plan's certificate. The plan's row is the one place a certificate is
+     * written (the deployment's own {@code certificate} column from V4 is no longer filled), so a
+     * deployment can never miss the certificate its plan has.
+     */
+    private static final String SELECT = """
+            SELECT d.deployment_id, d.plan_id, d.name, d.merkle_root, d.rollback_of, d.hook_status, d.finished_at,
+                   CASE WHEN p.status = 'certified' THEN p.certificate END AS certificate
+            FROM hxo.deployments d LEFT JOIN hxo.plans p ON p.plan_id = d.plan_id""";
+
     private final DataSource ds;
 
     public DeploymentStore(DataSource ds) {
@@ -30,26 +40,31 @@ public class DeploymentStore {
             UUID rollbackOf, String hookStatus, Instant finishedAt) {
     }
 
-    public void record(Deployment d) {
-        exec("""
-                INSERT INTO hxo.deployments (deployment_id, plan_id, name, merkle_root, certificate, rollback_of, finished_at)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?) ON CONFLICT (plan_id) DO NOTHING""", ps -> {
+    /**
+     * Records a deployment, once per plan. True when the plan's deployment is this one, recorded now or
+     * by an earlier attempt of the same call; false when the plan already had another (its completion
+     * handled again after a restart), which is left as it is.
+     */
+    public boolean record(Deployment d) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                WITH added AS (
+                    INSERT INTO hxo.deployments (deployment_id, plan_id, name, merkle_root, rollback_of, finished_at)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id) DO NOTHING RETURNING deployment_id)
+                SELECT deployment_id FROM added
+                UNION ALL SELECT deployment_id FROM hxo.deployments WHERE plan_id = ?""")) {
             ps.setObject(1, d.deploymentId());
             ps.setObject(2, d.planId());
             ps.setString(3, d.name());
             ps.setString(4, d.merkleRoot());
-            ps.setString(5, d.certificate() == null ? null : Json.text(d.certificate()));
-            ps.setObject(6, d.rollbackOf());
-            ps.setTimestamp(7, Timestamp.from(d.finishedAt()));
-        });
-    }
-
-    /** Attaches the plan's certificate to its deployment (when the plan was one). */
-    public void certified(UUID planId, JsonNode certificate) {
-        exec("UPDATE hxo.deployments SET certificate = ?::jsonb WHERE plan_id = ?", ps -> {
-            ps.setString(1, Json.text(certificate));
-            ps.setObject(2, planId);
-        });
+            ps.setObject(5, d.rollbackOf());
+            ps.setTimestamp(6, Timestamp.from(d.finishedAt()));
+            ps.setObject(7, d.planId());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && d.deploymentId().equals(rs.getObject(1, UUID.class));
+            }
+        } catch (SQLException e) {
+            throw new PlanStore.StoreException(e);
+        }
     }
 
     public void hookResult(UUID deploymentId, String status) {
@@ -62,7 +77,7 @@ public class DeploymentStore {
     public List<Deployment> list(int limit) {
         List<Deployment> out = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM hxo.deployments ORDER BY finished_at DESC LIMIT ?")) {
+                SELECT + " ORDER BY d.finished_at DESC LIMIT ?")) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -76,12 +91,12 @@ public class DeploymentStore {
     }
 
     public Optional<Deployment> find(UUID deploymentId) {
-        return first("SELECT * FROM hxo.deployments WHERE deployment_id = ?", ps -> ps.setObject(1, deploymentId));
+        return first(SELECT + " WHERE d.deployment_id = ?", ps -> ps.setObject(1, deploymentId));
     }
 
     /** The latest deployment whose plan ended with this Merkle root (its manifest root). */
     public Optional<Deployment> findByRoot(String merkleRoot) {
-        return first("SELECT * FROM hxo.deployments WHERE merkle_root = ? ORDER BY finished_at DESC LIMIT 1",
+        return first(SELECT + " WHERE d.merkle_root = ? ORDER BY d.finished_at DESC LIMIT 1",
                 ps -> ps.setString(1, merkleRoot));
     }
 

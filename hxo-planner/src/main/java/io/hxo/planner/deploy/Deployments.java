@@ -68,23 +68,34 @@ public class Deployments {
         return false;
     }
 
-    /** Called once a deployment plan is done (on the owner thread): record, announce, call the hook. */
-    public void completed(UUID planId, String name, JsonNode spec, String root) {
-        UUID deploymentId = EventIds.next();
+    /** The deployment a completed deployment plan becomes (not yet recorded). */
+    public DeploymentStore.Deployment deploymentOf(UUID planId, String name, JsonNode spec, String root) {
         UUID rollbackOf = spec.has("rollback_of") ? UUID.fromString(spec.get("rollback_of").asText()) : null;
-        store.record(new DeploymentStore.Deployment(deploymentId, planId, name, root, null, rollbackOf,
-                null, Instant.now()));
+        return new DeploymentStore.Deployment(EventIds.next(), planId, name, root, null, rollbackOf, null, Instant.now());
+    }
+
+    /**
+     * Records the deployment (the caller retries this until the database takes it); true when it is
+     * the plan's deployment and should be announced, false when the plan already had one (its
+     * completion handled again after a restart: that one was announced then).
+     */
+    public boolean record(DeploymentStore.Deployment d) {
+        return store.record(d);
+    }
+
+    /** Announces a recorded deployment on {@code deploy.platform.success} and calls the build hook. */
+    public void announce(DeploymentStore.Deployment d) {
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("deployment_id", deploymentId.toString());
-        event.put("plan_id", planId.toString());
-        event.put("name", name);
-        event.put("merkle_root", root);
-        if (rollbackOf != null) {
-            event.put("rollback_of", rollbackOf.toString());
+        event.put("deployment_id", d.deploymentId().toString());
+        event.put("plan_id", d.planId().toString());
+        event.put("name", d.name());
+        event.put("merkle_root", d.merkleRoot());
+        if (d.rollbackOf() != null) {
+            event.put("rollback_of", d.rollbackOf().toString());
         }
-        publisher.emit(Topic.DEPLOY_PLATFORM_SUCCESS, planId.toString(), event);
+        publisher.emit(Topic.DEPLOY_PLATFORM_SUCCESS, d.planId().toString(), event);
         if (netlifyHook != null) {
-            hooks.execute(() -> callHook(deploymentId, planId.toString()));
+            hooks.execute(() -> callHook(d.deploymentId(), d.planId().toString()));
         }
     }
 

@@ -3,6 +3,7 @@ package io.hxo.planner.execute;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.netflix.concurrency.limits.Limit;
 import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
@@ -19,6 +20,7 @@ import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.api.CommandHandler;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
+import io.hxo.planner.deploy.DeploymentStore;
 import io.hxo.planner.deploy.Deployments;
 import io.hxo.planner.plan.PlanRejected;
 import io.hxo.planner.plan.PlanValidator;
@@ -66,6 +68,14 @@ public class PlanOwner {
     private static final int AUTOSPLIT_MIN_SAMPLES = 3;
     /** How long a plan taken over from another owner waits for that owner's unrecorded results. */
     private static final long RESUME_GRACE_MS = 1500;
+    /**
+     * How long a completed plan may go without a consensus decision (plus its round's allowance for
+     * its leaves) before its owner announces it again. By then the gateway's round for it is over: the
+     * announcement was lost (the owner stopped between storing the plan and announcing it) or reached
+     * no gateway. Validators vote on the new announcement as on the first.
+     */
+    private static final Duration UNDECIDED_FOR = Events.VOTE_WINDOW;
+    private static final long UNDECIDED_CHECK_SECONDS = 30;
 
     private final ExecutorService ownerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "hxo-owner"));
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -74,6 +84,8 @@ public class PlanOwner {
         return t;
     });
     private final Map<UUID, PlanRun> runs = new HashMap<>();
+    /** Undecided plans this instance announced again, and when (owner thread only). */
+    private final Map<UUID, Instant> reannounced = new HashMap<>();
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     /** While draining, nothing new is dispatched; results keep being checkpointed. */
     private volatile boolean draining;
@@ -116,6 +128,8 @@ public class PlanOwner {
 
     void init(@Observes StartupEvent ev) {
         sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(this::sweep), 200, 200, TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(() -> reannounceUndecided(Instant.now())),
+                UNDECIDED_CHECK_SECONDS, UNDECIDED_CHECK_SECONDS, TimeUnit.SECONDS);
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -565,18 +579,67 @@ public class PlanOwner {
         });
         run.status = "completed";
         runs.remove(run.planId);
-        if (Deployments.isDeployment(run.plan.normalized())) {
-            retrying("record deployment", () -> deployments.completed(run.planId, run.name, run.plan.normalized(), root));
-        }
-        Events.AggregateReady ready = new Events.AggregateReady(run.planId.toString(), root, leaves,
-                run.alg.wireName(), run.startedAt != null ? run.startedAt : run.createdAt);
-        publisher.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(), ready);
+        announceCompleted(run, root, leaves);
         long readyMs = (System.nanoTime() - run.lastSettledNanos) / 1_000_000;
-        voter.voteOn(ready);
         planChanged(run.planId, run.name, "completed", leaves, root, run.alg);
         Log.infof("plan %s completed: %d shards (%d cached, %d split), root %s (roots took %d ms; root ready %d ms"
                 + " after the last result, its checkpoint included)", run.planId, leaves, run.cachedCount,
                 run.splitCount, root, rootMs, readyMs);
+    }
+
+    /**
+     * What follows a stored completion: the deployment it makes (recorded and announced once), the
+     * root ready for consensus, and this planner's own vote.
+     */
+    private void announceCompleted(PlanRun run, String root, int leaves) {
+        if (Deployments.isDeployment(run.plan.normalized())) {
+            DeploymentStore.Deployment d = deployments.deploymentOf(run.planId, run.name, run.plan.normalized(), root);
+            if (retrying("record deployment", () -> deployments.record(d))) {
+                deployments.announce(d);
+            }
+        }
+        Events.AggregateReady ready = new Events.AggregateReady(run.planId.toString(), root, leaves,
+                run.alg.wireName(), run.startedAt != null ? run.startedAt : run.createdAt);
+        publisher.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(), ready);
+        voter.voteOn(ready);
+    }
+
+    /**
+     * Announces again every completed plan of the owned partitions that has waited for a decision past
+     * {@link #UNDECIDED_FOR} (and at most that often per plan); returns them. Runs on the owner thread
+     * every {@value #UNDECIDED_CHECK_SECONDS} s; callable with another clock for tests.
+     */
+    public List<UUID> announceUndecided(Instant now) {
+        return CompletableFuture.supplyAsync(() -> reannounceUndecided(now), ownerThread).join();
+    }
+
+    private List<UUID> reannounceUndecided(Instant now) {
+        List<UUID> announced = new ArrayList<>();
+        List<PlanStore.Undecided> undecided;
+        try {
+            undecided = store.undecidedPlans(owned, now.minus(UNDECIDED_FOR));
+        } catch (PlanStore.StoreException e) {
+            Log.warnf("could not look for plans waiting for a decision: %s", e.getMessage());
+            return announced;
+        }
+        reannounced.keySet().retainAll(undecided.stream().map(PlanStore.Undecided::planId).toList());
+        for (PlanStore.Undecided u : undecided) {
+            Instant last = reannounced.getOrDefault(u.planId(), u.finishedAt());
+            if (last.plus(UNDECIDED_FOR).plusMillis(Ballot.leafAllowanceMs(u.totalShards())).isAfter(now)) {
+                continue;
+            }
+            try {
+                PlanRun run = load(u.planId());
+                announceCompleted(run, u.merkleRoot(), run.totalLeaves());
+                reannounced.put(u.planId(), now);
+                announced.add(u.planId());
+                Log.warnf("plan %s completed at %s and has no consensus decision; announced its root again",
+                        u.planId(), u.finishedAt());
+            } catch (RuntimeException | PlanRejected e) {
+                Log.errorf(e, "cannot announce plan %s again", u.planId());
+            }
+        }
+        return announced;
     }
 
     /** Ends a plan without a root (halted, aborted, timed out): stored, announced, gone from memory. */
@@ -639,13 +702,11 @@ public class PlanOwner {
 
     // ---- used by the command handler (always on the owner thread)
 
-    /** Starts a stored plan on this owner. */
-    public void start(UUID planId, ValidatedPlan plan, HashAlg alg, int partition) {
+    /** Runs a plan on this owner; the store already holds it as running since {@code startedAt}. */
+    public void start(UUID planId, ValidatedPlan plan, HashAlg alg, int partition, Instant startedAt) {
         PlanRun run = new PlanRun(planId, plan, alg, partition, limiter(plan));
-        Instant now = Instant.now();
-        retrying("start", () -> store.markRunning(planId, now));
         run.status = "running";
-        run.startedAt = now;
+        run.startedAt = startedAt;
         runs.put(planId, run);
         planChanged(planId, plan.name(), "running", plan.totalShards(), null, alg);
         predict(run);
