@@ -25,7 +25,7 @@ class ArieAuditorTest {
             CloudEvent ev = KafkaTestClient.await(beats, e -> "arie-auditor".equals(e.subject()), Duration.ofSeconds(15));
             Events.Heartbeat hb = KafkaTestClient.data(ev, Events.Heartbeat.class);
             assertThat(hb.service()).isEqualTo("arie-auditor");
-            assertThat(hb.schemaVersion()).isEqualTo("3");
+            assertThat(hb.schemaVersion()).isEqualTo("4");
             assertThat(hb.facts()).containsEntry("hxo_zero_trust", "true");
             // Secrets are reported as facts about them, never as themselves.
             assertThat(hb.facts().values()).doesNotContain(KafkaTestClient.SECRET);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hxo.arie.audit.ScanReaper;
+import io.hxo.arie.store.ScanStore;
 import io.hxo.contracts.config.ConfigFacts;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.json.Json;
@@ -18,6 +20,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -47,6 +52,12 @@ class ArieScanTest {
 
     @jakarta.inject.Inject
     io.hxo.arie.facts.FactsBook factsBook;
+    @jakarta.inject.Inject
+    ScanStore scans;
+    @jakarta.inject.Inject
+    ScanReaper reaper;
+    @jakarta.inject.Inject
+    DataSource db;
 
     @BeforeAll
     static void client() {
@@ -208,6 +219,41 @@ class ArieScanTest {
             awaitAudit(audits, id);
             assertThat(alertsOf(alerts, id)).doesNotContain(fingerprint);
         }
+    }
+
+    @Test
+    void aScanLeftBehindByAStoppedInstanceIsFailedAndAnnouncedAndALiveInstancesIsNot() throws Exception {
+        String gone = "gone-" + UUID.randomUUID();
+        String alive = "alive-" + UUID.randomUUID();
+        String lost = UUID.randomUUID().toString();
+        String kept = UUID.randomUUID().toString();
+        // Older than any scan the other tests start, so "the latest scan" stays one of theirs.
+        Instant earlier = Instant.now().minus(Duration.ofMinutes(5));
+        Arie.ScanRequest request = new Arie.ScanRequest(false, null, "api", "test");
+        scans.create(lost, request, gone, earlier);
+        scans.running(lost, earlier);
+        scans.create(kept, request, alive, earlier);
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE arie.instances SET seen_at = now() - interval '5 minutes' WHERE instance = ?")) {
+            ps.setString(1, gone);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        try (KafkaConsumer<String, byte[]> audits = kafka.tail(Topic.ARIE_AUDIT)) {
+            assertThat(reaper.reap()).extracting(ScanStore.Abandoned::id).contains(lost).doesNotContain(kept);
+            Arie.AuditSummary summary = KafkaTestClient.await(audits, e -> lost.equals(e.subject()),
+                    Duration.ofSeconds(20)).dataAs(Arie.AuditSummary.class);
+            assertThat(summary.status()).isEqualTo(Arie.FAILED);
+            assertThat(summary.error()).contains(gone);
+        } finally {
+            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM arie.scans WHERE id = ?")) {
+                ps.setString(1, kept); // its instance never comes back: the next tick would fail it
+                ps.executeUpdate();
+            }
+        }
+        Reply r = kafka.request(Topic.ARIE_COMMANDS, Arie.REPORT, lost, new Arie.ReportQuery(lost, "json"));
+        assertThat(r.body().path("status").asText()).isEqualTo("failed");
+        assertThat(r.body().path("error").asText()).contains("stopped before the scan finished");
     }
 
     @Test

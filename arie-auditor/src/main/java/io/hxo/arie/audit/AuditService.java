@@ -101,7 +101,7 @@ public class AuditService {
     /** Stores the scan as queued and starts it on the worker; returns its id. */
     public String submit(Arie.ScanRequest request) throws SQLException {
         String id = UUID.randomUUID().toString();
-        store.create(id, request, Instant.now());
+        store.create(id, request, config.instanceId(), Instant.now());
         worker.execute(() -> run(id, request));
         return id;
     }

@@ -39,19 +39,73 @@ public class ScanStore {
         this.ds = ds;
     }
 
-    public void create(String id, Arie.ScanRequest req, Instant at) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO arie.scans (id, trigger, requested_by, read_only, workspace, deployment, status, created_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, 'queued', ?)")) {
-            ps.setString(1, id);
-            ps.setString(2, req.trigger());
-            ps.setString(3, req.requestedBy());
-            ps.setBoolean(4, req.readOnly());
-            ps.setString(5, req.workspace());
-            ps.setString(6, req.deployment());
-            ps.setTimestamp(7, Timestamp.from(at));
+    /**
+     * Stores a scan as queued by {@code instance}, and that instance as alive now (in the same
+     * statement, so no reaper can take the scan for abandoned before the instance's first tick).
+     */
+    public void create(String id, Arie.ScanRequest req, String instance, Instant at) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                WITH seen AS (%s)
+                INSERT INTO arie.scans (id, trigger, requested_by, read_only, workspace, deployment, status, created_at,
+                                        instance)
+                VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)""".formatted(ALIVE))) {
+            ps.setString(1, instance);
+            ps.setString(2, id);
+            ps.setString(3, req.trigger());
+            ps.setString(4, req.requestedBy());
+            ps.setBoolean(5, req.readOnly());
+            ps.setString(6, req.workspace());
+            ps.setString(7, req.deployment());
+            ps.setTimestamp(8, Timestamp.from(at));
+            ps.setString(9, instance);
             ps.executeUpdate();
         }
+    }
+
+    private static final String ALIVE = """
+            INSERT INTO arie.instances (instance, seen_at) VALUES (?, now())
+            ON CONFLICT (instance) DO UPDATE SET seen_at = EXCLUDED.seen_at""";
+
+    /** Records that this instance is alive now (database clock). */
+    public void alive(String instance) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(ALIVE)) {
+            ps.setString(1, instance);
+            ps.executeUpdate();
+        }
+    }
+
+    /** A scan failed because the instance that queued it stopped. */
+    public record Abandoned(String id, String trigger, boolean readOnly, String error) {
+    }
+
+    /**
+     * Fails every queued or running scan whose instance has not been seen for {@code stale} (by the
+     * database clock), and forgets instances not seen for a day; returns the scans it failed.
+     */
+    public List<Abandoned> failAbandoned(java.time.Duration stale, Instant at) throws SQLException {
+        List<Abandoned> out = new ArrayList<>();
+        try (Connection c = ds.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE arie.scans s SET status = 'failed', finished_at = ?,
+                        error = 'interrupted: arie-auditor instance ' || coalesce(s.instance, '(unknown)')
+                                || ' stopped before the scan finished'
+                    WHERE s.status IN ('queued', 'running') AND NOT EXISTS (SELECT 1 FROM arie.instances i
+                        WHERE i.instance = s.instance AND i.seen_at >= now() - make_interval(secs => ?))
+                    RETURNING s.id, s.trigger, s.read_only, s.error""")) {
+                ps.setTimestamp(1, Timestamp.from(at));
+                ps.setDouble(2, stale.toMillis() / 1000.0);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Abandoned(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM arie.instances WHERE seen_at < now() - interval '1 day'")) {
+                ps.executeUpdate();
+            }
+        }
+        return out;
     }
 
     public void running(String id, Instant at) throws SQLException {
