@@ -20,6 +20,9 @@ import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,6 +50,8 @@ class DeploymentsTest {
 
     @Inject
     PlanOwner owner;
+    @Inject
+    DataSource db;
 
     @BeforeAll
     static void start() throws Exception {
@@ -75,6 +81,18 @@ class DeploymentsTest {
             return !List.of("accepted", "running").contains(st[0].status());
         });
         return st[0];
+    }
+
+    /** Deployments of the plan not yet noted as announced. */
+    int unannounced(UUID planId) throws Exception {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM hxo.deployments WHERE plan_id = ? AND announced_at IS NULL")) {
+            ps.setObject(1, planId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     List<JsonNode> rollbackPoints() {
@@ -125,12 +143,30 @@ class DeploymentsTest {
         assertThat(rolledBack.shards().cached()).isEqualTo(rolledBack.totalShards());
         assertThat(rolledBack.merkleRoot()).isEqualTo(point.get("merkle_root").asText());
         await().atMost(Duration.ofSeconds(15)).until(() -> hookCalls.get() == hooksBefore + 2);
+        await().atMost(Duration.ofSeconds(15)).until(() -> unannounced(planId) + unannounced(rollbackPlan) == 0);
         // Both plans wait for a decision no gateway here makes; once overdue, their owner announces them
-        // again, and neither deployment is recorded, announced or hooked a second time.
-        assertThat(owner.announceUndecided(Instant.now().plus(Duration.ofMinutes(10))))
-                .contains(planId, rollbackPlan);
+        // again. The rollback's deployment is made to look recorded but never announced (its planner
+        // stopped in between): it goes out now, under its recorded id. The other is neither recorded,
+        // announced nor hooked a second time.
+        String rollbackDeployment = rollbackPoints().stream()
+                .filter(p -> p.get("plan_id").asText().equals(rollbackPlan.toString())).findFirst().orElseThrow()
+                .get("deployment_id").asText();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE hxo.deployments SET announced_at = NULL WHERE plan_id = ?")) {
+            ps.setObject(1, rollbackPlan);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        try (KafkaConsumer<String, byte[]> success = kafka.tail(Topic.DEPLOY_PLATFORM_SUCCESS)) {
+            assertThat(owner.announceUndecided(Instant.now().plus(Duration.ofMinutes(10))))
+                    .contains(planId, rollbackPlan);
+            CloudEvent again = KafkaTestClient.await(success, e -> rollbackPlan.toString().equals(e.subject()),
+                    Duration.ofSeconds(15));
+            assertThat(Json.tree(again.data()).get("deployment_id").asText()).isEqualTo(rollbackDeployment);
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> hookCalls.get() == hooksBefore + 3);
+        await().atMost(Duration.ofSeconds(15)).until(() -> unannounced(rollbackPlan) == 0);
         Thread.sleep(1500);
-        assertThat(hookCalls.get()).isEqualTo(hooksBefore + 2);
+        assertThat(hookCalls.get()).isEqualTo(hooksBefore + 3);
         assertThat(rollbackPoints().stream().filter(p -> p.get("plan_id").asText().equals(planId.toString())))
                 .hasSize(1);
 

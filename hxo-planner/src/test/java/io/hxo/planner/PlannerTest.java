@@ -243,9 +243,9 @@ class PlannerTest {
                     Duration.ofSeconds(20)).dataAs(Events.Vote.class);
             assertThat(vote.merkleRoot()).isEqualTo(st.merkleRoot());
         }
-        // At most once per waiting period, and never once decided.
-        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(4)))).doesNotContain(planId);
-        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(6)))).contains(planId);
+        // Then after twice the wait (4 minutes from +3), and never once decided.
+        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(6)))).doesNotContain(planId);
+        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(8)))).contains(planId);
         try (HxoPublisher gateway = kafka.publisherAs("federation-gateway")) {
             gateway.emit(Topic.HXO_AGGREGATE_FINALIZED, planId.toString(), certificate(planId, st, Instant.now())).join();
         }

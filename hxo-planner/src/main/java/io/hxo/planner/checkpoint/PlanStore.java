@@ -156,18 +156,18 @@ public class PlanStore {
     public record Undecided(UUID planId, long totalShards, String merkleRoot, Instant finishedAt) {
     }
 
-    /** The completed, undecided plans of these partitions that finished before {@code finishedBefore}. */
-    public List<Undecided> undecidedPlans(Collection<Integer> partitions, Instant finishedBefore) {
+    /** The completed, undecided plans of these partitions that finished after {@code finishedAfter}, newest first. */
+    public List<Undecided> undecidedPlans(Collection<Integer> partitions, Instant finishedAfter) {
         List<Undecided> plans = new ArrayList<>();
         if (partitions.isEmpty()) {
             return plans;
         }
         each("""
                 SELECT plan_id, total_shards, merkle_root, finished_at FROM hxo.plans
-                WHERE status = 'completed' AND owner_partition = ANY(?) AND finished_at < ? ORDER BY finished_at""",
+                WHERE status = 'completed' AND owner_partition = ANY(?) AND finished_at > ? ORDER BY finished_at DESC""",
                 ps -> {
                     ps.setArray(1, ps.getConnection().createArrayOf("int4", partitions.toArray()));
-                    ps.setTimestamp(2, Timestamp.from(finishedBefore));
+                    ps.setTimestamp(2, Timestamp.from(finishedAfter));
                 },
                 rs -> plans.add(new Undecided(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3),
                         rs.getTimestamp(4).toInstant())));
@@ -475,7 +475,6 @@ public class PlanStore {
     public record StageLayout(int firstLeaf, int shardCount) {
     }
 
-    /** The plan's stages in leaf order (their topological position). */
     /** A plan's hash algorithm and its stages' places among the slots, in stage order. */
     public record Layout(String hashAlg, List<StageLayout> stages) {
     }

@@ -41,17 +41,19 @@ public class DeploymentStore {
     }
 
     /**
-     * Records a deployment, once per plan. True when the plan's deployment is this one, recorded now or
-     * by an earlier attempt of the same call; false when the plan already had another (its completion
-     * handled again after a restart), which is left as it is.
+     * Records a deployment, once per plan, and returns the plan's deployment while it has not been
+     * announced: this one, just recorded, or one recorded before whose announcement never went out
+     * (its planner stopped in between). Empty once the plan's deployment has been announced.
      */
-    public boolean record(Deployment d) {
+    public Optional<Deployment> record(Deployment d) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 WITH added AS (
                     INSERT INTO hxo.deployments (deployment_id, plan_id, name, merkle_root, rollback_of, finished_at)
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id) DO NOTHING RETURNING deployment_id)
-                SELECT deployment_id FROM added
-                UNION ALL SELECT deployment_id FROM hxo.deployments WHERE plan_id = ?""")) {
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id) DO NOTHING
+                    RETURNING deployment_id, name, merkle_root, rollback_of, finished_at, announced_at)
+                SELECT * FROM added
+                UNION ALL SELECT deployment_id, name, merkle_root, rollback_of, finished_at, announced_at
+                FROM hxo.deployments WHERE plan_id = ?""")) {
             ps.setObject(1, d.deploymentId());
             ps.setObject(2, d.planId());
             ps.setString(3, d.name());
@@ -60,11 +62,23 @@ public class DeploymentStore {
             ps.setTimestamp(6, Timestamp.from(d.finishedAt()));
             ps.setObject(7, d.planId());
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && d.deploymentId().equals(rs.getObject(1, UUID.class));
+                if (!rs.next() || rs.getTimestamp(6) != null) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Deployment(rs.getObject(1, UUID.class), d.planId(), rs.getString(2),
+                        rs.getString(3), null, rs.getObject(4, UUID.class), null, rs.getTimestamp(5).toInstant()));
             }
         } catch (SQLException e) {
             throw new PlanStore.StoreException(e);
         }
+    }
+
+    /** Notes that the deployment went out on {@code deploy.platform.success}. */
+    public void announced(UUID deploymentId, Instant at) {
+        exec("UPDATE hxo.deployments SET announced_at = ? WHERE deployment_id = ?", ps -> {
+            ps.setTimestamp(1, Timestamp.from(at));
+            ps.setObject(2, deploymentId);
+        });
     }
 
     public void hookResult(UUID deploymentId, String status) {

@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -75,15 +77,19 @@ public class Deployments {
     }
 
     /**
-     * Records the deployment (the caller retries this until the database takes it); true when it is
-     * the plan's deployment and should be announced, false when the plan already had one (its
-     * completion handled again after a restart: that one was announced then).
+     * Records the deployment (the caller retries this until the database takes it) and returns the
+     * deployment to announce: this one, or the plan's earlier one whose announcement never went out.
+     * Empty when the plan's deployment has been announced (its completion handled again).
      */
-    public boolean record(DeploymentStore.Deployment d) {
+    public Optional<DeploymentStore.Deployment> record(DeploymentStore.Deployment d) {
         return store.record(d);
     }
 
-    /** Announces a recorded deployment on {@code deploy.platform.success} and calls the build hook. */
+    /**
+     * Announces a recorded deployment on {@code deploy.platform.success}, calls the build hook, and
+     * notes the announcement once the broker has it. A planner stopping in between announces it (and
+     * calls the hook) again when the plan is announced again: at least once, never lost.
+     */
     public void announce(DeploymentStore.Deployment d) {
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("deployment_id", d.deploymentId().toString());
@@ -93,10 +99,23 @@ public class Deployments {
         if (d.rollbackOf() != null) {
             event.put("rollback_of", d.rollbackOf().toString());
         }
-        publisher.emit(Topic.DEPLOY_PLATFORM_SUCCESS, d.planId().toString(), event);
+        CompletableFuture<?> sent = publisher.emit(Topic.DEPLOY_PLATFORM_SUCCESS, d.planId().toString(), event);
         if (netlifyHook != null) {
             hooks.execute(() -> callHook(d.deploymentId(), d.planId().toString()));
         }
+        // Off the producer's I/O thread, which completes the send: the note is a database write.
+        sent.whenCompleteAsync((ok, failed) -> {
+            if (failed != null) {
+                Log.warnf("deployment %s: deploy.platform.success not sent (%s); it goes out again with its plan's"
+                        + " next announcement", d.deploymentId(), failed.getMessage());
+                return;
+            }
+            try {
+                store.announced(d.deploymentId(), Instant.now());
+            } catch (PlanStore.StoreException e) {
+                Log.warnf("deployment %s: could not note its announcement: %s", d.deploymentId(), e.getMessage());
+            }
+        });
     }
 
     private void callHook(UUID deploymentId, String planId) {

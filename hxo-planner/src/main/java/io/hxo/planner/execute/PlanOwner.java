@@ -72,9 +72,17 @@ public class PlanOwner {
      * How long a completed plan may go without a consensus decision (plus its round's allowance for
      * its leaves) before its owner announces it again. By then the gateway's round for it is over: the
      * announcement was lost (the owner stopped between storing the plan and announcing it) or reached
-     * no gateway. Validators vote on the new announcement as on the first.
+     * no gateway. Validators vote on the new announcement as on the first. Each further announcement
+     * waits twice as long as the one before.
      */
     private static final Duration UNDECIDED_FOR = Events.VOTE_WINDOW;
+    /**
+     * Plans completed longer ago are not announced again: their leaves may have left the
+     * {@code hxo.shard.done} topic, so a validator reading it could only vote that it has none.
+     */
+    private static final Duration UNDECIDED_HORIZON = Duration.ofDays(1);
+    /** Announcements per check, so a backlog (after a long gateway outage) never holds the owner long. */
+    private static final int UNDECIDED_PER_CHECK = 20;
     private static final long UNDECIDED_CHECK_SECONDS = 30;
 
     private final ExecutorService ownerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "hxo-owner"));
@@ -84,8 +92,11 @@ public class PlanOwner {
         return t;
     });
     private final Map<UUID, PlanRun> runs = new HashMap<>();
-    /** Undecided plans this instance announced again, and when (owner thread only). */
-    private final Map<UUID, Instant> reannounced = new HashMap<>();
+    /** Undecided plans this instance announced again: when it may next, and its wait after that (owner thread only). */
+    private final Map<UUID, Reannounced> reannounced = new HashMap<>();
+
+    private record Reannounced(Instant nextAt, Duration delay) {
+    }
     private final Set<Integer> owned = ConcurrentHashMap.newKeySet();
     /** While draining, nothing new is dispatched; results keep being checkpointed. */
     private volatile boolean draining;
@@ -588,15 +599,13 @@ public class PlanOwner {
     }
 
     /**
-     * What follows a stored completion: the deployment it makes (recorded and announced once), the
-     * root ready for consensus, and this planner's own vote.
+     * What follows a stored completion: the deployment it makes (recorded once, announced until the
+     * broker has it), the root ready for consensus, and this planner's own vote.
      */
     private void announceCompleted(PlanRun run, String root, int leaves) {
         if (Deployments.isDeployment(run.plan.normalized())) {
             DeploymentStore.Deployment d = deployments.deploymentOf(run.planId, run.name, run.plan.normalized(), root);
-            if (retrying("record deployment", () -> deployments.record(d))) {
-                deployments.announce(d);
-            }
+            retrying("record deployment", () -> deployments.record(d)).ifPresent(deployments::announce);
         }
         Events.AggregateReady ready = new Events.AggregateReady(run.planId.toString(), root, leaves,
                 run.alg.wireName(), run.startedAt != null ? run.startedAt : run.createdAt);
@@ -605,9 +614,11 @@ public class PlanOwner {
     }
 
     /**
-     * Announces again every completed plan of the owned partitions that has waited for a decision past
-     * {@link #UNDECIDED_FOR} (and at most that often per plan); returns them. Runs on the owner thread
-     * every {@value #UNDECIDED_CHECK_SECONDS} s; callable with another clock for tests.
+     * Announces again the completed plans of the owned partitions whose decision is overdue: first
+     * {@link #UNDECIDED_FOR} (plus the round's leaf allowance) after completing, then after twice the
+     * previous wait, for plans completed within {@link #UNDECIDED_HORIZON}; returns the plans it
+     * announced. Runs on the owner thread every {@value #UNDECIDED_CHECK_SECONDS} s; callable with
+     * another clock for tests.
      */
     public List<UUID> announceUndecided(Instant now) {
         return CompletableFuture.supplyAsync(() -> reannounceUndecided(now), ownerThread).join();
@@ -617,21 +628,24 @@ public class PlanOwner {
         List<UUID> announced = new ArrayList<>();
         List<PlanStore.Undecided> undecided;
         try {
-            undecided = store.undecidedPlans(owned, now.minus(UNDECIDED_FOR));
+            undecided = store.undecidedPlans(owned, now.minus(UNDECIDED_HORIZON));
         } catch (PlanStore.StoreException e) {
             Log.warnf("could not look for plans waiting for a decision: %s", e.getMessage());
             return announced;
         }
         reannounced.keySet().retainAll(undecided.stream().map(PlanStore.Undecided::planId).toList());
         for (PlanStore.Undecided u : undecided) {
-            Instant last = reannounced.getOrDefault(u.planId(), u.finishedAt());
-            if (last.plus(UNDECIDED_FOR).plusMillis(Ballot.leafAllowanceMs(u.totalShards())).isAfter(now)) {
+            Duration firstWait = UNDECIDED_FOR.plusMillis(Ballot.leafAllowanceMs(u.totalShards()));
+            Reannounced before = reannounced.getOrDefault(u.planId(),
+                    new Reannounced(u.finishedAt().plus(firstWait), firstWait));
+            if (before.nextAt().isAfter(now) || announced.size() >= UNDECIDED_PER_CHECK) {
                 continue;
             }
             try {
                 PlanRun run = load(u.planId());
                 announceCompleted(run, u.merkleRoot(), run.totalLeaves());
-                reannounced.put(u.planId(), now);
+                Duration delay = before.delay().multipliedBy(2);
+                reannounced.put(u.planId(), new Reannounced(now.plus(delay), delay));
                 announced.add(u.planId());
                 Log.warnf("plan %s completed at %s and has no consensus decision; announced its root again",
                         u.planId(), u.finishedAt());
