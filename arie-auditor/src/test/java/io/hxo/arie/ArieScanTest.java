@@ -58,6 +58,8 @@ class ArieScanTest {
     ScanReaper reaper;
     @jakarta.inject.Inject
     DataSource db;
+    @jakarta.inject.Inject
+    io.hxo.arie.config.ArieConfig config;
 
     @BeforeAll
     static void client() {
@@ -222,38 +224,60 @@ class ArieScanTest {
     }
 
     @Test
-    void aScanLeftBehindByAStoppedInstanceIsFailedAndAnnouncedAndALiveInstancesIsNot() throws Exception {
+    void scansLeftBehindByAStoppedInstanceOrAnEarlierRunOfThisOneAreFailedAndAnnounced() throws Exception {
         String gone = "gone-" + UUID.randomUUID();
         String alive = "alive-" + UUID.randomUUID();
         String lost = UUID.randomUUID().toString();
+        String mine = UUID.randomUUID().toString();
         String kept = UUID.randomUUID().toString();
-        // Older than any scan the other tests start, so "the latest scan" stays one of theirs.
+        String legacy = UUID.randomUUID().toString();
+        // Older than any scan the other tests start (so "the latest scan" stays one of theirs), and
+        // older than this JVM.
         Instant earlier = Instant.now().minus(Duration.ofMinutes(5));
         Arie.ScanRequest request = new Arie.ScanRequest(false, null, "api", "test");
-        scans.create(lost, request, gone, earlier);
-        scans.running(lost, earlier);
-        scans.create(kept, request, alive, earlier);
-        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE arie.instances SET seen_at = now() - interval '5 minutes' WHERE instance = ?")) {
-            ps.setString(1, gone);
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
         try (KafkaConsumer<String, byte[]> audits = kafka.tail(Topic.ARIE_AUDIT)) {
-            assertThat(reaper.reap()).extracting(ScanStore.Abandoned::id).contains(lost).doesNotContain(kept);
-            Arie.AuditSummary summary = KafkaTestClient.await(audits, e -> lost.equals(e.subject()),
-                    Duration.ofSeconds(20)).dataAs(Arie.AuditSummary.class);
-            assertThat(summary.status()).isEqualTo(Arie.FAILED);
-            assertThat(summary.error()).contains(gone);
+            scans.create(lost, request, gone, earlier);
+            scans.running(lost, earlier);
+            scans.create(mine, request, config.instanceId(), earlier); // queued by this instance's previous run
+            scans.create(kept, request, alive, earlier);
+            try (Connection c = db.getConnection(); PreparedStatement gone5 = c.prepareStatement(
+                    "UPDATE arie.instances SET seen_at = now() - interval '5 minutes' WHERE instance = ?");
+                    PreparedStatement noInstance = c.prepareStatement("""
+                            INSERT INTO arie.scans (id, trigger, requested_by, read_only, status, created_at)
+                            VALUES (?, 'api', 'test', false, 'running', now() - interval '5 minutes')""")) {
+                gone5.setString(1, gone);
+                assertThat(gone5.executeUpdate()).isEqualTo(1);
+                noInstance.setString(1, legacy); // as a version before V4 stores it, during a rolling upgrade
+                noInstance.executeUpdate();
+            }
+            // The background tick may take them first; either way each is failed once, and announced.
+            assertThat(reaper.reap()).extracting(ScanStore.Abandoned::id).doesNotContain(kept, legacy);
+            Map<String, Arie.AuditSummary> summaries = new HashMap<>();
+            KafkaTestClient.collect(audits, events -> {
+                events.stream().filter(e -> List.of(lost, mine).contains(e.subject()))
+                        .forEach(e -> summaries.put(e.subject(), e.dataAs(Arie.AuditSummary.class)));
+                return summaries.size() == 2;
+            }, Duration.ofSeconds(20));
+            assertThat(summaries).containsOnlyKeys(lost, mine);
+            for (String id : List.of(lost, mine)) {
+                assertThat(summaries.get(id).status()).isEqualTo(Arie.FAILED);
+                assertThat(summaries.get(id).error()).contains("stopped before the scan finished");
+                Reply r = kafka.request(Topic.ARIE_COMMANDS, Arie.REPORT, id, new Arie.ReportQuery(id, "json"));
+                assertThat(r.body().path("status").asText()).isEqualTo("failed");
+            }
+            assertThat(kafka.request(Topic.ARIE_COMMANDS, Arie.REPORT, lost, new Arie.ReportQuery(lost, "json"))
+                    .body().path("error").asText()).contains(gone);
+            for (String id : List.of(kept, legacy)) {
+                assertThat(kafka.request(Topic.ARIE_COMMANDS, Arie.REPORT, id, new Arie.ReportQuery(id, "json"))
+                        .body().path("status").asText()).isIn("queued", "running");
+            }
         } finally {
             try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM arie.scans WHERE id = ?")) {
-                ps.setString(1, kept); // its instance never comes back: the next tick would fail it
+                    "DELETE FROM arie.scans WHERE id = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("text", new Object[] {kept, legacy})); // nobody will finish them
                 ps.executeUpdate();
             }
         }
-        Reply r = kafka.request(Topic.ARIE_COMMANDS, Arie.REPORT, lost, new Arie.ReportQuery(lost, "json"));
-        assertThat(r.body().path("status").asText()).isEqualTo("failed");
-        assertThat(r.body().path("error").asText()).contains("stopped before the scan finished");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.hxo.contracts.topic.Topic;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,15 +18,17 @@ import java.util.Map;
 /**
  * Scans run on the instance that queued them, in memory; an instance that stops (a deploy, a crash)
  * leaves its queued and running scans behind. Every instance records every {@value #TICK_SECONDS} s
- * that it is alive, and fails the unfinished scans of instances not seen for {@link #STALE}, with an
- * {@code arie.audit} summary saying so, so nobody waits for them for ever. Instance ids change with
- * each start unless {@code HXO_INSTANCE_ID} is set, so a restarted instance's old scans are reaped too.
+ * that it is alive, and fails the unfinished scans of instances not seen for {@link #STALE}, and its
+ * own from before this process started (same {@code HXO_INSTANCE_ID} across a restart), with an
+ * {@code arie.audit} summary saying so, so nobody waits for them for ever.
  */
 @ApplicationScoped
 public class ScanReaper {
     static final long TICK_SECONDS = 10;
     /** Six ticks: a busy database or a long GC pause does not make a live instance look stopped. */
     static final Duration STALE = Duration.ofSeconds(6 * TICK_SECONDS);
+    /** When this JVM started: every scan this process queued is younger. */
+    private static final Instant STARTED = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
 
     private final ScanStore store;
     private final HxoPublisher publisher;
@@ -50,7 +53,7 @@ public class ScanReaper {
     /** Fails the scans of stopped instances; returns them. */
     public List<ScanStore.Abandoned> reap() throws SQLException {
         Instant now = Instant.now();
-        List<ScanStore.Abandoned> failed = store.failAbandoned(STALE, now);
+        List<ScanStore.Abandoned> failed = store.failAbandoned(config.instanceId(), STARTED, STALE, now);
         for (ScanStore.Abandoned a : failed) {
             Log.warnf("scan %s failed: %s", a.id(), a.error());
             publisher.emit(Topic.ARIE_AUDIT, a.id(), new Arie.AuditSummary(a.id(), a.trigger(), a.readOnly(),

@@ -79,21 +79,30 @@ public class ScanStore {
     }
 
     /**
-     * Fails every queued or running scan whose instance has not been seen for {@code stale} (by the
-     * database clock), and forgets instances not seen for a day; returns the scans it failed.
+     * Fails the queued and running scans nobody will finish, and forgets instances not seen for a day;
+     * returns the scans it failed. Those are the scans of an instance not seen for {@code stale} (by
+     * the database clock), this instance's own from before {@code selfStartedAt} (a restart under a
+     * fixed {@code HXO_INSTANCE_ID}), and scans without an instance (queued by a version before V4)
+     * after an hour, so a rolling upgrade does not fail the old version's running scans.
      */
-    public List<Abandoned> failAbandoned(java.time.Duration stale, Instant at) throws SQLException {
+    public List<Abandoned> failAbandoned(String self, Instant selfStartedAt, java.time.Duration stale, Instant at)
+            throws SQLException {
         List<Abandoned> out = new ArrayList<>();
         try (Connection c = ds.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE arie.scans s SET status = 'failed', finished_at = ?,
                         error = 'interrupted: arie-auditor instance ' || coalesce(s.instance, '(unknown)')
                                 || ' stopped before the scan finished'
-                    WHERE s.status IN ('queued', 'running') AND NOT EXISTS (SELECT 1 FROM arie.instances i
-                        WHERE i.instance = s.instance AND i.seen_at >= now() - make_interval(secs => ?))
+                    WHERE s.status IN ('queued', 'running') AND CASE
+                        WHEN s.instance IS NULL THEN s.created_at < now() - interval '1 hour'
+                        WHEN s.instance = ? THEN s.created_at < ?
+                        ELSE NOT EXISTS (SELECT 1 FROM arie.instances i
+                            WHERE i.instance = s.instance AND i.seen_at >= now() - make_interval(secs => ?)) END
                     RETURNING s.id, s.trigger, s.read_only, s.error""")) {
                 ps.setTimestamp(1, Timestamp.from(at));
-                ps.setDouble(2, stale.toMillis() / 1000.0);
+                ps.setString(2, self);
+                ps.setTimestamp(3, Timestamp.from(selfStartedAt));
+                ps.setDouble(4, stale.toMillis() / 1000.0);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Abandoned(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)));
