@@ -643,6 +643,9 @@ public class PlanOwner {
             }
             try {
                 PlanRun run = load(u.planId());
+                if (!"completed".equals(run.status)) {
+                    continue; // decided since the list was read: a new round could only fail
+                }
                 announceCompleted(run, u.merkleRoot(), run.totalLeaves());
                 Duration delay = before.delay().multipliedBy(2);
                 reannounced.put(u.planId(), new Reannounced(now.plus(delay), delay));
