@@ -157,7 +157,7 @@ class DeploymentsTest {
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
         try (KafkaConsumer<String, byte[]> success = kafka.tail(Topic.DEPLOY_PLATFORM_SUCCESS)) {
-            assertThat(owner.announceUndecided(Instant.now().plus(Duration.ofMinutes(10))))
+            assertThat(owner.announceUndecided(Instant.now().plus(Duration.ofMinutes(10)), 2))
                     .contains(planId, rollbackPlan);
             CloudEvent again = KafkaTestClient.await(success, e -> rollbackPlan.toString().equals(e.subject()),
                     Duration.ofSeconds(15));

@@ -232,8 +232,8 @@ class PlannerTest {
         Instant now = Instant.now();
         try (KafkaConsumer<String, byte[]> ready = kafka.tail(Topic.HXO_AGGREGATE_READY);
                 KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
-            assertThat(owner.announceUndecided(now)).doesNotContain(planId); // a round may still be open
-            assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(3)))).contains(planId);
+            assertThat(owner.announceUndecided(now, 1)).doesNotContain(planId); // a round may still be open
+            assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(3)), 1)).contains(planId);
             Events.AggregateReady again = KafkaTestClient.await(ready, e -> planId.toString().equals(e.subject()),
                     Duration.ofSeconds(20)).dataAs(Events.AggregateReady.class);
             assertThat(again.merkleRoot()).isEqualTo(st.merkleRoot());
@@ -244,13 +244,13 @@ class PlannerTest {
             assertThat(vote.merkleRoot()).isEqualTo(st.merkleRoot());
         }
         // Then after twice the wait (4 minutes from +3), and never once decided.
-        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(6)))).doesNotContain(planId);
-        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(8)))).contains(planId);
+        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(6)), 1)).doesNotContain(planId);
+        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(8)), 1)).contains(planId);
         try (HxoPublisher gateway = kafka.publisherAs("federation-gateway")) {
             gateway.emit(Topic.HXO_AGGREGATE_FINALIZED, planId.toString(), certificate(planId, st, Instant.now())).join();
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> status(planId).status().equals("certified"));
-        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(20)))).doesNotContain(planId);
+        assertThat(owner.announceUndecided(now.plus(Duration.ofMinutes(20)), 1)).doesNotContain(planId);
     }
 
     @Test

@@ -54,6 +54,13 @@ public interface PlannerConfig {
     @WithDefault("true")
     boolean zduEnabled();
 
+    /**
+     * {@code HXO_UNDECIDED_CHECK_SECONDS}: how often an owner looks for its completed plans whose
+     * consensus decision is overdue, to announce them again; 0 or less turns the check off.
+     */
+    @WithDefault("30")
+    long undecidedCheckSeconds();
+
     /** {@code HXO_MIGRATION_TIMEOUT}: seconds a migration may drain the planner. */
     @WithDefault("600")
     long migrationTimeout();

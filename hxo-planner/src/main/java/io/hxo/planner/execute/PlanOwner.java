@@ -83,7 +83,6 @@ public class PlanOwner {
     private static final Duration UNDECIDED_HORIZON = Duration.ofDays(1);
     /** Announcements per check, so a backlog (after a long gateway outage) never holds the owner long. */
     private static final int UNDECIDED_PER_CHECK = 20;
-    private static final long UNDECIDED_CHECK_SECONDS = 30;
 
     private final ExecutorService ownerThread = Executors.newSingleThreadExecutor(r -> new Thread(r, "hxo-owner"));
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -139,8 +138,11 @@ public class PlanOwner {
 
     void init(@Observes StartupEvent ev) {
         sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(this::sweep), 200, 200, TimeUnit.MILLISECONDS);
-        sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(() -> reannounceUndecided(Instant.now())),
-                UNDECIDED_CHECK_SECONDS, UNDECIDED_CHECK_SECONDS, TimeUnit.SECONDS);
+        long check = config.undecidedCheckSeconds();
+        if (check > 0) {
+            sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(
+                    () -> reannounceUndecided(Instant.now(), UNDECIDED_PER_CHECK)), check, check, TimeUnit.SECONDS);
+        }
     }
 
     void stop(@Observes ShutdownEvent ev) {
@@ -616,15 +618,15 @@ public class PlanOwner {
     /**
      * Announces again the completed plans of the owned partitions whose decision is overdue: first
      * {@link #UNDECIDED_FOR} (plus the round's leaf allowance) after completing, then after twice the
-     * previous wait, for plans completed within {@link #UNDECIDED_HORIZON}; returns the plans it
-     * announced. Runs on the owner thread every {@value #UNDECIDED_CHECK_SECONDS} s; callable with
-     * another clock for tests.
+     * previous wait, for plans completed within {@link #UNDECIDED_HORIZON}, newest first, at most
+     * {@code atMost} of them; returns the plans it announced. Runs on the owner thread every
+     * {@code HXO_UNDECIDED_CHECK_SECONDS}; callable with another clock for tests.
      */
-    public List<UUID> announceUndecided(Instant now) {
-        return CompletableFuture.supplyAsync(() -> reannounceUndecided(now), ownerThread).join();
+    public List<UUID> announceUndecided(Instant now, int atMost) {
+        return CompletableFuture.supplyAsync(() -> reannounceUndecided(now, atMost), ownerThread).join();
     }
 
-    private List<UUID> reannounceUndecided(Instant now) {
+    private List<UUID> reannounceUndecided(Instant now, int atMost) {
         List<UUID> announced = new ArrayList<>();
         List<PlanStore.Undecided> undecided;
         try {
@@ -638,7 +640,7 @@ public class PlanOwner {
             Duration firstWait = UNDECIDED_FOR.plusMillis(Ballot.leafAllowanceMs(u.totalShards()));
             Reannounced before = reannounced.getOrDefault(u.planId(),
                     new Reannounced(u.finishedAt().plus(firstWait), firstWait));
-            if (before.nextAt().isAfter(now) || announced.size() >= UNDECIDED_PER_CHECK) {
+            if (before.nextAt().isAfter(now) || announced.size() >= atMost) {
                 continue;
             }
             try {
