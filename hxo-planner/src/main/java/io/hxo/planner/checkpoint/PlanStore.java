@@ -204,6 +204,11 @@ public class PlanStore {
 
     /** What a decided plan announces: the columns its {@code hxo.plan} event carries. */
     public record Decided(String name, long totalShards, String merkleRoot, String hashAlg) {
+        private static final String COLUMNS = "name, total_shards, merkle_root, hash_alg";
+
+        private static Decided of(ResultSet rs) throws SQLException {
+            return new Decided(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4));
+        }
     }
 
     /**
@@ -211,30 +216,22 @@ public class PlanStore {
      * already decided. Returns what the announcement needs, so no second read follows.
      */
     public Optional<Decided> certify(UUID planId, String status, JsonNode certificate) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                UPDATE hxo.plans SET status = ?, certificate = ?::jsonb WHERE plan_id = ? AND status = 'completed'
-                RETURNING name, total_shards, merkle_root, hash_alg""")) {
+        return query("UPDATE hxo.plans SET status = ?, certificate = ?::jsonb WHERE plan_id = ? AND status = 'completed'"
+                + " RETURNING " + Decided.COLUMNS, ps -> {
             ps.setString(1, status);
             ps.setString(2, Json.text(certificate));
             ps.setObject(3, planId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Decided(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)))
-                        : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        }, Decided::of);
     }
 
     /** A plan already decided with exactly this outcome and certificate (a redelivered decision). */
     public Optional<Decided> decided(UUID planId, String status, JsonNode certificate) {
-        return query("""
-                SELECT name, total_shards, merkle_root, hash_alg FROM hxo.plans
-                WHERE plan_id = ? AND status = ? AND certificate = ?::jsonb""", ps -> {
-            ps.setObject(1, planId);
-            ps.setString(2, status);
-            ps.setString(3, Json.text(certificate));
-        }, rs -> new Decided(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+        return query("SELECT " + Decided.COLUMNS + " FROM hxo.plans WHERE plan_id = ? AND status = ? AND certificate = ?::jsonb",
+                ps -> {
+                    ps.setObject(1, planId);
+                    ps.setString(2, status);
+                    ps.setString(3, Json.text(certificate));
+                }, Decided::of);
     }
 
     /** Reads every checkpointed leaf of a plan, and returns the next checkpoint sequence number. */

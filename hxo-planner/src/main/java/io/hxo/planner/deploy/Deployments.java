@@ -70,19 +70,16 @@ public class Deployments {
         return false;
     }
 
-    /** The deployment a completed deployment plan becomes (not yet recorded). */
-    public DeploymentStore.Deployment deploymentOf(UUID planId, String name, JsonNode spec, String root) {
-        UUID rollbackOf = spec.has("rollback_of") ? UUID.fromString(spec.get("rollback_of").asText()) : null;
-        return new DeploymentStore.Deployment(EventIds.next(), planId, name, root, null, rollbackOf, null, Instant.now());
-    }
-
     /**
-     * Records the deployment (the caller retries this until the database takes it) and returns the
-     * deployment to announce: this one, or the plan's earlier one whose announcement never went out.
-     * Empty when the plan's deployment has been announced (its completion handled again).
+     * Records the deployment a completed plan makes (the caller retries this until the database takes
+     * it) and returns the deployment to announce: this one, or the plan's earlier one whose
+     * announcement never went out. Empty when the plan's deployment has been announced (its
+     * completion handled again).
      */
-    public Optional<DeploymentStore.Deployment> record(DeploymentStore.Deployment d) {
-        return store.record(d);
+    public Optional<DeploymentStore.Deployment> record(UUID planId, String name, JsonNode spec, String root) {
+        UUID rollbackOf = spec.has("rollback_of") ? UUID.fromString(spec.get("rollback_of").asText()) : null;
+        return store.record(new DeploymentStore.Deployment(EventIds.next(), planId, name, root, null, rollbackOf,
+                null, Instant.now()));
     }
 
     /**

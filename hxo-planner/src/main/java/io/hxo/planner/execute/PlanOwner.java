@@ -20,7 +20,6 @@ import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.api.CommandHandler;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
-import io.hxo.planner.deploy.DeploymentStore;
 import io.hxo.planner.deploy.Deployments;
 import io.hxo.planner.plan.PlanRejected;
 import io.hxo.planner.plan.PlanValidator;
@@ -606,8 +605,8 @@ public class PlanOwner {
      */
     private void announceCompleted(PlanRun run, String root, int leaves) {
         if (Deployments.isDeployment(run.plan.normalized())) {
-            DeploymentStore.Deployment d = deployments.deploymentOf(run.planId, run.name, run.plan.normalized(), root);
-            retrying("record deployment", () -> deployments.record(d)).ifPresent(deployments::announce);
+            retrying("record deployment", () -> deployments.record(run.planId, run.name, run.plan.normalized(), root))
+                    .ifPresent(deployments::announce);
         }
         Events.AggregateReady ready = new Events.AggregateReady(run.planId.toString(), root, leaves,
                 run.alg.wireName(), run.startedAt != null ? run.startedAt : run.createdAt);
