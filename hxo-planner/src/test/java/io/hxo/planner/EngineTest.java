@@ -47,6 +47,9 @@ class EngineTest {
     @jakarta.inject.Inject
     io.hxo.planner.consensus.StoredRoot storedRoot;
 
+    @jakarta.inject.Inject
+    javax.sql.DataSource db;
+
     @BeforeAll
     static void connect() {
         kafka = new KafkaTestClient();
@@ -166,7 +169,35 @@ class EngineTest {
 
             // The root the owner folded over three stages is the one rebuilt from the checkpoints.
             assertThat(st.merkleRoot()).isNotNull().isEqualTo(storedRoot.of(planId));
+
+            // The last results, the three stage roots and the end were one commit: a stop leaves
+            // either all of them or none.
+            assertThat(completionWriters(planId)).hasSize(1);
         }
+    }
+
+    /** The transactions that last wrote the plan's row, its stages' rows and its last checkpoint. */
+    private List<String> completionWriters(UUID planId) {
+        String sql = """
+                SELECT DISTINCT w FROM (
+                    SELECT xmin::text AS w FROM hxo.plans WHERE plan_id = ?
+                    UNION ALL SELECT xmin::text FROM hxo.stages WHERE plan_id = ?
+                    UNION ALL (SELECT xmin::text FROM hxo.checkpoints WHERE plan_id = ? ORDER BY seq DESC LIMIT 1)
+                ) writers""";
+        List<String> out = new ArrayList<>();
+        try (var c = db.getConnection(); var ps = c.prepareStatement(sql)) {
+            for (int i = 1; i <= 3; i++) {
+                ps.setObject(i, planId);
+            }
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
     }
 
     private static long min(List<ShardWork.Result> all, String stage) {

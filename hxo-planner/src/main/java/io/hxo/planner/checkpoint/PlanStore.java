@@ -64,6 +64,15 @@ public class PlanStore {
             int cached, List<Failure> failures, List<Split> splits) {
     }
 
+    /** A finished stage's shard durations, folded into its kind's history when the plan completes. */
+    public record KindStat(String kind, String executor, long shards, double meanMs, double p95Ms) {
+    }
+
+    /** A plan completing with its root: its stages' roots, its kinds' durations, and its end. */
+    public record Completion(UUID planId, Map<String, String> stageRoots, List<KindStat> kindStats, String merkleRoot,
+            Instant at) {
+    }
+
     /** A row of the plan list. */
     public record PlanSummary(UUID planId, String name, String status, long totalShards, long done, long failed,
             String merkleRoot, Instant createdAt, Instant finishedAt) {
@@ -182,14 +191,6 @@ public class PlanStore {
                 });
     }
 
-    public void saveStageRoot(UUID planId, String stageId, String root) {
-        update("UPDATE hxo.stages SET root = ? WHERE plan_id = ? AND stage_id = ?", ps -> {
-            ps.setString(1, root);
-            ps.setObject(2, planId);
-            ps.setString(3, stageId);
-        });
-    }
-
     public void finish(UUID planId, String status, String merkleRoot, String error, Instant at) {
         update("""
                 UPDATE hxo.plans SET status = ?, merkle_root = COALESCE(?, merkle_root), error = ?, finished_at = ?
@@ -305,77 +306,138 @@ public class PlanStore {
 
     /**
      * One transaction for everything a batch of results changed: new CAS results, one checkpoint
-     * row per plan, and the plans' counters.
+     * row per plan, the plans' counters, and the plans the batch completed (their stage roots, kind
+     * statistics and end).
+     * A completion commits with the results that finished its plan, so a stop leaves the plan either
+     * running with its results unsaved or completed with everything, and its kind statistics are
+     * counted once whatever is retried.
      */
-    public void checkpoint(List<PlanCheckpoint> batch) {
-        if (batch.isEmpty()) {
+    public void checkpoint(List<PlanCheckpoint> batch, List<Completion> completions) {
+        if (batch.isEmpty() && completions.isEmpty()) {
             return;
         }
         inTransaction(c -> {
-            // Two plans (or two shards) doing equal work in one batch share a CAS id: one row each id.
-            Map<String, ResultRow> results = new java.util.LinkedHashMap<>();
-            batch.forEach(b -> b.results().forEach(r -> results.put(io.hxo.contracts.hash.Hex.of(r.casId()), r)));
-            if (!results.isEmpty()) {
-                insertResults(c, new ArrayList<>(results.values()));
-            }
-            try (PreparedStatement cp = c.prepareStatement(
-                    "INSERT INTO hxo.checkpoints (plan_id, seq, leaf_count, leaves) VALUES (?, ?, ?, ?)");
-                    PreparedStatement counts = c.prepareStatement("""
-                            UPDATE hxo.plans SET done_shards = done_shards + ?, cached_shards = cached_shards + ?,
-                                                 failed_shards = failed_shards + ?, split_shards = split_shards + ?,
-                                                 total_shards = total_shards + ?
-                            WHERE plan_id = ?""");
-                    PreparedStatement fails = c.prepareStatement("""
-                            INSERT INTO hxo.failures (plan_id, slot, stage_id, cas_id, attempts, error)
-                            VALUES (?, ?, ?, ?, ?, ?)
-                            ON CONFLICT (plan_id, slot) DO UPDATE SET attempts = EXCLUDED.attempts,
-                                error = EXCLUDED.error, failed_at = now()""");
-                    PreparedStatement splits = c.prepareStatement("""
-                            INSERT INTO hxo.splits (plan_id, seq, parent_slot, first_child, child_count, reason, inputs)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-                for (PlanCheckpoint b : batch) {
-                    if (b.leaves().count() > 0) {
-                        cp.setObject(1, b.planId());
-                        cp.setInt(2, b.seq());
-                        cp.setInt(3, b.leaves().count());
-                        cp.setBytes(4, b.leaves().bytes());
-                        cp.addBatch();
-                    }
-                    int added = 0;
-                    for (Split sp : b.splits()) {
-                        added += sp.childCount() - 1;
-                        splits.setObject(1, b.planId());
-                        splits.setInt(2, sp.seq());
-                        splits.setInt(3, sp.parentSlot());
-                        splits.setInt(4, sp.firstChild());
-                        splits.setInt(5, sp.childCount());
-                        splits.setString(6, sp.reason());
-                        splits.setBytes(7, gzip(sp.inputs()));
-                        splits.addBatch();
-                    }
-                    for (Failure f : b.failures()) {
-                        fails.setObject(1, b.planId());
-                        fails.setInt(2, f.slot());
-                        fails.setString(3, f.stageId());
-                        fails.setBytes(4, f.casId());
-                        fails.setInt(5, f.attempts());
-                        fails.setString(6, f.error());
-                        fails.addBatch();
-                    }
-                    counts.setInt(1, b.done());
-                    counts.setInt(2, b.cached());
-                    counts.setInt(3, b.failures().size());
-                    counts.setInt(4, b.splits().size());
-                    counts.setInt(5, added);
-                    counts.setObject(6, b.planId());
-                    counts.addBatch();
-                }
-                cp.executeBatch();
-                splits.executeBatch();
-                fails.executeBatch();
-                counts.executeBatch();
-            }
+            checkpoint(c, batch);
+            complete(c, completions);
         });
+    }
+
+    private static void checkpoint(Connection c, List<PlanCheckpoint> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        // Two plans (or two shards) doing equal work in one batch share a CAS id: one row each id.
+        Map<String, ResultRow> results = new java.util.LinkedHashMap<>();
+        batch.forEach(b -> b.results().forEach(r -> results.put(io.hxo.contracts.hash.Hex.of(r.casId()), r)));
+        if (!results.isEmpty()) {
+            insertResults(c, new ArrayList<>(results.values()));
+        }
+        try (PreparedStatement cp = c.prepareStatement(
+                "INSERT INTO hxo.checkpoints (plan_id, seq, leaf_count, leaves) VALUES (?, ?, ?, ?)");
+                PreparedStatement counts = c.prepareStatement("""
+                        UPDATE hxo.plans SET done_shards = done_shards + ?, cached_shards = cached_shards + ?,
+                                             failed_shards = failed_shards + ?, split_shards = split_shards + ?,
+                                             total_shards = total_shards + ?
+                        WHERE plan_id = ?""");
+                PreparedStatement fails = c.prepareStatement("""
+                        INSERT INTO hxo.failures (plan_id, slot, stage_id, cas_id, attempts, error)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (plan_id, slot) DO UPDATE SET attempts = EXCLUDED.attempts,
+                            error = EXCLUDED.error, failed_at = now()""");
+                PreparedStatement splits = c.prepareStatement("""
+                        INSERT INTO hxo.splits (plan_id, seq, parent_slot, first_child, child_count, reason, inputs)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+            for (PlanCheckpoint b : batch) {
+                if (b.leaves().count() > 0) {
+                    cp.setObject(1, b.planId());
+                    cp.setInt(2, b.seq());
+                    cp.setInt(3, b.leaves().count());
+                    cp.setBytes(4, b.leaves().bytes());
+                    cp.addBatch();
+                }
+                int added = 0;
+                for (Split sp : b.splits()) {
+                    added += sp.childCount() - 1;
+                    splits.setObject(1, b.planId());
+                    splits.setInt(2, sp.seq());
+                    splits.setInt(3, sp.parentSlot());
+                    splits.setInt(4, sp.firstChild());
+                    splits.setInt(5, sp.childCount());
+                    splits.setString(6, sp.reason());
+                    splits.setBytes(7, gzip(sp.inputs()));
+                    splits.addBatch();
+                }
+                for (Failure f : b.failures()) {
+                    fails.setObject(1, b.planId());
+                    fails.setInt(2, f.slot());
+                    fails.setString(3, f.stageId());
+                    fails.setBytes(4, f.casId());
+                    fails.setInt(5, f.attempts());
+                    fails.setString(6, f.error());
+                    fails.addBatch();
+                }
+                counts.setInt(1, b.done());
+                counts.setInt(2, b.cached());
+                counts.setInt(3, b.failures().size());
+                counts.setInt(4, b.splits().size());
+                counts.setInt(5, added);
+                counts.setObject(6, b.planId());
+                counts.addBatch();
+            }
+            cp.executeBatch();
+            splits.executeBatch();
+            fails.executeBatch();
+            counts.executeBatch();
+        }
+    }
+
+    /** A completing plan's stage roots, its kinds' statistics, and its end. */
+    private static void complete(Connection c, List<Completion> completions) throws SQLException {
+        if (completions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement roots = c.prepareStatement(
+                "UPDATE hxo.stages SET root = ? WHERE plan_id = ? AND stage_id = ?");
+                PreparedStatement stats = c.prepareStatement("""
+                        INSERT INTO hxo.kind_stats (kind, executor, shards, mean_ms, p95_ms) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (kind, executor) DO UPDATE SET
+                            mean_ms = (kind_stats.mean_ms * kind_stats.shards + EXCLUDED.mean_ms * EXCLUDED.shards)
+                                      / (kind_stats.shards + EXCLUDED.shards),
+                            p95_ms = GREATEST(EXCLUDED.p95_ms, kind_stats.p95_ms * 0.8),
+                            shards = kind_stats.shards + EXCLUDED.shards,
+                            updated_at = now()""");
+                PreparedStatement ends = c.prepareStatement("""
+                        UPDATE hxo.plans SET status = 'completed', merkle_root = ?, error = NULL, finished_at = ?
+                        WHERE plan_id = ?""")) {
+            List<KindStat> kinds = new ArrayList<>();
+            for (Completion done : completions) {
+                for (Map.Entry<String, String> root : done.stageRoots().entrySet()) {
+                    roots.setString(1, root.getValue());
+                    roots.setObject(2, done.planId());
+                    roots.setString(3, root.getKey());
+                    roots.addBatch();
+                }
+                kinds.addAll(done.kindStats());
+                ends.setString(1, done.merkleRoot());
+                ends.setTimestamp(2, Timestamp.from(done.at()));
+                ends.setObject(3, done.planId());
+                ends.addBatch();
+            }
+            // In key order, so two planners completing plans of the same kinds lock their rows in the
+            // same order and cannot deadlock.
+            kinds.sort(java.util.Comparator.comparing(KindStat::kind).thenComparing(KindStat::executor));
+            for (KindStat k : kinds) {
+                stats.setString(1, k.kind());
+                stats.setString(2, k.executor());
+                stats.setLong(3, k.shards());
+                stats.setDouble(4, k.meanMs());
+                stats.setDouble(5, k.p95Ms());
+                stats.addBatch();
+            }
+            roots.executeBatch();
+            stats.executeBatch();
+            ends.executeBatch();
+        }
     }
 
     private static void insertResults(Connection c, List<ResultRow> rows) throws SQLException {
@@ -554,24 +616,6 @@ public class PlanStore {
                         rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getString(7), instant(rs, "created_at"),
                         instant(rs, "finished_at"))));
         return out;
-    }
-
-    /** Folds a finished plan's per-stage durations into the kind's history (for predictions). */
-    public void recordKindStats(String kind, String executor, long shards, double meanMs, double p95Ms) {
-        update("""
-                INSERT INTO hxo.kind_stats (kind, executor, shards, mean_ms, p95_ms) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (kind, executor) DO UPDATE SET
-                    mean_ms = (kind_stats.mean_ms * kind_stats.shards + EXCLUDED.mean_ms * EXCLUDED.shards)
-                              / (kind_stats.shards + EXCLUDED.shards),
-                    p95_ms = GREATEST(EXCLUDED.p95_ms, kind_stats.p95_ms * 0.8),
-                    shards = kind_stats.shards + EXCLUDED.shards,
-                    updated_at = now()""", ps -> {
-            ps.setString(1, kind);
-            ps.setString(2, executor);
-            ps.setLong(3, shards);
-            ps.setDouble(4, meanMs);
-            ps.setDouble(5, p95Ms);
-        });
     }
 
     /** The kind's history: {mean_ms, p95_ms, shards}, when there is one. */

@@ -282,10 +282,7 @@ public class PlanOwner {
                 Log.errorf(e, "skipped record %s-%d@%d", rec.topic(), rec.partition(), rec.offset());
             }
         }
-        checkpoint(touched);
-        for (PlanRun run : touched) {
-            advance(run);
-        }
+        advance(touched);
         publishGauges(0);
     }
 
@@ -380,6 +377,14 @@ public class PlanOwner {
 
     /** Commits what the runs settled since their last checkpoint, retrying until the database answers. */
     private void checkpoint(Collection<PlanRun> runsToSave) {
+        checkpoint(runsToSave, List.of());
+    }
+
+    /**
+     * Commits what the runs settled, and the completions, in one transaction; then announces the
+     * settled leaves (before any completed plan's root, so validators find them).
+     */
+    private void checkpoint(Collection<PlanRun> runsToSave, List<PlanStore.Completion> completions) {
         List<PlanStore.PlanCheckpoint> batch = new ArrayList<>();
         List<PlanRun> saving = new ArrayList<>();
         for (PlanRun run : runsToSave) {
@@ -391,10 +396,10 @@ public class PlanOwner {
                     List.copyOf(run.unsavedFailures), List.copyOf(run.unsavedSplits)));
             saving.add(run);
         }
-        if (batch.isEmpty()) {
+        if (batch.isEmpty() && completions.isEmpty()) {
             return;
         }
-        retrying("checkpoint", () -> store.checkpoint(batch));
+        retrying("checkpoint", () -> store.checkpoint(batch, completions));
         for (PlanRun run : saving) {
             List<Events.Leaf> leaves = new ArrayList<>(run.unsaved.size());
             for (int slot : run.unsaved) {
@@ -405,11 +410,46 @@ public class PlanOwner {
         }
     }
 
-    /** Moves a plan forward: prepares stages whose inputs are ready, closes finished stages, dispatches. */
     private void advance(PlanRun run) {
-        if (!"running".equals(run.status)) {
-            return;
+        advance(List.of(run));
+    }
+
+    /**
+     * Moves plans forward: prepares stages whose inputs are ready and closes finished ones, commits
+     * what the plans settled in one transaction (a plan that finished with its stage roots and end,
+     * see {@link PlanStore#checkpoint}), then ends, completes or dispatches each plan.
+     */
+    private void advance(Collection<PlanRun> toAdvance) {
+        List<PlanRun> moving = new ArrayList<>(toAdvance.size());
+        Map<UUID, Completed> completing = new java.util.LinkedHashMap<>();
+        for (PlanRun run : toAdvance) {
+            if (!"running".equals(run.status)) {
+                continue;
+            }
+            settleStages(run);
+            if (run.failed == 0 && run.allFinished()) {
+                completing.put(run.planId, completing(run));
+            }
+            moving.add(run);
         }
+        checkpoint(toAdvance, completing.values().stream().map(Completed::row).toList());
+        for (PlanRun run : moving) {
+            Completed done = completing.get(run.planId);
+            if (run.failed > 0) {
+                end(run, "halted", run.error);
+                publisher.emit(Topic.HXO_ALERT, run.planId.toString(), new Events.Alert("guardian.halt", "critical",
+                        run.planId.toString(), "hxo-planner", run.error,
+                        Map.of("heal_depth_limit", config.healDepthLimit())));
+            } else if (done != null) {
+                completed(run, done);
+            } else {
+                dispatch(run);
+            }
+        }
+    }
+
+    /** Prepares the stages whose inputs are ready and computes the roots of the stages that finished. */
+    private void settleStages(PlanRun run) {
         boolean changed = true;
         while (changed && run.failed == 0) {
             changed = false;
@@ -433,16 +473,6 @@ public class PlanOwner {
             }
         }
         autosplit(run);
-        checkpoint(List.of(run));
-        if (run.failed > 0) {
-            end(run, "halted", run.error);
-            publisher.emit(Topic.HXO_ALERT, run.planId.toString(), new Events.Alert("guardian.halt", "critical",
-                    run.planId.toString(), "hxo-planner", run.error, Map.of("heal_depth_limit", config.healDepthLimit())));
-        } else if (run.allFinished()) {
-            complete(run);
-        } else {
-            dispatch(run);
-        }
     }
 
     /** Shards whose CAS id already has a stored result are settled without running. */
@@ -573,30 +603,38 @@ public class PlanOwner {
         }
     }
 
-    private void complete(PlanRun run) {
+    /** A plan whose every stage finished: its root and what its completion stores. */
+    private record Completed(PlanStore.Completion row, int leaves, long rootMs) {
+    }
+
+    private Completed completing(PlanRun run) {
         long t0 = System.nanoTime();
         String root = run.planRoot();
-        int leaves = run.totalLeaves();
         long rootMs = (System.nanoTime() - t0 + run.stages.stream().mapToLong(s -> s.rootNanos).sum()) / 1_000_000;
-        Instant now = Instant.now();
-        retrying("finish", () -> {
-            for (PlanRun.StageRun s : run.stages) {
-                store.saveStageRoot(run.planId, s.spec.id(), s.root);
-                if (s.durations.getTotalCount() > 0) {
-                    store.recordKindStats(s.spec.kind(), s.spec.executor(), s.durations.getTotalCount(),
-                            s.durations.getMean(), s.p95());
-                }
+        Map<String, String> stageRoots = new java.util.LinkedHashMap<>();
+        List<PlanStore.KindStat> kindStats = new ArrayList<>();
+        for (PlanRun.StageRun s : run.stages) {
+            stageRoots.put(s.spec.id(), s.root);
+            if (s.durations.getTotalCount() > 0) {
+                kindStats.add(new PlanStore.KindStat(s.spec.kind(), s.spec.executor(), s.durations.getTotalCount(),
+                        s.durations.getMean(), s.p95()));
             }
-            store.finish(run.planId, "completed", root, null, now);
-        });
+        }
+        return new Completed(new PlanStore.Completion(run.planId, stageRoots, kindStats, root, Instant.now()),
+                run.totalLeaves(), rootMs);
+    }
+
+    /** After the completion committed: the plan leaves memory and its root goes out. */
+    private void completed(PlanRun run, Completed done) {
+        String root = done.row().merkleRoot();
         run.status = "completed";
         runs.remove(run.planId);
-        announceCompleted(run, root, leaves);
+        announceCompleted(run, root, done.leaves());
         long readyMs = (System.nanoTime() - run.lastSettledNanos) / 1_000_000;
-        planChanged(run.planId, run.name, "completed", leaves, root, run.alg);
+        planChanged(run.planId, run.name, "completed", done.leaves(), root, run.alg);
         Log.infof("plan %s completed: %d shards (%d cached, %d split), root %s (roots took %d ms; root ready %d ms"
-                + " after the last result, its checkpoint included)", run.planId, leaves, run.cachedCount,
-                run.splitCount, root, rootMs, readyMs);
+                + " after the last result, its checkpoint included)", run.planId, done.leaves(), run.cachedCount,
+                run.splitCount, root, done.rootMs(), readyMs);
     }
 
     /**
