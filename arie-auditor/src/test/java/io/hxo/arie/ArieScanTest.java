@@ -57,6 +57,8 @@ class ArieScanTest {
     @jakarta.inject.Inject
     ScanReaper reaper;
     @jakarta.inject.Inject
+    io.hxo.arie.audit.AuditService audit;
+    @jakarta.inject.Inject
     DataSource db;
     @jakarta.inject.Inject
     io.hxo.arie.config.ArieConfig config;
@@ -259,6 +261,22 @@ class ArieScanTest {
                 return summaries.size() == 2;
             }, Duration.ofSeconds(20));
             assertThat(summaries).containsOnlyKeys(lost, mine);
+            // A failed scan stays failed: the one that was running and finishes after all stores
+            // nothing (no findings either), the queued one does not start, and neither fails twice.
+            io.hxo.arie.report.AuditReport late = io.hxo.arie.report.AuditReport.triage(lost,
+                    io.hxo.arie.scan.Auditor.withBuiltinRules().scanConfig(Map.of()), List.of(), Map.of());
+            assertThat(scans.done(lost, late, Map.of("status", "done"), "{}")).isFalse();
+            assertThat(scans.failed(lost, "failed again", Instant.now())).isFalse();
+            assertThat(scans.running(mine, Instant.now())).isFalse();
+            audit.run(mine, request);
+            try (Connection c = db.getConnection(); PreparedStatement findings = c.prepareStatement(
+                    "SELECT count(*) FROM arie.findings WHERE scan_id = ?")) {
+                findings.setString(1, lost);
+                try (var rs = findings.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).isZero();
+                }
+            }
             for (String id : List.of(lost, mine)) {
                 assertThat(summaries.get(id).status()).isEqualTo(Arie.FAILED);
                 assertThat(summaries.get(id).error()).contains("stopped before the scan finished");

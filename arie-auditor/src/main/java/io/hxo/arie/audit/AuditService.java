@@ -106,9 +106,17 @@ public class AuditService {
         return id;
     }
 
-    void run(String id, Arie.ScanRequest request) {
+    /**
+     * Runs a stored scan on the calling thread (the worker's, for a submitted one). A scan failed as
+     * abandoned before it starts does not run; one failed while it runs keeps that outcome, and its
+     * late result is neither stored nor announced.
+     */
+    public void run(String id, Arie.ScanRequest request) {
         try {
-            store.running(id, Instant.now());
+            if (!store.running(id, Instant.now())) {
+                Log.warnf("scan %s is no longer queued (failed as abandoned); not run", id);
+                return;
+            }
             List<ScanResult> parts = new ArrayList<>();
             parts.add(auditor.scanConfig(facts.current()));
             Set<String> dirs = new LinkedHashSet<>();
@@ -128,7 +136,10 @@ public class AuditService {
             AuditReport report = AuditReport.triage(id, ScanResult.combine(target, parts), store.baseline(),
                     store.suppressions());
             Arie.AuditSummary summary = summary(id, request, report, Arie.DONE, null);
-            store.done(id, report, summary, SarifWriter.write(report, ruleInfos(), version));
+            if (!store.done(id, report, summary, SarifWriter.write(report, ruleInfos(), version))) {
+                Log.warnf("scan %s finished after it was failed as abandoned; its result is dropped", id);
+                return;
+            }
             if (!request.readOnly()) {
                 List<java.util.concurrent.CompletableFuture<?>> sent = new ArrayList<>();
                 for (ReportedFinding f : report.alerts()) {
@@ -147,7 +158,9 @@ public class AuditService {
             Log.warnf(e, "scan %s failed", id);
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             try {
-                store.failed(id, error, Instant.now());
+                if (!store.failed(id, error, Instant.now())) {
+                    return; // already failed as abandoned, and announced then
+                }
             } catch (SQLException | RuntimeException again) {
                 Log.warnf("scan %s: cannot record the failure: %s", id, again.getMessage());
             }

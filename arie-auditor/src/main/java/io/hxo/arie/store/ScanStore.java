@@ -117,27 +117,42 @@ public class ScanStore {
         return out;
     }
 
-    public void running(String id, Instant at) throws SQLException {
+    /**
+     * Marks a queued scan running.
+     *
+     * @return false when the scan is no longer queued (failed as abandoned meanwhile): it must not run
+     */
+    public boolean running(String id, Instant at) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE arie.scans SET status = 'running', started_at = ? WHERE id = ?")) {
+                "UPDATE arie.scans SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'")) {
             ps.setTimestamp(1, Timestamp.from(at));
             ps.setString(2, id);
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
         }
     }
 
-    public void failed(String id, String error, Instant at) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE arie.scans SET status = 'failed', error = ?, finished_at = ? WHERE id = ?")) {
+    /**
+     * Fails an unfinished scan.
+     *
+     * @return false when the scan had already ended (an abandoned scan is failed once)
+     */
+    public boolean failed(String id, String error, Instant at) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE arie.scans"
+                + " SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')")) {
             ps.setString(1, error);
             ps.setTimestamp(2, Timestamp.from(at));
             ps.setString(3, id);
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
         }
     }
 
-    /** The finished scan: its report, SARIF, summary and every finding, in one transaction. */
-    public void done(String id, AuditReport report, Object summary, String sarif) throws SQLException {
+    /**
+     * The finished scan: its report, SARIF, summary and every finding, in one transaction; nothing
+     * when the scan has ended meanwhile (failed as abandoned while it ran: its outcome was announced).
+     *
+     * @return whether the scan was stored as done
+     */
+    public boolean done(String id, AuditReport report, Object summary, String sarif) throws SQLException {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -173,15 +188,20 @@ public class ScanStore {
                     }
                 }
                 try (PreparedStatement ps = c.prepareStatement("UPDATE arie.scans SET status = 'done', finished_at = ?,"
-                        + " summary = ?::jsonb, report = ?::jsonb, sarif = ?::jsonb WHERE id = ?")) {
+                        + " summary = ?::jsonb, report = ?::jsonb, sarif = ?::jsonb"
+                        + " WHERE id = ? AND status IN ('queued', 'running')")) {
                     ps.setTimestamp(1, Timestamp.from(report.finishedAt()));
                     ps.setString(2, Json.text(summary));
                     ps.setString(3, Json.text(report));
                     ps.setString(4, sarif);
                     ps.setString(5, id);
-                    ps.executeUpdate();
+                    if (ps.executeUpdate() == 0) {
+                        c.rollback();
+                        return false;
+                    }
                 }
                 c.commit();
+                return true;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
