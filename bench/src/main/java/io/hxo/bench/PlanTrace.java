@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import org.apache.kafka.common.TopicPartition;
  * <pre>
  * java -cp bench/target/benchmarks.jar io.hxo.bench.PlanTrace [SECONDS_BACK]   # default 30
  * </pre>
- * Only plans whose whole journey (submit to certified) lies in the window count.
+ * Only plans whose whole journey (submit to certified) lies in the window count. The last column
+ * is each step's mean over the slowest 5 % of those plans end to end: where the tail's time goes.
  */
 public final class PlanTrace {
     private static final List<String> TOPICS = List.of("hxo.commands", "hxo.commands.reply", "hxo.plan",
@@ -98,15 +100,32 @@ public final class PlanTrace {
         if (whole.isEmpty()) {
             return;
         }
-        System.out.printf("%-58s %6s %6s %6s%n", "step", "p50", "p90", "mean");
+        // The tail: the slowest twentieth of the plans end to end, and where their time went.
+        Step total = STEPS.get(STEPS.size() - 1);
+        List<Map<String, Stamp>> slowest = new ArrayList<>(whole);
+        slowest.sort(Comparator.comparingLong(total::of).reversed());
+        slowest = slowest.subList(0, Math.max(1, slowest.size() / 20));
+        System.out.printf("%-58s %6s %6s %6s %6s %9s%n", "step", "p50", "p90", "p99", "mean", "slow 5 %");
         for (Step s : STEPS) {
             List<Long> xs = new ArrayList<>(whole.size());
             whole.forEach(p -> xs.add(s.of(p)));
             Collections.sort(xs);
             double mean = xs.stream().mapToLong(Long::longValue).average().orElse(0);
-            System.out.printf("%-58s %6.1f %6d %6.1f%n", s.label(), median(xs), xs.get((int) (xs.size() * 0.9)), mean);
+            double slow = slowest.stream().mapToLong(s::of).average().orElse(0);
+            System.out.printf("%-58s %6.1f %6d %6d %6.1f %9.1f%n", s.label(), median(xs),
+                    xs.get((int) (xs.size() * 0.9)), xs.get((int) (xs.size() * 0.99)), mean, slow);
         }
         System.out.println("last vote to reach the broker: " + lastVoter);
+        Map<String, Integer> slowLast = new HashMap<>();
+        for (Map<String, Stamp> p : slowest) {
+            for (String v : VOTERS) {
+                if (p.get(v) == p.get("last.vote")) {
+                    slowLast.merge(v.substring("vote.".length()), 1, Integer::sum);
+                    break;
+                }
+            }
+        }
+        System.out.println("... among the slowest 5 %: " + slowLast);
     }
 
     private static double median(List<Long> sorted) {
