@@ -15,6 +15,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,15 +192,13 @@ public class PlanStore {
                 });
     }
 
-    public void finish(UUID planId, String status, String merkleRoot, String error, Instant at) {
-        update("""
-                UPDATE hxo.plans SET status = ?, merkle_root = COALESCE(?, merkle_root), error = ?, finished_at = ?
-                WHERE plan_id = ?""", ps -> {
+    /** Ends a plan without a root (halted, aborted, timed out); a completion goes through {@link #checkpoint}. */
+    public void finish(UUID planId, String status, String error, Instant at) {
+        update("UPDATE hxo.plans SET status = ?, error = ?, finished_at = ? WHERE plan_id = ?", ps -> {
             ps.setString(1, status);
-            ps.setString(2, merkleRoot);
-            ps.setString(3, error);
-            ps.setTimestamp(4, Timestamp.from(at));
-            ps.setObject(5, planId);
+            ps.setString(2, error);
+            ps.setTimestamp(3, Timestamp.from(at));
+            ps.setObject(4, planId);
         });
     }
 
@@ -425,7 +424,7 @@ public class PlanStore {
             }
             // In key order, so two planners completing plans of the same kinds lock their rows in the
             // same order and cannot deadlock.
-            kinds.sort(java.util.Comparator.comparing(KindStat::kind).thenComparing(KindStat::executor));
+            kinds.sort(Comparator.comparing(KindStat::kind).thenComparing(KindStat::executor));
             for (KindStat k : kinds) {
                 stats.setString(1, k.kind());
                 stats.setString(2, k.executor());

@@ -421,7 +421,7 @@ public class PlanOwner {
      */
     private void advance(Collection<PlanRun> toAdvance) {
         List<PlanRun> moving = new ArrayList<>(toAdvance.size());
-        Map<UUID, Completed> completing = new java.util.LinkedHashMap<>();
+        Map<UUID, Completed> completing = new LinkedHashMap<>();
         for (PlanRun run : toAdvance) {
             if (!"running".equals(run.status)) {
                 continue;
@@ -611,7 +611,7 @@ public class PlanOwner {
         long t0 = System.nanoTime();
         String root = run.planRoot();
         long rootMs = (System.nanoTime() - t0 + run.stages.stream().mapToLong(s -> s.rootNanos).sum()) / 1_000_000;
-        Map<String, String> stageRoots = new java.util.LinkedHashMap<>();
+        Map<String, String> stageRoots = new LinkedHashMap<>();
         List<PlanStore.KindStat> kindStats = new ArrayList<>();
         for (PlanRun.StageRun s : run.stages) {
             stageRoots.put(s.spec.id(), s.root);
@@ -700,7 +700,7 @@ public class PlanOwner {
 
     /** Ends a plan without a root (halted, aborted, timed out): stored, announced, gone from memory. */
     private void end(PlanRun run, String status, String why) {
-        retrying(status, () -> store.finish(run.planId, status, null, why, Instant.now()));
+        retrying(status, () -> store.finish(run.planId, status, why, Instant.now()));
         run.status = status;
         runs.remove(run.planId);
         publishGauges(0);
@@ -814,7 +814,7 @@ public class PlanOwner {
             if (!List.of("accepted", "running").contains(stored.status())) {
                 return new AbortOutcome(true, false, stored.status());
             }
-            retrying("abort", () -> store.finish(planId, "aborted", null, "aborted on request", Instant.now()));
+            retrying("abort", () -> store.finish(planId, "aborted", "aborted on request", Instant.now()));
             gate.end(planId.toString());
             planChanged(planId, stored.name(), "aborted", stored.totalShards(), null, HashAlg.fromWire(stored.hashAlg()));
         }
