@@ -131,6 +131,9 @@ public final class HxoPublisher implements AutoCloseable {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         try {
             producer.send(record, (md, e) -> {
+                if (flusher != null) {
+                    flusher.acknowledged();
+                }
                 if (e != null) {
                     // Callers may not wait for the future; a lost event must at least be said aloud.
                     LOG.warning(() -> "could not publish " + record.topic() + " (key " + record.key() + "): " + e);

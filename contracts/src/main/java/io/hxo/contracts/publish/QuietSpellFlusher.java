@@ -17,16 +17,26 @@ import org.apache.kafka.common.errors.InterruptException;
  * (and waits for their acknowledgements, which is why it is not the caller's thread). A longer run
  * is a burst and is left to the linger. One producer either way, so the order of records within a
  * partition is the order they were sent in.
+ *
+ * <p>A quiet spell is {@value #QUIET_LINGERS} lingers without a send <em>and</em> every earlier
+ * record acknowledged. A steady stream, say 1,000 events a second under a 1 ms linger, has gaps of
+ * one linger between records, yet it is not quiet: its records are still in flight. Counting each of
+ * its gaps as a spell made the producer flush after nearly every record, every record its own
+ * request, and the event → SSE tail doubled (docs/BENCHMARKS.md, "the SSE tail came back").
  */
 final class QuietSpellFlusher implements AutoCloseable {
     /** Records after a quiet spell that still go out at once: a plan step sends up to five together. */
     static final int SHORT_RUN = 8;
+    /** Lingers without a send that make a quiet spell (with nothing left unacknowledged). */
+    static final int QUIET_LINGERS = 2;
 
     private final Producer<?, ?> producer;
     private final long quietNanos;
     private final AtomicLong lastSend = new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
     /** Records sent since the last quiet spell (races between senders only blur a heuristic). */
     private final AtomicInteger run = new AtomicInteger();
+    /** Records sent and not yet acknowledged (or failed). */
+    private final AtomicInteger unacknowledged = new AtomicInteger();
     private final Object lock = new Object();
     private final Thread thread;
     private boolean wanted;
@@ -34,20 +44,26 @@ final class QuietSpellFlusher implements AutoCloseable {
 
     QuietSpellFlusher(Producer<?, ?> producer, long lingerMs, String name) {
         this.producer = producer;
-        this.quietNanos = lingerMs * 1_000_000L;
+        this.quietNanos = QUIET_LINGERS * lingerMs * 1_000_000L;
         this.thread = new Thread(this::run, name);
         thread.setDaemon(true);
         thread.start();
     }
 
     /**
-     * Called right after each send: asks for a flush when the previous send was a linger or more ago,
-     * and for the rest of a short run after that. Returns whether it asked.
+     * Called right after each send that did not throw: asks for a flush when this record ends a quiet
+     * spell, and for the rest of a short run after that. Returns whether it asked.
      */
     boolean sent() {
         long now = System.nanoTime();
-        if (now - lastSend.getAndSet(now) >= quietNanos) {
+        boolean gap = now - lastSend.getAndSet(now) >= quietNanos;
+        boolean alone = unacknowledged.getAndIncrement() <= 0;
+        if (gap && alone) {
             run.set(1);
+        } else if (gap) {
+            // A gap with records still in flight is a steady stream, not a quiet spell: no run starts.
+            run.set(SHORT_RUN);
+            return false;
         } else if (run.get() >= SHORT_RUN || run.incrementAndGet() > SHORT_RUN) {
             return false;
         }
@@ -56,6 +72,11 @@ final class QuietSpellFlusher implements AutoCloseable {
             lock.notify();
         }
         return true;
+    }
+
+    /** Called from each record's send callback, acknowledged or failed. */
+    void acknowledged() {
+        unacknowledged.decrementAndGet();
     }
 
     private void run() {

@@ -45,11 +45,33 @@ class QuietSpellFlusherTest {
         }
         try (QuietSpellFlusher flusher = new QuietSpellFlusher(producer, 1, "test-flush")) {
             assertTrue(flusher.sent());
-            long until = System.nanoTime() + 2_000_000;
-            while (System.nanoTime() < until) {
-                Thread.onSpinWait();
-            }
-            assertTrue(flusher.sent(), "two milliseconds of nothing is a quiet spell for a 1 ms linger");
+            flusher.acknowledged();
+            spin(3);
+            assertTrue(flusher.sent(), "three milliseconds of nothing is a quiet spell for a 1 ms linger");
+        }
+    }
+
+    @Test
+    void aGapWhileAnEarlierRecordIsInFlightIsASteadyStreamNotAQuietSpell() throws Exception {
+        FlushCountingProducer producer = new FlushCountingProducer();
+        try (QuietSpellFlusher flusher = new QuietSpellFlusher(producer, 1, "test-flush")) {
+            assertTrue(flusher.sent());
+            spin(3);
+            assertFalse(flusher.sent(), "the first record is still unacknowledged: records are streaming");
+            assertFalse(flusher.sent(), "and no short run started");
+            flusher.acknowledged();
+            flusher.acknowledged();
+            flusher.acknowledged();
+            spin(3);
+            assertTrue(flusher.sent(), "everything acknowledged and two lingers without a send: quiet");
+            assertTrue(flusher.sent(), "the record right after belongs to the short run that spell started");
+        }
+    }
+
+    private static void spin(long millis) {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
         }
     }
 
