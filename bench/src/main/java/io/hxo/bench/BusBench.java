@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -198,12 +199,19 @@ public final class BusBench {
         if (res.statusCode() != 200) {
             throw new IllegalStateException("subscribe answered " + res.statusCode());
         }
+        // Why a stream ended before the last event: the gateway's final event, or the connection.
+        AtomicReference<String> ended = new AtomicReference<>();
         Thread reader = new Thread(() -> {
             Iterator<String> it = res.body().iterator();
+            boolean closing = false;
             while (it.hasNext()) {
                 String line = it.next();
                 if (line.startsWith(":")) {
                     subscribed.countDown();
+                } else if (line.startsWith("event:")) {
+                    closing = line.contains("hxo.subscription.closed");
+                } else if (closing && line.startsWith("data:")) {
+                    ended.set("the gateway closed the stream: " + line.substring(5).trim());
                 } else if (line.startsWith("data:") && line.contains(run)) {
                     long now = System.nanoTime();
                     int at = line.indexOf("\"sent\":");
@@ -218,6 +226,7 @@ public final class BusBench {
                     }
                 }
             }
+            ended.compareAndSet(null, "the stream ended");
         }, "sse-reader");
         reader.setDaemon(true);
         reader.start();
@@ -243,7 +252,7 @@ public final class BusBench {
         publisher.close();
         System.out.printf("%d events at %d/s, received %d%s; event -> SSE subscriber (after %d warm-up events):"
                 + " p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; the bench itself used %.2f cores%n", total, rate,
-                received.get(), all ? "" : " (NOT ALL)", warmup, h.getValueAtPercentile(50) / 1000.0,
+                received.get(), all ? "" : " (NOT ALL: " + (ended.get() == null ? "still open" : ended.get()) + ")", warmup, h.getValueAtPercentile(50) / 1000.0,
                 h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
                 benchCores);
         res.body().close();
