@@ -250,11 +250,11 @@ public final class BusBench {
         boolean all = done.await(60, TimeUnit.SECONDS);
         double benchCores = (processCpuNanos() - cpuBefore) / (double) (System.nanoTime() - start);
         publisher.close();
+        String missing = all ? "" : " (NOT ALL: " + (ended.get() == null ? "still open" : ended.get()) + ")";
         System.out.printf("%d events at %d/s, received %d%s; event -> SSE subscriber (after %d warm-up events):"
                 + " p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms; the bench itself used %.2f cores%n", total, rate,
-                received.get(), all ? "" : " (NOT ALL: " + (ended.get() == null ? "still open" : ended.get()) + ")", warmup, h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(90) / 1000.0, h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0,
-                benchCores);
+                received.get(), missing, warmup, h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(90) / 1000.0,
+                h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0, benchCores);
         res.body().close();
     }
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
  * redelivery, which is allowed. Bounded: the oldest entries fall out first.
  *
  * <p>Kept in a few primitive arrays rather than a map of strings. A busy consumer remembers 100,000
- * events by default; as map entries (an entry, two strings, two byte arrays each) that was ~20 MB
+ * events by default; as map entries (an entry, two strings, two byte arrays each) that was ~25 MB
  * of small objects that every young collection copied between survivor spaces until they aged out,
  * most of a service's GC pause. Here an event is a 128-bit fingerprint of its source and id and a
  * 64-bit fingerprint of its position in a ring (insertion order, so the oldest is the next slot),
@@ -21,9 +21,9 @@ final class ReplayGuard {
 
     private final int capacity;
     /** Ring of remembered events; {@code next} is where the next one goes (the oldest once full). */
-    private long[] keyHi;
-    private long[] keyLo;
-    private long[] position;
+    private long[] keyHi = new long[0];
+    private long[] keyLo = new long[0];
+    private long[] position = new long[0];
     private int next;
     private int size;
     /** Open-addressing index (linear probing): ring slot + 1, 0 for empty. Never more than half full. */
@@ -70,11 +70,7 @@ final class ReplayGuard {
         keyHi[next] = hi;
         keyLo[next] = lo;
         position[next] = pos;
-        int i = home(hi);
-        while (index[i] != 0) {
-            i = (i + 1) & mask;
-        }
-        index[i] = next + 1;
+        addToIndex(next);
         next = next + 1 == capacity ? 0 : next + 1;
     }
 
@@ -98,18 +94,23 @@ final class ReplayGuard {
 
     /** Sizes the ring to {@code length} slots (keeping what is in it: it has not wrapped yet) and rebuilds the index. */
     private void allocate(int length) {
-        keyHi = keyHi == null ? new long[length] : Arrays.copyOf(keyHi, length);
-        keyLo = keyLo == null ? new long[length] : Arrays.copyOf(keyLo, length);
-        position = position == null ? new long[length] : Arrays.copyOf(position, length);
+        keyHi = Arrays.copyOf(keyHi, length);
+        keyLo = Arrays.copyOf(keyLo, length);
+        position = Arrays.copyOf(position, length);
         index = new int[Integer.highestOneBit(Math.max(2, length) * 2 - 1) * 2];
         mask = index.length - 1;
         for (int slot = 0; slot < size; slot++) {
-            int i = home(keyHi[slot]);
-            while (index[i] != 0) {
-                i = (i + 1) & mask;
-            }
-            index[i] = slot + 1;
+            addToIndex(slot);
         }
+    }
+
+    /** Puts a ring slot in the first free place of its probe run. */
+    private void addToIndex(int slot) {
+        int i = home(keyHi[slot]);
+        while (index[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        index[i] = slot + 1;
     }
 
     private int home(long hi) {
