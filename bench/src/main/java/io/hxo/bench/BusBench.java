@@ -37,7 +37,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench publish [EVENTS] [ROUNDS]
- * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench sse [RATE] [SECONDS]
+ * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench sse [RATE] [SECONDS] [RUNS]
  * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench hop [EVENTS]
  * </pre>
  * {@code publish} needs only the broker: the same events (same payload, same CloudEvent headers)
@@ -57,14 +57,20 @@ public final class BusBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BusBench publish [EVENTS] [ROUNDS] | sse [RATE] [SECONDS] | hop [EVENTS]");
+            System.err.println("usage: BusBench publish [EVENTS] [ROUNDS] | sse [RATE] [SECONDS] [RUNS] | hop [EVENTS]");
             System.exit(2);
         }
         switch (args[0]) {
             case "publish" -> publish(args.length > 1 ? Integer.parseInt(args[1]) : 200_000,
                     args.length > 2 ? Integer.parseInt(args[2]) : 7);
-            case "sse" -> sse(args.length > 1 ? Integer.parseInt(args[1]) : 1000,
-                    args.length > 2 ? Integer.parseInt(args[2]) : 30);
+            case "sse" -> {
+                // Several runs in this one JVM: from the second on, the bench's own JIT has settled
+                // and no longer competes with the suite for the two cores.
+                int runs = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+                for (int i = 0; i < runs; i++) {
+                    sse(args.length > 1 ? Integer.parseInt(args[1]) : 1000, args.length > 2 ? Integer.parseInt(args[2]) : 30);
+                }
+            }
             case "hop" -> hop(args.length > 1 ? Integer.parseInt(args[1]) : 500);
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
