@@ -45,7 +45,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * with the same settings, alternating rounds in one run, on a topic outside the catalog.
  * {@code sse} needs the suite: it subscribes to {@code hxo.alert} through the gateway and publishes
  * signed alerts at RATE per second; each carries the bench's own clock, so latency is event
- * published → SSE event read, end to end through the bus's store and feed.
+ * published → SSE event read, end to end through the bus's store and feed. RUNS repeats that in
+ * this one JVM: from the fourth run on the bench's own JIT has settled and no longer takes a third
+ * of a core from the suite it measures.
  * {@code hop} needs only the broker: one signed event at a time through the {@code contracts}
  * publisher to a plain consumer, 20 ms apart, as a plan's steps follow each other; it measures the
  * floor every service-to-service step pays on this machine.
@@ -64,11 +66,11 @@ public final class BusBench {
             case "publish" -> publish(args.length > 1 ? Integer.parseInt(args[1]) : 200_000,
                     args.length > 2 ? Integer.parseInt(args[2]) : 7);
             case "sse" -> {
-                // Several runs in this one JVM: from the second on, the bench's own JIT has settled
-                // and no longer competes with the suite for the two cores.
+                int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+                int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
                 int runs = args.length > 3 ? Integer.parseInt(args[3]) : 1;
                 for (int i = 0; i < runs; i++) {
-                    sse(args.length > 1 ? Integer.parseInt(args[1]) : 1000, args.length > 2 ? Integer.parseInt(args[2]) : 30);
+                    sse(rate, seconds);
                 }
             }
             case "hop" -> hop(args.length > 1 ? Integer.parseInt(args[1]) : 500);

@@ -146,8 +146,8 @@ public final class SuiteBench {
     }
 
     /**
-     * ROUNDS rounds of RUNS one-shard plans in this one JVM, a line each: from the second round on,
-     * the bench's own JIT has settled and no longer competes with the suite for the two cores.
+     * ROUNDS rounds of RUNS one-shard plans in this one JVM, a line each, so the later rounds see
+     * the bench and the services past their JIT warm-up (about five minutes for the services).
      */
     void latency(int runs, int rounds) throws Exception {
         for (int r = 0; r < rounds; r++) {
