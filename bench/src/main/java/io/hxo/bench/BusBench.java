@@ -54,6 +54,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Settings: KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:9092), SEED_SECRET, HXO_URL, CAPTAIN_TOKEN or ADMIRAL_TOKEN.
  */
 public final class BusBench {
+    /** One client for every SSE run of this JVM: a client per run would leave its selector thread behind. */
+    private static final HttpClient SSE_CLIENT = HttpClient.newHttpClient();
+
     private BusBench() {
     }
 
@@ -201,7 +204,7 @@ public final class BusBench {
         int warmup = Math.min(rate * 3, total / 4); // the first seconds warm the JITs of every hop
         CountDownLatch subscribed = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
-        HttpResponse<Stream<String>> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+        HttpResponse<Stream<String>> res = SSE_CLIENT.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofLines());
         if (res.statusCode() != 200) {
