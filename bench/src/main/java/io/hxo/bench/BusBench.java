@@ -150,9 +150,14 @@ public final class BusBench {
             List<Double> hxoRates = new ArrayList<>();
             List<Double> rawRates = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
+            List<Double> rawCpu = new ArrayList<>();
+            List<Double> hxoCpu = new ArrayList<>();
+            List<Double> signCpu = new ArrayList<>();
+            var threads = ManagementFactory.getThreadMXBean();
             for (int round = 0; round <= rounds; round++) {
                 // Raw: the same records the contracts publisher would build, minus the signature.
                 long t0 = System.nanoTime();
+                long c0 = threads.getCurrentThreadCpuTime();
                 List<CompletableFuture<?>> acks = new ArrayList<>(events);
                 for (int i = 0; i < events; i++) {
                     CloudEvent ev = CloudEvent.of("/bench/raw", topic, "s-" + (i & 63), payload);
@@ -166,20 +171,27 @@ public final class BusBench {
                     });
                     acks.add(done);
                 }
+                double rawSendCpu = (threads.getCurrentThreadCpuTime() - c0) / 1e3 / events;
                 CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
                 double rawRate = events / ((System.nanoTime() - t0) / 1e9);
 
                 t0 = System.nanoTime();
+                c0 = threads.getCurrentThreadCpuTime();
                 acks.clear();
                 for (int i = 0; i < events; i++) {
                     acks.add(hxo.publish(topic, hxo.event(topic, "s-" + (i & 63), payload)));
                 }
+                double hxoSendCpu = (threads.getCurrentThreadCpuTime() - c0) / 1e3 / events;
                 CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
                 double hxoRate = events / ((System.nanoTime() - t0) / 1e9);
+                double signingCpu = signingAlone(topic, payload, Math.min(events, 50_000));
                 if (round > 0) { // round 0 warms both up
                     rawRates.add(rawRate);
                     hxoRates.add(hxoRate);
                     ratios.add(hxoRate / rawRate);
+                    rawCpu.add(rawSendCpu);
+                    hxoCpu.add(hxoSendCpu);
+                    signCpu.add(signingCpu);
                 }
                 System.out.printf("round %d: raw %.0f events/s, contracts (signed) %.0f events/s%n", round, rawRate, hxoRate);
             }
@@ -189,9 +201,37 @@ public final class BusBench {
             // signed path's: the median of each round's own ratio pairs runs that saw the same machine.
             System.out.printf("%d events per round, median of %d rounds: raw %.0f/s, contracts %.0f/s = %.0f %% of raw;"
                     + " median of the rounds' ratios %.0f %%%n", events, rounds, r, h, 100 * h / r, 100 * median(ratios));
+            // The bound one calling thread sets: what it spends per event on a raw send, and on the signature
+            // alone. Even if signing added nothing else, the signed path could not run faster than this share.
+            double rc = median(rawCpu);
+            double gc = median(signCpu);
+            System.out.printf("calling thread, CPU per event (median of rounds): raw %.2f µs, contracts %.2f µs,"
+                    + " signing alone %.2f µs; raw + signing alone reaches at most %.0f %% of raw%n",
+                    rc, median(hxoCpu), gc, 100 * rc / (rc + gc));
         } finally {
             hxo.close();
         }
+    }
+
+    /**
+     * CPU of this thread per event to sign records already built, as the publisher's interceptor does
+     * (same key, same algorithm, same headers), without sending them.
+     */
+    static double signingAlone(String topic, Events.Alert payload, int events) {
+        var signer = new io.hxo.contracts.sign.EventSigner(
+                new io.hxo.contracts.sign.Keyring(SuiteBench.env("SEED_SECRET", ""), null),
+                io.hxo.contracts.hash.HashAlg.forQuantumHashing(
+                        Boolean.parseBoolean(SuiteBench.env("HXO_QUANTUM_HASHING", "true"))));
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events);
+        for (int i = 0; i < events; i++) {
+            records.add(KafkaBinding.toRecord(topic, CloudEvent.of("/bench/sign", topic, "s-" + (i & 63), payload)));
+        }
+        var threads = ManagementFactory.getThreadMXBean();
+        long c0 = threads.getCurrentThreadCpuTime();
+        for (ProducerRecord<String, byte[]> r : records) {
+            signer.sign(topic, r.headers(), r.value());
+        }
+        return (threads.getCurrentThreadCpuTime() - c0) / 1e3 / events;
     }
 
     static void sse(int rate, int seconds) throws Exception {
