@@ -151,6 +151,30 @@ class PlannerTest {
     }
 
     @Test
+    void aPlanIsAnnouncedInTheStatesItIsStoredIn() {
+        UUID started = UUID.randomUUID();
+        UUID created = UUID.randomUUID();
+        try (KafkaConsumer<String, byte[]> plans = kafka.tail(Topic.HXO_PLAN)) {
+            submit(started, noopPlan("started-at-once", 3, UUID.randomUUID().toString()));
+            Reply reply = kafka.request(Commands.PLAN_SUBMIT, created.toString(), new Commands.SubmitPlan(
+                    created.toString(), noopPlan("created-only", 3, UUID.randomUUID().toString()), false, "test"));
+            assertThat(reply.status()).isEqualTo(202);
+            List<CloudEvent> seen = KafkaTestClient.collect(plans, events -> events.stream().anyMatch(e ->
+                    started.toString().equals(e.subject()) && "completed".equals(e.dataAs(Events.PlanChanged.class).status()))
+                    && events.stream().anyMatch(e -> created.toString().equals(e.subject())), Duration.ofSeconds(30));
+            // Stored running in the insert's transaction, so never announced as accepted.
+            assertThat(statusesOf(seen, started)).containsExactly("running", "completed");
+            assertThat(statusesOf(seen, created)).containsExactly("accepted");
+        }
+        assertThat(status(created).status()).isEqualTo("accepted");
+    }
+
+    private static List<String> statusesOf(List<CloudEvent> events, UUID planId) {
+        return events.stream().filter(e -> planId.toString().equals(e.subject()))
+                .map(e -> e.dataAs(Events.PlanChanged.class).status()).toList();
+    }
+
+    @Test
     void thePlannerVotesWhatItsStoreHoldsAndAppliesTheGatewaysDecision() {
         UUID good = UUID.randomUUID();
         UUID bad = UUID.randomUUID();

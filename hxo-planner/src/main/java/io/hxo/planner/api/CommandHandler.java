@@ -157,7 +157,11 @@ public class CommandHandler {
             }
             throw e;
         }
-        owner.planChanged(planId, plan.name(), "accepted", plan.totalShards(), null, alg);
+        if (!cmd.start()) {
+            // A plan that starts at once is stored running and announced so by the owner: an `accepted`
+            // just before it would name a state it never had, and cost every reader of hxo.plan a record.
+            owner.planChanged(planId, plan.name(), "accepted", plan.totalShards(), null, alg);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("plan_id", planId.toString());
         body.put("status", cmd.start() ? "running" : "accepted");
