@@ -218,10 +218,8 @@ public final class BusBench {
      * (same key, same algorithm, same headers), without sending them.
      */
     static double signingAlone(String topic, Events.Alert payload, int events) {
-        var signer = new io.hxo.contracts.sign.EventSigner(
-                new io.hxo.contracts.sign.Keyring(SuiteBench.env("SEED_SECRET", ""), null),
-                io.hxo.contracts.hash.HashAlg.forQuantumHashing(
-                        Boolean.parseBoolean(SuiteBench.env("HXO_QUANTUM_HASHING", "true"))));
+        // The signer the publisher's interceptor builds from the same settings.
+        var signer = ZeroTrustPolicy.fromConfig(kafkaConfig()).signer();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
             records.add(KafkaBinding.toRecord(topic, CloudEvent.of("/bench/sign", topic, "s-" + (i & 63), payload)));
