@@ -15,7 +15,7 @@ import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.payload.ShardWork;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
-import io.hxo.planner.execute.ArtifactStore;
+import io.hxo.planner.artifact.ArtifactStore;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.InetSocketAddress;
@@ -131,7 +131,7 @@ class JobKindsTest {
         // One artifact gone: only the shard that stored it runs again.
         String css = manifest.stream().filter(m -> m.get("path").asText().equals("css/site.css")).findFirst()
                 .orElseThrow().get("digest").asText();
-        Files.delete(artifacts.path(css));
+        artifacts.delete(css);
         Run healed = run(stage);
         assertThat(healed.results()).hasSize(1);
         assertThat(healed.results().get(0).output().toString()).contains("css/site.css");
@@ -144,6 +144,106 @@ class JobKindsTest {
         Run changed = run(stage);
         assertThat(changed.status().merkleRoot()).isNotEqualTo(first.status().merkleRoot());
         assertThat(changed.results()).hasSize(1);
+    }
+
+    @Test
+    void aFilesIdComesFromItsBytesNotFromItsSizeAndModificationTime(@TempDir Path dir) throws Exception {
+        site(dir);
+        // Reproducible builds stamp every file with one fixed time.
+        java.nio.file.attribute.FileTime fixed = java.nio.file.attribute.FileTime.fromMillis(315_532_800_000L);
+        Path app = dir.resolve("js/app.js");
+        Files.setLastModifiedTime(app, fixed);
+        Map<String, Object> stage = Map.of("id", "pack", "kind", "deploy.pack",
+                "config", Map.of("source", dir.toString(), "chunk_size_mb", 1));
+        Run first = run(stage);
+        assertThat(first.status().status()).isEqualTo("completed");
+
+        // One byte changes; the length and the modification time stay as they were.
+        byte[] bytes = Files.readAllBytes(app);
+        bytes[0] = (byte) (bytes[0] == 'c' ? 'C' : 'c');
+        Files.write(app, bytes);
+        Files.setLastModifiedTime(app, fixed);
+        assertThat(Files.size(app)).isEqualTo(bytes.length);
+
+        Run edited = run(stage);
+        assertThat(edited.status().status()).isEqualTo("completed");
+        assertThat(edited.results()).hasSize(1);
+        assertThat(edited.results().get(0).output().toString()).contains("js/app.js");
+        assertThat(edited.status().merkleRoot()).isNotEqualTo(first.status().merkleRoot());
+        String packed = null;
+        for (JsonNode m : edited.results().get(0).output().get("manifest")) {
+            if (m.get("path").asText().equals("js/app.js")) {
+                packed = m.get("digest").asText();
+            }
+        }
+        assertThat(packed).isEqualTo(Hex.of(HashAlg.SHA_256.hash(bytes)));
+    }
+
+    @Test
+    void fileReadingKindsNeverLeaveTheirSourceRoot(@TempDir Path dir, @TempDir Path outside) throws Exception {
+        site(dir);
+        Files.writeString(outside.resolve("secret.md"), "# not yours");
+        for (String route : List.of("../" + outside.getFileName() + "/secret.md", outside.resolve("secret.md").toString(),
+                "docs/../../x.md")) {
+            Run r = run(Map.of("id", "docs", "kind", "docs.index", "partitioner", "by_route_map",
+                    "config", Map.of("source", dir.toString(), "routes", Map.of("/x", route))));
+            assertThat(r.accepted().status()).as(route).isEqualTo(422);
+            assertThat(r.accepted().problem().errors()).extracting(Problem.FieldError::path)
+                    .containsExactly("stages[0].config.routes./x");
+        }
+        // A link inside the source that points out of it: refused by the route map and by the file walk.
+        Files.createSymbolicLink(dir.resolve("docs/leak.md"), outside.resolve("secret.md"));
+        Run linked = run(Map.of("id", "docs", "kind", "docs.index", "partitioner", "by_route_map",
+                "config", Map.of("source", dir.toString(), "routes", Map.of("/leak", "docs/leak.md"))));
+        assertThat(linked.accepted().status()).isEqualTo(422);
+        Run walked = run(Map.of("id", "pack", "kind", "deploy.pack", "config", Map.of("source", dir.toString())));
+        assertThat(walked.accepted().status()).isEqualTo(422);
+        assertThat(walked.accepted().problem().detail()).contains("docs/leak.md").contains("outside the source");
+    }
+
+    /** Sets deploy.pack's recorded history: 10 shards that packed 10 MiB in {@code meanMs} each. */
+    void packHistory(double meanMs) throws Exception {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("""
+                    INSERT INTO hxo.kind_stats (kind, executor, shards, mean_ms, p95_ms, items, bytes, sized_shards)
+                    VALUES ('deploy.pack', 'pack', 10, %1$s, %1$s, 10, 10485760, 10)
+                    ON CONFLICT (kind, executor) DO UPDATE SET shards = 10, mean_ms = %1$s, p95_ms = %1$s, items = 10,
+                        bytes = 10485760, sized_shards = 10""".formatted(meanMs));
+        }
+    }
+
+    @Test
+    void predictiveModeSizesShardsFromTheKindsRecordedCostUnlessThePlanFixesTheSize(@TempDir Path dir) throws Exception {
+        for (String name : List.of("a.bin", "b.bin", "c.bin")) {
+            byte[] bytes = new byte[600 * 1024];
+            java.util.Arrays.fill(bytes, (byte) name.charAt(0));
+            Files.write(dir.resolve(name), bytes);
+        }
+        Map<String, Object> stage = Map.of("id", "pack", "kind", "deploy.pack", "config", Map.of("source", dir.toString()));
+
+        // 1 ms per KiB: a 2 s shard packs ~2 MB, so chunks of 1 MiB: one 600 KiB file each.
+        packHistory(1024);
+        Run slow = run(stage);
+        assertThat(slow.status().status()).isEqualTo("completed");
+        assertThat(slow.status().totalShards()).isEqualTo(3);
+
+        // A hundred times faster: 128 MiB chunks, one shard for all three files.
+        packHistory(10.24);
+        Run fast = run(stage);
+        assertThat(fast.status().totalShards()).isEqualTo(1);
+
+        // A plan that fixes the chunk keeps it, whatever the history says.
+        packHistory(1024);
+        Run fixed = run(Map.of("id", "pack", "kind", "deploy.pack", "config", Map.of("source", dir.toString(),
+                "chunk_size_mb", 8)));
+        assertThat(fixed.status().totalShards()).isEqualTo(1);
+
+        // What ran is recorded: the history now counts the items and bytes of the shards that ran.
+        try (Connection c = db.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT items FROM hxo.kind_stats WHERE kind = 'deploy.pack'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isGreaterThan(10);
+        }
     }
 
     @Test
@@ -186,7 +286,7 @@ class JobKindsTest {
     }
 
     @Test
-    void primeGetsEveryRouteAndRecordsStatusAndBodyDigest() throws Exception {
+    void primeGetsEveryRouteInEveryPlanAndRecordsStatusAndBodyDigest() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         AtomicInteger hits = new AtomicInteger();
         server.createContext("/", ex -> {
@@ -200,7 +300,7 @@ class JobKindsTest {
         try {
             Run r = run(Map.of("id", "prime", "kind", "deploy.prime", "config", Map.of(
                     "base_url", "http://127.0.0.1:" + server.getAddress().getPort(),
-                    "routes", List.of("/", "/docs", "/missing"), "routes_per_shard", 2, "salt", UUID.randomUUID().toString())));
+                    "routes", List.of("/", "/docs", "/missing"), "routes_per_shard", 2)));
             assertThat(r.status().status()).isEqualTo("completed");
             assertThat(r.status().totalShards()).isEqualTo(2);
             assertThat(hits.get()).isEqualTo(3);
@@ -209,13 +309,21 @@ class JobKindsTest {
             assertThat(byRoute.get("/missing").get("status").asInt()).isEqualTo(404);
             assertThat(byRoute.get("/docs").get("body_digest").asText())
                     .isEqualTo(Hex.of(HashAlg.SHA_256.hash("page /docs".getBytes(StandardCharsets.UTF_8))));
+
+            // Priming is an effect: the same plan again warms every route again.
+            Run again = run(Map.of("id", "prime", "kind", "deploy.prime", "config", Map.of(
+                    "base_url", "http://127.0.0.1:" + server.getAddress().getPort(),
+                    "routes", List.of("/", "/docs", "/missing"), "routes_per_shard", 2)));
+            assertThat(again.status().status()).isEqualTo("completed");
+            assertThat(again.status().shards().cached()).isZero();
+            assertThat(hits.get()).isEqualTo(6);
         } finally {
             server.stop(0);
         }
     }
 
     @Test
-    void hookPostsExactlyOnceAndReportsTheStatus() throws Exception {
+    void aHookIsAnEffectCalledByEveryPlanThatAsksForItNeverServedFromCache() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         List<String> posts = new java.util.concurrent.CopyOnWriteArrayList<>();
         server.createContext("/build_hooks/abc", ex -> {
@@ -225,13 +333,22 @@ class JobKindsTest {
         });
         server.start();
         try {
-            Run r = run(Map.of("id", "hook", "kind", "deploy.hook", "config", Map.of(
-                    "url", "http://127.0.0.1:" + server.getAddress().getPort() + "/build_hooks/abc",
-                    "salt", UUID.randomUUID().toString())));
-            assertThat(r.status().status()).isEqualTo("completed");
+            // The same config twice, no salt: equal work by id, but each plan asks for a build.
+            Map<String, Object> stage = Map.of("id", "hook", "kind", "deploy.hook", "config", Map.of(
+                    "url", "http://127.0.0.1:" + server.getAddress().getPort() + "/build_hooks/abc"));
+            Run first = run(stage);
+            assertThat(first.status().status()).isEqualTo("completed");
             assertThat(posts).containsExactly("POST");
-            assertThat(r.results().get(0).output().get("status").asInt()).isEqualTo(200);
-            assertThat(r.results().get(0).output().toString()).doesNotContain("build_hooks");
+            assertThat(first.results().get(0).output().get("status").asInt()).isEqualTo(200);
+            assertThat(first.results().get(0).output().toString()).doesNotContain("build_hooks");
+
+            Run second = run(stage);
+            assertThat(second.status().status()).isEqualTo("completed");
+            assertThat(posts).containsExactly("POST", "POST");
+            assertThat(second.status().shards().cached()).isZero();
+            assertThat(second.results()).hasSize(1);
+            // The leaf is the outcome's digest: the same outcome, the same root.
+            assertThat(second.status().merkleRoot()).isEqualTo(first.status().merkleRoot());
         } finally {
             server.stop(0);
         }
@@ -276,7 +393,54 @@ class JobKindsTest {
         Run rerun = run(Map.of("id", "m", "kind", "deploy.migrate", "config", again));
         assertThat(rerun.status().status()).isEqualTo("completed");
         assertThat(count("SELECT count(*) FROM " + schema + ".t")).isEqualTo(3);
-        assertThat(count("SELECT count(*) FROM hxo_migration_ledger")).isGreaterThanOrEqualTo(3);
+        assertThat(count("SELECT count(*) FROM hxo_migration_statements")).isGreaterThanOrEqualTo(5);
+
+        // Cut into other batches, the same statements are the same ledger entries: nothing runs twice.
+        Map<String, Object> rebatched = new java.util.HashMap<>(config);
+        rebatched.put("batch_size", 1);
+        Run oneByOne = run(Map.of("id", "m", "kind", "deploy.migrate", "config", rebatched));
+        assertThat(oneByOne.status().status()).isEqualTo("completed");
+        assertThat(oneByOne.status().totalShards()).isEqualTo(5);
+        assertThat(count("SELECT count(*) FROM " + schema + ".t")).isEqualTo(3);
+        assertThat(oneByOne.results()).allSatisfy(r -> assertThat(r.output().get("applied").asInt()).isZero());
+    }
+
+    @Test
+    void aSlowMigrationIsNeverSplitAndItsBatchesApplyOnceWhateverTheBatching() throws Exception {
+        String schema = "mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        // Each batch sleeps past the test profile's autosplit p95 (300 ms): a pure kind would split its
+        // pending shards here; a migration must not, or its ledger would be written under other batches.
+        List<String> sql = new ArrayList<>(List.of("CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".t (n int)"));
+        for (int i = 0; i < 8; i++) {
+            sql.add("INSERT INTO " + schema + ".t SELECT " + i + " FROM pg_sleep(0.2)");
+        }
+        String url = System.getenv().getOrDefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hxo_test");
+        Map<String, Object> config = new java.util.HashMap<>(Map.of("database_url", url, "sql", sql, "batch_size", 2));
+        Map<String, Object> dry = new java.util.HashMap<>(config);
+        dry.put("dry_run", true);
+        assertThat(run(Map.of("id", "m", "kind", "deploy.migrate", "config", dry)).status().status()).isEqualTo("completed");
+
+        Run applied = run(Map.of("id", "m", "kind", "deploy.migrate", "config", config));
+        assertThat(applied.status().status()).isEqualTo("completed");
+        assertThat(applied.status().shards().split()).isZero();
+        assertThat(applied.status().totalShards()).isEqualTo(5);
+        assertThat(count("SELECT count(*) FROM " + schema + ".t")).isEqualTo(8);
+
+        // Three more statements after the same eight: only the new ones run, in batches of three.
+        List<String> longer = new ArrayList<>(sql);
+        for (int i = 8; i < 11; i++) {
+            longer.add("INSERT INTO " + schema + ".t VALUES (" + i + ")");
+        }
+        Map<String, Object> more = new java.util.HashMap<>(Map.of("database_url", url, "sql", longer, "batch_size", 3));
+        Map<String, Object> moreDry = new java.util.HashMap<>(more);
+        moreDry.put("dry_run", true);
+        assertThat(run(Map.of("id", "m", "kind", "deploy.migrate", "config", moreDry)).status().status())
+                .isEqualTo("completed");
+        Run extended = run(Map.of("id", "m", "kind", "deploy.migrate", "config", more));
+        assertThat(extended.status().status()).isEqualTo("completed");
+        assertThat(count("SELECT count(*) FROM " + schema + ".t")).isEqualTo(11);
+        assertThat(count("SELECT count(DISTINCT n) FROM " + schema + ".t")).isEqualTo(11);
+        assertThat(extended.results().stream().mapToInt(r -> r.output().get("applied").asInt()).sum()).isEqualTo(3);
     }
 
     @Test

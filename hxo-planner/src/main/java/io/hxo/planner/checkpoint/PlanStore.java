@@ -43,9 +43,12 @@ public class PlanStore {
             Instant createdAt, Instant startedAt, Instant finishedAt, JsonNode certificate) {
     }
 
-    /** One result to keep in the CAS store, with the artifacts it refers to. */
+    /**
+     * One result to keep, with the artifacts it refers to: in the CAS store for any plan to reuse, or,
+     * for an {@code effect}, as the outcome of its own plan only.
+     */
     public record ResultRow(byte[] casId, byte[] digest, String output, String kind, String executor,
-            String executorVersion, String[] artifacts) {
+            String executorVersion, String[] artifacts, boolean effect) {
     }
 
     /** A stored result as the cache sees it. */
@@ -65,8 +68,27 @@ public class PlanStore {
             int cached, List<Failure> failures, List<Split> splits) {
     }
 
-    /** A finished stage's shard durations, folded into its kind's history when the plan completes. */
-    public record KindStat(String kind, String executor, long shards, double meanMs, double p95Ms) {
+    /**
+     * A finished stage's shard durations, and the work (items, bytes) its run shards did, folded into
+     * its kind's history when the plan completes.
+     */
+    public record KindStat(String kind, String executor, long shards, double meanMs, double p95Ms, long items,
+            long bytes) {
+    }
+
+    /** A kind's history: shards, their mean and p95 durations, and the work of those that counted it. */
+    public record KindHistory(long shards, double meanMs, double p95Ms, long items, long bytes, long sizedShards) {
+        /** Milliseconds one item cost, when the history counted items. */
+        public java.util.OptionalDouble msPerItem() {
+            return items > 0 && sizedShards > 0 ? java.util.OptionalDouble.of(meanMs * sizedShards / items)
+                    : java.util.OptionalDouble.empty();
+        }
+
+        /** Milliseconds one byte cost, when the history counted bytes. */
+        public java.util.OptionalDouble msPerByte() {
+            return bytes > 0 && sizedShards > 0 ? java.util.OptionalDouble.of(meanMs * sizedShards / bytes)
+                    : java.util.OptionalDouble.empty();
+        }
     }
 
     /** A plan completing with its root: its stages' roots, its kinds' durations, and its end. */
@@ -202,12 +224,13 @@ public class PlanStore {
         });
     }
 
-    /** What a decided plan announces: the columns its {@code hxo.plan} event carries. */
-    public record Decided(String name, long totalShards, String merkleRoot, String hashAlg) {
-        private static final String COLUMNS = "name, total_shards, merkle_root, hash_alg";
+    /** What a decided plan announces: the columns its {@code hxo.plan} event carries, and its spec (is it a deployment?). */
+    public record Decided(String name, long totalShards, String merkleRoot, String hashAlg, JsonNode spec) {
+        private static final String COLUMNS = "name, total_shards, merkle_root, hash_alg, spec";
 
         private static Decided of(ResultSet rs) throws SQLException {
-            return new Decided(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4));
+            return new Decided(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                    Json.tree(rs.getString(5).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
     }
 
@@ -327,10 +350,12 @@ public class PlanStore {
         }
         // Two plans (or two shards) doing equal work in one batch share a CAS id: one row each id.
         Map<String, ResultRow> results = new java.util.LinkedHashMap<>();
-        batch.forEach(b -> b.results().forEach(r -> results.put(io.hxo.contracts.hash.Hex.of(r.casId()), r)));
+        batch.forEach(b -> b.results().stream().filter(r -> !r.effect())
+                .forEach(r -> results.put(io.hxo.contracts.hash.Hex.of(r.casId()), r)));
         if (!results.isEmpty()) {
             insertResults(c, new ArrayList<>(results.values()));
         }
+        insertEffects(c, batch);
         try (PreparedStatement cp = c.prepareStatement(
                 "INSERT INTO hxo.checkpoints (plan_id, seq, leaf_count, leaves) VALUES (?, ?, ?, ?)");
                 PreparedStatement counts = c.prepareStatement("""
@@ -398,12 +423,16 @@ public class PlanStore {
         try (PreparedStatement roots = c.prepareStatement(
                 "UPDATE hxo.stages SET root = ? WHERE plan_id = ? AND stage_id = ?");
                 PreparedStatement stats = c.prepareStatement("""
-                        INSERT INTO hxo.kind_stats (kind, executor, shards, mean_ms, p95_ms) VALUES (?, ?, ?, ?, ?)
+                        INSERT INTO hxo.kind_stats (kind, executor, shards, mean_ms, p95_ms, items, bytes, sized_shards)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (kind, executor) DO UPDATE SET
                             mean_ms = (kind_stats.mean_ms * kind_stats.shards + EXCLUDED.mean_ms * EXCLUDED.shards)
                                       / (kind_stats.shards + EXCLUDED.shards),
                             p95_ms = GREATEST(EXCLUDED.p95_ms, kind_stats.p95_ms * 0.8),
                             shards = kind_stats.shards + EXCLUDED.shards,
+                            items = kind_stats.items + EXCLUDED.items,
+                            bytes = kind_stats.bytes + EXCLUDED.bytes,
+                            sized_shards = kind_stats.sized_shards + EXCLUDED.sized_shards,
                             updated_at = now()""");
                 PreparedStatement ends = c.prepareStatement("""
                         UPDATE hxo.plans SET status = 'completed', merkle_root = ?, error = NULL, finished_at = ?
@@ -431,6 +460,9 @@ public class PlanStore {
                 stats.setLong(3, k.shards());
                 stats.setDouble(4, k.meanMs());
                 stats.setDouble(5, k.p95Ms());
+                stats.setLong(6, k.items());
+                stats.setLong(7, k.bytes());
+                stats.setLong(8, k.items() > 0 ? k.shards() : 0);
                 stats.addBatch();
             }
             roots.executeBatch();
@@ -475,6 +507,86 @@ public class PlanStore {
             ps.setArray(7, c.createArrayOf("text", artifacts));
             ps.executeUpdate();
         }
+    }
+
+    /** The outcomes of effects, each under its own plan. */
+    private static void insertEffects(Connection c, List<PlanCheckpoint> batch) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO hxo.effect_results (plan_id, cas_id, output_digest, output, kind, executor, executor_version)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
+                ON CONFLICT (plan_id, cas_id) DO UPDATE SET output_digest = EXCLUDED.output_digest,
+                    output = EXCLUDED.output, created_at = now()""")) {
+            int n = 0;
+            for (PlanCheckpoint b : batch) {
+                for (ResultRow r : b.results()) {
+                    if (!r.effect()) {
+                        continue;
+                    }
+                    ps.setObject(1, b.planId());
+                    ps.setBytes(2, r.casId());
+                    ps.setBytes(3, r.digest());
+                    ps.setString(4, r.output());
+                    ps.setString(5, r.kind());
+                    ps.setString(6, r.executor());
+                    ps.setString(7, r.executorVersion());
+                    ps.addBatch();
+                    n++;
+                }
+            }
+            if (n > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /**
+     * Claims an effect's attempt for a worker: true when this worker may act, false when another
+     * worker claimed it less than {@code staleAfterMs} ago (it may still be acting).
+     */
+    public boolean claimEffect(UUID planId, byte[] casId, int attempt, String worker, long staleAfterMs) {
+        return query("""
+                INSERT INTO hxo.effect_claims (plan_id, cas_id, attempt, worker) VALUES (?, ?, ?, ?)
+                ON CONFLICT (plan_id, cas_id, attempt) DO UPDATE SET worker = EXCLUDED.worker, claimed_at = now()
+                WHERE effect_claims.claimed_at < now() - make_interval(secs => ?::double precision / 1000)
+                RETURNING 1""", ps -> {
+            ps.setObject(1, planId);
+            ps.setBytes(2, casId);
+            ps.setInt(3, attempt);
+            ps.setString(4, worker);
+            ps.setLong(5, staleAfterMs);
+        }, rs -> true).isPresent();
+    }
+
+    /** Records an effect's outcome as soon as it happened, so a second copy of its task is answered, not acted. */
+    public void effectDone(UUID planId, ResultRow r) {
+        update("""
+                INSERT INTO hxo.effect_results (plan_id, cas_id, output_digest, output, kind, executor, executor_version)
+                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?) ON CONFLICT (plan_id, cas_id) DO NOTHING""", ps -> {
+            ps.setObject(1, planId);
+            ps.setBytes(2, r.casId());
+            ps.setBytes(3, r.digest());
+            ps.setString(4, r.output());
+            ps.setString(5, r.kind());
+            ps.setString(6, r.executor());
+            ps.setString(7, r.executorVersion());
+        });
+    }
+
+    /** The outcomes a plan's effects recorded, for the given CAS ids, by hex id. */
+    public Map<String, StoredResult> storedEffects(UUID planId, List<byte[]> casIds) {
+        Map<String, StoredResult> found = new HashMap<>();
+        if (casIds.isEmpty()) {
+            return found;
+        }
+        each("""
+                SELECT e.cas_id, e.output_digest FROM unnest(?::bytea[]) AS k(id)
+                JOIN hxo.effect_results e ON e.plan_id = ? AND e.cas_id = k.id""",
+                ps -> {
+                    ps.setArray(1, ps.getConnection().createArrayOf("bytea", casIds.toArray(new byte[0][])));
+                    ps.setObject(2, planId);
+                },
+                rs -> found.put(io.hxo.contracts.hash.Hex.of(rs.getBytes(1)), new StoredResult(rs.getBytes(2), new String[0])));
+        return found;
     }
 
     private static StoredPlan row(ResultSet rs) throws SQLException {
@@ -617,12 +729,14 @@ public class PlanStore {
         return out;
     }
 
-    /** The kind's history: {mean_ms, p95_ms, shards}, when there is one. */
-    public Optional<double[]> kindStats(String kind, String executor) {
-        return query("SELECT mean_ms, p95_ms, shards FROM hxo.kind_stats WHERE kind = ? AND executor = ?", ps -> {
+    /** The kind's history, when there is one. */
+    public Optional<KindHistory> kindStats(String kind, String executor) {
+        return query("SELECT shards, mean_ms, p95_ms, items, bytes, sized_shards FROM hxo.kind_stats"
+                + " WHERE kind = ? AND executor = ?", ps -> {
             ps.setString(1, kind);
             ps.setString(2, executor);
-        }, rs -> new double[] {rs.getDouble(1), rs.getDouble(2), rs.getLong(3)});
+        }, rs -> new KindHistory(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4), rs.getLong(5),
+                rs.getLong(6)));
     }
 
     // ---- small JDBC helpers

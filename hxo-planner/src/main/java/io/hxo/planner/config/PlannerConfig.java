@@ -46,13 +46,21 @@ public interface PlannerConfig {
     @WithDefault("true")
     boolean predictiveMode();
 
+    Predictive predictive();
+
+    interface Predictive {
+        /**
+         * {@code HXO_PREDICTIVE_TARGET_SHARD_MS}: the duration predictive mode sizes shards for (a plan
+         * that fixes the size itself, with {@code chunk_size_mb} or {@code routes_per_shard}, keeps it).
+         * A quarter of the default autosplit threshold: a shard is predicted to finish well inside it.
+         */
+        @WithDefault("2000")
+        long targetShardMs();
+    }
+
     /** {@code HXO_ALIR_ENABLED}: adaptive concurrency instead of the fixed {@link #maxConcurrency()}. */
     @WithDefault("true")
     boolean alirEnabled();
-
-    /** {@code HXO_ZDU_ENABLED}: drain, migrate and resume on request. */
-    @WithDefault("true")
-    boolean zduEnabled();
 
     /**
      * {@code HXO_UNDECIDED_CHECK_SECONDS}: how often an owner looks for its completed plans whose
@@ -65,9 +73,33 @@ public interface PlannerConfig {
     @WithDefault("600")
     long migrationTimeout();
 
-    /** {@code HXO_ARTIFACTS_DIR}: the content-addressed artifact store (default {@code .hxo/artifacts}). */
+    /** {@code HXO_ARTIFACTS_DIR}: the artifact directory when {@code HXO_ARTIFACTS_STORE=directory}. */
     @WithDefault(".hxo/artifacts")
     String artifactsDir();
+
+    Artifacts artifacts();
+
+    interface Artifacts {
+        /** Where artifacts live. */
+        enum Store {
+            /** In PostgreSQL: every planner instance reads them, a restart loses none (the default). */
+            POSTGRES,
+            /** In {@code HXO_ARTIFACTS_DIR}: one instance only, on a disk that persists. */
+            DIRECTORY
+        }
+
+        /** {@code HXO_ARTIFACTS_STORE}: {@code postgres} or {@code directory}. */
+        @WithDefault("postgres")
+        Store store();
+
+        /** Blobs no stored result refers to are deleted once they are this old (seconds). */
+        @WithDefault("3600")
+        long gcGraceSeconds();
+
+        /** How often unreferenced blobs are collected (seconds); 0 turns collection off. */
+        @WithDefault("600")
+        long gcIntervalSeconds();
+    }
 
     Checkpoint checkpoint();
 
@@ -80,8 +112,22 @@ public interface PlannerConfig {
     Deploy deploy();
 
     interface Deploy {
-        /** {@code NETLIFY_DEPLOY_HOOK}: called once after each successful deployment. */
+        /** {@code NETLIFY_DEPLOY_HOOK}: called once after each certified deployment. */
         java.util.Optional<String> netlifyHook();
+
+        /** {@code RENDER_API_KEY}: lets a certified rollback roll Render services back to their recorded deploys. */
+        java.util.Optional<String> renderApiKey();
+
+        /** {@code HXO_RENDER_API_URL}: Render's API. */
+        @WithDefault("https://api.render.com")
+        String renderApiUrl();
+
+        /** {@code NETLIFY_AUTH_TOKEN}: lets a certified rollback restore the recorded Netlify deploy. */
+        java.util.Optional<String> netlifyAuthToken();
+
+        /** {@code HXO_NETLIFY_API_URL}: Netlify's API. */
+        @WithDefault("https://api.netlify.com")
+        String netlifyApiUrl();
     }
 
     interface Pack {

@@ -184,6 +184,9 @@ public final class PlanRun {
         long rootNanos;
         Instant started;
         final Histogram durations = new Histogram(3_600_000L, 2);
+        /** Items (files, routes, statements) and bytes the shards run here worked on: predictive mode's history. */
+        long itemsRun;
+        long bytesRun;
 
         StageRun(ValidatedPlan.Stage spec, int position) {
             this.spec = spec;
@@ -308,6 +311,18 @@ public final class PlanRun {
         tellFolds(s, slot, RootFold::settled);
         lastSettledNanos = System.nanoTime();
         return true;
+    }
+
+    /** Counts the work a shard that ran did (its items and their sizes), for the kind's history. */
+    void countWork(int slot) {
+        StageRun s = stageOf(slot);
+        if (s.spec.shards().derivedFromConfig()) {
+            return; // synthetic shards (by_count) have no items
+        }
+        for (JsonNode item : input(slot).path("items")) {
+            s.itemsRun++;
+            s.bytesRun += Math.max(0, item.path("size").asLong(0));
+        }
     }
 
     /** Restores a leaf read back from a checkpoint (resume): settled, and already saved. */

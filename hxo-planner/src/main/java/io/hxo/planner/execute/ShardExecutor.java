@@ -36,9 +36,22 @@ public interface ShardExecutor {
         return true;
     }
 
-    /** Non-idempotent kinds (migrations) need a proven dry run before the real one. */
-    default boolean idempotent() {
-        return true;
+    /** What a kind's output is; every executor declares it, so no kind is cached by omission. */
+    enum Nature {
+        /** The output is a pure function of the inputs: a stored result stands in for running it again. */
+        PURE,
+        /**
+         * The shard acts on the world (calls a hook, warms a cache, applies SQL): it runs in every plan,
+         * its leaf is the outcome's digest, and it never splits (a split would change what acts, and when).
+         */
+        EFFECT
+    }
+
+    Nature nature();
+
+    /** True when a stored result of equal work may be served instead of running the shard. */
+    default boolean cacheable() {
+        return nature() == Nature.PURE;
     }
 
     /** Shards of this kind run one at a time, in order (migrations). */
@@ -49,6 +62,14 @@ public interface ShardExecutor {
     /** True when {@link #run} returns at once and never blocks (no timeout watchdog is set for it). */
     default boolean instant() {
         return false;
+    }
+
+    /**
+     * Top-level config fields whose literal value is a credential whatever it looks like (a build
+     * hook's URL is its own secret); they are sealed at submit like any value that looks secret.
+     */
+    default java.util.Set<String> secretFields() {
+        return java.util.Set.of();
     }
 
     /**
@@ -95,9 +116,13 @@ public interface ShardExecutor {
 
     /**
      * Children that together do this shard's work, for autosplit; empty when it cannot split. By
-     * default a shard of two or more items splits its items into {@code factor} groups, in order.
+     * default a shard of two or more items splits its items into {@code factor} groups, in order;
+     * an effect never splits.
      */
     default List<JsonNode> split(JsonNode inputs, int factor) {
+        if (nature() == Nature.EFFECT) {
+            return List.of();
+        }
         JsonNode items = inputs.get("items");
         if (items == null || !items.isArray() || items.size() < 2) {
             return List.of();

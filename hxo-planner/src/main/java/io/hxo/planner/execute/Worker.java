@@ -6,6 +6,7 @@ import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Jcs;
+import io.hxo.contracts.json.Json;
 import io.hxo.contracts.json.JsonbText;
 import io.hxo.contracts.payload.ShardWork;
 import io.hxo.contracts.publish.HxoPublisher;
@@ -19,6 +20,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.hxo.planner.artifact.ArtifactStore;
 import io.hxo.planner.checkpoint.PlanStore;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -91,7 +93,7 @@ public class Worker {
             return; // the plan ended; its owner wants nothing more
         }
         HashAlg alg = HashAlg.fromWire(batch.hashAlg());
-        Map<String, PlanStore.StoredResult> done = alreadyDone(batch.tasks());
+        Map<String, PlanStore.StoredResult> done = alreadyDone(batch.planId(), batch.tasks());
         List<CompletableFuture<ShardWork.Result>> futures = new ArrayList<>(batch.tasks().size());
         for (ShardWork.Task task : batch.tasks()) {
             PlanStore.StoredResult stored = done.get(task.casId());
@@ -114,20 +116,34 @@ public class Worker {
     }
 
     /**
-     * Shards of the batch whose results are already stored with their artifacts (a task delivered
-     * again after its worker died): they are answered from the store, not run twice.
+     * Shards of the batch already done (a task delivered again after its worker died): a pure shard
+     * whose result is stored with its artifacts, and an effect whose outcome this plan recorded. They
+     * are answered from the store, not run twice. An effect another plan recorded does not count: it
+     * acts again here.
      */
-    private Map<String, PlanStore.StoredResult> alreadyDone(List<ShardWork.Task> tasks) {
+    private Map<String, PlanStore.StoredResult> alreadyDone(String planId, List<ShardWork.Task> tasks) {
         try {
             // Instant shards cost less to run again than to look up.
-            List<byte[]> ids = new ArrayList<>(tasks.size());
-            tasks.stream().filter(t -> registry.executor(t.kind(), t.executor()).map(e -> !e.instant()).orElse(false))
-                    .forEach(t -> ids.add(Hex.parseHash(t.casId())));
-            if (ids.isEmpty()) {
-                return Map.of();
+            List<byte[]> pure = new ArrayList<>(tasks.size());
+            List<byte[]> effects = new ArrayList<>();
+            for (ShardWork.Task t : tasks) {
+                ShardExecutor e = registry.executor(t.kind(), t.executor()).orElse(null);
+                if (e != null && !e.cacheable()) {
+                    effects.add(Hex.parseHash(t.casId()));
+                } else if (e != null && !e.instant()) {
+                    pure.add(Hex.parseHash(t.casId()));
+                }
             }
-            Map<String, PlanStore.StoredResult> found = store.storedResults(ids);
-            found.values().removeIf(r -> !java.util.Arrays.stream(r.artifacts()).allMatch(artifacts::exists));
+            Map<String, PlanStore.StoredResult> found = new java.util.HashMap<>();
+            if (!pure.isEmpty()) {
+                found.putAll(store.storedResults(pure));
+                java.util.Set<String> present = artifacts.existing(found.values().stream()
+                        .flatMap(r -> java.util.Arrays.stream(r.artifacts())).toList());
+                found.values().removeIf(r -> !present.containsAll(java.util.Arrays.asList(r.artifacts())));
+            }
+            if (!effects.isEmpty()) {
+                found.putAll(store.storedEffects(java.util.UUID.fromString(planId), effects));
+            }
             return found;
         } catch (PlanStore.StoreException e) {
             return Map.of(); // without the database, running the shard is the safe side
@@ -157,9 +173,15 @@ public class Worker {
         gate.started(planId, me);
         running.incrementAndGet();
         try {
+            if (!executor.cacheable() && !claim(planId, task)) {
+                return null; // another copy of this task is acting it out; its result is the one that counts
+            }
             // An output PostgreSQL cannot store would fail its checkpoint on every retry.
             JsonNode output = JsonbText.storable(executor.run(task.inputs()));
             String digest = Hex.of(alg.hash(Jcs.canonicalize(executor.digestView(output))));
+            if (!executor.cacheable()) {
+                recordEffect(planId, task, executor, digest, output);
+            }
             return new ShardWork.Result(task.stageId(), task.index(), task.casId(), true, digest, output, null, false,
                     startedAt, millisSince(start), task.attempt(), worker, false);
         } catch (Exception e) {
@@ -177,6 +199,27 @@ public class Worker {
             gate.finished(planId, me);
             running.decrementAndGet();
             Thread.interrupted(); // a late watchdog or abort must not leak into the next shard
+        }
+    }
+
+    /**
+     * An effect acts once per attempt: the first copy of its task claims it; a copy re-sent while the
+     * first may still be acting stands aside. A claim twice the shard timeout old is a dead worker's.
+     */
+    private boolean claim(String planId, ShardWork.Task task) {
+        return store.claimEffect(java.util.UUID.fromString(planId), Hex.parseHash(task.casId()), task.attempt(), worker,
+                2 * Math.max(task.timeoutMs(), 1000));
+    }
+
+    private void recordEffect(String planId, ShardWork.Task task, ShardExecutor executor, String digest, JsonNode output) {
+        try {
+            store.effectDone(java.util.UUID.fromString(planId), new PlanStore.ResultRow(Hex.parseHash(task.casId()),
+                    Hex.parseHash(digest), Json.text(output), task.kind(), task.executor(), task.executorVersion(),
+                    new String[0], true));
+        } catch (PlanStore.StoreException e) {
+            // The owner stores the outcome with its checkpoint too; only a duplicate task could miss it.
+            Log.warnf("effect %s of plan %s happened; its outcome waits for the checkpoint: %s", task.casId(), planId,
+                    e.getMessage());
         }
     }
 

@@ -1,15 +1,19 @@
 package io.hxo.planner.partition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * {@code by_filesize}: bin-packs the items, in key order, into shards of at most
  * {@code config.chunk_size_mb} (default 8 MB). An item larger than a chunk gets a shard of its own;
- * no item is left out.
+ * no item is left out. Predictive mode picks the chunk from the kind's cost per byte when the plan
+ * gives none.
  */
 @ApplicationScoped
 public class ByFilesizePartitioner implements Partitioner {
@@ -17,6 +21,17 @@ public class ByFilesizePartitioner implements Partitioner {
     @Override
     public String name() {
         return "by_filesize";
+    }
+
+    @Override
+    public Optional<JsonNode> sized(JsonNode config, OptionalDouble msPerItem, OptionalDouble msPerByte, long targetMs) {
+        if (config.has("chunk_size_mb") || msPerByte.isEmpty() || msPerByte.getAsDouble() <= 0) {
+            return Optional.empty();
+        }
+        double bytes = targetMs / msPerByte.getAsDouble();
+        ObjectNode sized = config.deepCopy();
+        sized.put("chunk_size_mb", Partitioner.powerOfTwo(bytes / (1 << 20), 1, 1024));
+        return Optional.of(sized);
     }
 
     @Override

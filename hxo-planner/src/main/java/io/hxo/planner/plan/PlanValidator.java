@@ -9,6 +9,7 @@ import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Problem.FieldError;
 import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.ExecutorRegistry;
+import io.hxo.planner.secrets.PlanSecrets;
 import io.hxo.planner.execute.ShardExecutor;
 import io.hxo.planner.partition.Partitioner;
 import io.hxo.planner.partition.ShardList;
@@ -36,10 +37,14 @@ public class PlanValidator {
 
     private final ExecutorRegistry registry;
     private final PlannerConfig config;
+    private final PlanSecrets secrets;
+    private final ShardSizing sizing;
 
-    public PlanValidator(ExecutorRegistry registry, PlannerConfig config) {
+    public PlanValidator(ExecutorRegistry registry, PlannerConfig config, PlanSecrets secrets, ShardSizing sizing) {
         this.registry = registry;
         this.config = config;
+        this.secrets = secrets;
+        this.sizing = sizing;
     }
 
     /** Validates a plan as submitted, under the configured shard limit. */
@@ -147,6 +152,10 @@ public class PlanValidator {
                 try {
                     config = d.executor.withDefaults(d.config);
                     List<JsonNode> stored = storedInputs.get(d.id);
+                    if (stored == null) {
+                        // The chosen size is written into the config, so the stored plan (and a resume) keeps it.
+                        config = sizing.sized(d.kind, d.executor.name(), d.partitioner, config);
+                    }
                     shards = stored != null ? ShardList.of(stored)
                             : d.partitioner.partition(config, d.executor, Math.max(remaining, 0));
                     if (stored == null) {
@@ -166,7 +175,8 @@ public class PlanValidator {
                     continue;
                 }
                 stages.add(new ValidatedPlan.Stage(d.id, d.kind, d.partitioner.name(), d.executor.name(),
-                        d.executor.version(), d.sloMs, d.dependsOn, config, shards, (int) total, d.executor.sequential()));
+                        d.executor.version(), d.sloMs, d.dependsOn, config, shards, (int) total, d.executor.sequential(),
+                        d.executor.cacheable()));
                 total += shards.size();
             }
         }
@@ -269,6 +279,14 @@ public class PlanValidator {
             }
         }
         if (errors.size() > before) {
+            return null;
+        }
+        try {
+            // From here on, a literal secret exists only sealed: the stored plan, its shard inputs, its
+            // tasks and its report carry the stand-in.
+            config = secrets.seal(config, executor.secretFields());
+        } catch (IllegalArgumentException e) {
+            errors.semantic(at + ".config", e.getMessage());
             return null;
         }
         return new StageDraft(i, id, kind, sloMs, List.copyOf(dependsOn), config, partitioner, executor);

@@ -28,6 +28,13 @@ public record ValidatedPlan(
             JsonNode config,
             ShardList shards,
             int firstLeaf,
-            boolean sequential) {
+            boolean sequential,
+            /** A pure kind: a stored result may be served; false for effects, which run in every plan. */
+            boolean cacheable) {
+
+        /** An effect acts on the world: it runs in every plan and never splits. */
+        public boolean effect() {
+            return !cacheable;
+        }
     }
 }

@@ -20,9 +20,11 @@ import java.util.List;
 /** {@code assets.index}: indexes its files: path, size, SHA-256 digest and media type. */
 @ApplicationScoped
 public class AssetsIndexExecutor implements ShardExecutor {
+    private final FileDigests digests;
     private final String defaultSource;
 
-    public AssetsIndexExecutor(PlannerConfig config) {
+    public AssetsIndexExecutor(FileDigests digests, PlannerConfig config) {
+        this.digests = digests;
         this.defaultSource = config.pack().defaultSource();
     }
 
@@ -38,7 +40,12 @@ public class AssetsIndexExecutor implements ShardExecutor {
 
     @Override
     public String version() {
-        return "1";
+        return "2";
+    }
+
+    @Override
+    public Nature nature() {
+        return Nature.PURE;
     }
 
     @Override
@@ -53,7 +60,7 @@ public class AssetsIndexExecutor implements ShardExecutor {
 
     @Override
     public List<WorkItem> items(JsonNode config) throws PartitionException {
-        return SourceFiles.items(config, p -> true);
+        return SourceFiles.items(config, p -> true, digests);
     }
 
     @Override
@@ -71,11 +78,13 @@ public class AssetsIndexExecutor implements ShardExecutor {
                     size += n;
                 }
             }
+            String digest = Hex.of(md.digest());
+            SourceFiles.unchanged(item, digest);
             String path = item.get("path").asText();
             ObjectNode a = assets.addObject();
             a.put("path", path);
             a.put("size", size);
-            a.put("digest", Hex.of(md.digest()));
+            a.put("digest", digest);
             a.put("media_type", SourceFiles.mediaType(path));
         }
         return out;

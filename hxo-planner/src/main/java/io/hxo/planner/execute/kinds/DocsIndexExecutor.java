@@ -3,10 +3,12 @@ package io.hxo.planner.execute.kinds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hxo.contracts.hash.HashAlg;
+import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Jcs;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.config.PlannerConfig;
-import io.hxo.planner.execute.ArtifactStore;
+import io.hxo.planner.artifact.ArtifactStore;
 import io.hxo.planner.execute.ShardExecutor;
 import io.hxo.planner.partition.Partitioner.PartitionException;
 import io.hxo.planner.partition.WorkItem;
@@ -35,10 +37,12 @@ public class DocsIndexExecutor implements ShardExecutor {
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}_'-]*");
 
     private final ArtifactStore store;
+    private final FileDigests digests;
     private final String defaultSource;
 
-    public DocsIndexExecutor(ArtifactStore store, PlannerConfig config) {
+    public DocsIndexExecutor(ArtifactStore store, FileDigests digests, PlannerConfig config) {
         this.store = store;
+        this.digests = digests;
         this.defaultSource = config.pack().defaultSource();
     }
 
@@ -54,7 +58,12 @@ public class DocsIndexExecutor implements ShardExecutor {
 
     @Override
     public String version() {
-        return "1";
+        return "2";
+    }
+
+    @Override
+    public Nature nature() {
+        return Nature.PURE;
     }
 
     @Override
@@ -71,7 +80,7 @@ public class DocsIndexExecutor implements ShardExecutor {
     public List<WorkItem> items(JsonNode config) throws PartitionException {
         JsonNode routes = config.get("routes");
         if (routes == null || routes.isNull()) {
-            return SourceFiles.items(config, p -> DOC_EXTENSIONS.contains(SourceFiles.extension(p.toString())));
+            return SourceFiles.items(config, p -> DOC_EXTENSIONS.contains(SourceFiles.extension(p.toString())), digests);
         }
         if (!routes.isObject()) {
             throw new PartitionException("routes", "must map each route to a document path under the source");
@@ -79,20 +88,16 @@ public class DocsIndexExecutor implements ShardExecutor {
         List<WorkItem> items = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = routes.fields(); it.hasNext(); ) {
             var e = it.next();
-            var file = java.nio.file.Path.of(config.get("source").asText()).resolve(e.getValue().asText()).normalize();
-            if (!Files.isRegularFile(file)) {
-                throw new PartitionException("routes." + e.getKey(), "no document at " + e.getValue().asText());
+            String field = "routes." + e.getKey();
+            if (!e.getValue().isTextual()) {
+                throw new PartitionException(field, "must be the path of a document under the source");
             }
+            String rel = e.getValue().asText();
+            WorkItem file = SourceFiles.item(rel, SourceFiles.named(config, rel, field), digests, field);
             ObjectNode data = Json.mapper().createObjectNode();
             data.put("route", e.getKey());
-            data.put("path", e.getValue().asText());
-            try {
-                data.put("size", Files.size(file));
-                data.put("mtime_ms", Files.getLastModifiedTime(file).toMillis());
-            } catch (java.io.IOException ex) {
-                throw new PartitionException("routes." + e.getKey(), "cannot be read: " + ex.getMessage());
-            }
-            items.add(new WorkItem(e.getKey(), data.get("size").asLong(), "documents", data));
+            data.setAll((ObjectNode) file.data());
+            items.add(new WorkItem(e.getKey(), file.size(), "documents", data));
         }
         return items;
     }
@@ -103,7 +108,9 @@ public class DocsIndexExecutor implements ShardExecutor {
         int documents = 0;
         for (JsonNode item : inputs.path("items")) {
             String name = item.has("route") ? item.get("route").asText() : item.get("path").asText();
-            String text = Files.readString(SourceFiles.file(inputs, item), StandardCharsets.UTF_8);
+            byte[] bytes = Files.readAllBytes(SourceFiles.file(inputs, item));
+            SourceFiles.unchanged(item, Hex.of(HashAlg.SHA_256.hash(bytes)));
+            String text = new String(bytes, StandardCharsets.UTF_8);
             Matcher m = WORD.matcher(TAG.matcher(text).replaceAll(" "));
             while (m.find()) {
                 String term = m.group().toLowerCase(Locale.ROOT);

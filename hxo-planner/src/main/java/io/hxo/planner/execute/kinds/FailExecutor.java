@@ -35,6 +35,11 @@ public class FailExecutor implements ShardExecutor {
     }
 
     @Override
+    public Nature nature() {
+        return Nature.PURE;
+    }
+
+    @Override
     public List<String> partitioners() {
         return List.of("by_count");
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.config.ConfigFacts;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.execute.ShardExecutor;
+import io.hxo.planner.secrets.PlanSecrets;
 import io.hxo.planner.partition.Partitioner.PartitionException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -14,16 +15,23 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
- * {@code deploy.hook}: POSTs to a deploy hook ({@code config.url}, or {@code config.target}
- * {@code netlify}/{@code render} for {@code NETLIFY_DEPLOY_HOOK}/{@code RENDER_DEPLOY_HOOK}), up to
- * {@code config.attempts} times (default 3) with a growing pause. Hook URLs are secrets: only their
- * fingerprint is in the output.
+ * {@code deploy.hook}: POSTs to a deploy hook ({@code config.url_env}, the name of an environment
+ * variable holding the URL; {@code config.url}; or {@code config.target} {@code netlify}/{@code render}
+ * for {@code NETLIFY_DEPLOY_HOOK}/{@code RENDER_DEPLOY_HOOK}), up to {@code config.attempts} times
+ * (default 3) with a growing pause. A hook URL is its own credential: a literal one is sealed at
+ * submit, and only its fingerprint is in the output. An effect: it is called by every plan that asks.
  */
 @ApplicationScoped
 public class HookExecutor implements ShardExecutor {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final PlanSecrets secrets;
+
+    public HookExecutor(PlanSecrets secrets) {
+        this.secrets = secrets;
+    }
 
     @Override
     public String kind() {
@@ -41,8 +49,18 @@ public class HookExecutor implements ShardExecutor {
     }
 
     @Override
+    public Nature nature() {
+        return Nature.EFFECT;
+    }
+
+    @Override
     public List<String> partitioners() {
         return List.of("single");
+    }
+
+    @Override
+    public Set<String> secretFields() {
+        return Set.of("url");
     }
 
     @Override
@@ -51,18 +69,21 @@ public class HookExecutor implements ShardExecutor {
         return config;
     }
 
-    static String resolve(JsonNode config) throws PartitionException {
-        String url = config.path("url").asText(null);
+    String resolve(JsonNode config) throws PartitionException {
+        String url;
+        try {
+            url = secrets.text(config, "url").orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new PartitionException(config.has("url_env") ? "url_env" : "url", e.getMessage());
+        }
         if (url == null) {
             String target = config.path("target").asText("");
-            url = switch (target) {
-                case "netlify" -> System.getenv("NETLIFY_DEPLOY_HOOK");
-                case "render" -> System.getenv("RENDER_DEPLOY_HOOK");
-                default -> throw new PartitionException("url", "give url, or target netlify or render");
+            String variable = switch (target) {
+                case "netlify" -> "NETLIFY_DEPLOY_HOOK";
+                case "render" -> "RENDER_DEPLOY_HOOK";
+                default -> throw new PartitionException("url", "give url_env (or url), or target netlify or render");
             };
-            if (url == null || url.isBlank()) {
-                throw new PartitionException("target", target.toUpperCase() + "_DEPLOY_HOOK is not set");
-            }
+            url = secrets.environment(variable).orElseThrow(() -> new PartitionException("target", variable + " is not set"));
         }
         try {
             URI u = URI.create(url);
@@ -70,7 +91,7 @@ public class HookExecutor implements ShardExecutor {
                 throw new IllegalArgumentException();
             }
         } catch (IllegalArgumentException e) {
-            throw new PartitionException("url", "must be an http(s) URL");
+            throw new PartitionException(config.has("url_env") ? "url_env" : "url", "must be an http(s) URL");
         }
         return url;
     }
@@ -79,7 +100,7 @@ public class HookExecutor implements ShardExecutor {
     public JsonNode run(JsonNode inputs) throws Exception {
         String url = resolve(inputs);
         int attempts = Math.max(1, inputs.path("attempts").asInt(3));
-        String body = inputs.has("body") ? Json.text(inputs.get("body")) : "{}";
+        String body = inputs.has("body") ? Json.text(secrets.opened(inputs.get("body"))) : "{}";
         String last = "no attempt";
         for (int a = 1; a <= attempts; a++) {
             try {

@@ -27,6 +27,11 @@ public class NoopExecutor implements ShardExecutor {
     }
 
     @Override
+    public Nature nature() {
+        return Nature.PURE;
+    }
+
+    @Override
     public List<String> partitioners() {
         return List.of("by_count");
     }

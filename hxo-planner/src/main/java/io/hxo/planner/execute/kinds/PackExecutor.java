@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.config.PlannerConfig;
-import io.hxo.planner.execute.ArtifactStore;
+import io.hxo.planner.artifact.ArtifactStore;
 import io.hxo.planner.execute.ShardExecutor;
 import io.hxo.planner.partition.Partitioner.PartitionException;
 import io.hxo.planner.partition.WorkItem;
@@ -22,10 +22,12 @@ import java.util.List;
 @ApplicationScoped
 public class PackExecutor implements ShardExecutor {
     private final ArtifactStore store;
+    private final FileDigests digests;
     private final String defaultSource;
 
-    public PackExecutor(ArtifactStore store, PlannerConfig config) {
+    public PackExecutor(ArtifactStore store, FileDigests digests, PlannerConfig config) {
         this.store = store;
+        this.digests = digests;
         this.defaultSource = config.pack().defaultSource();
     }
 
@@ -41,7 +43,12 @@ public class PackExecutor implements ShardExecutor {
 
     @Override
     public String version() {
-        return "1";
+        return "2";
+    }
+
+    @Override
+    public Nature nature() {
+        return Nature.PURE;
     }
 
     @Override
@@ -56,7 +63,7 @@ public class PackExecutor implements ShardExecutor {
 
     @Override
     public List<WorkItem> items(JsonNode config) throws PartitionException {
-        return SourceFiles.items(config, p -> true);
+        return SourceFiles.items(config, p -> true, digests);
     }
 
     @Override
@@ -71,6 +78,7 @@ public class PackExecutor implements ShardExecutor {
                 throw new IllegalStateException("file vanished since the plan was made: " + item.get("path").asText());
             }
             String digest = store.put(file);
+            SourceFiles.unchanged(item, digest);
             long size = Files.size(file);
             ObjectNode entry = manifest.addObject();
             entry.put("path", item.get("path").asText());

@@ -7,6 +7,7 @@ import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.execute.ShardExecutor;
+import io.hxo.planner.secrets.PlanSecrets;
 import io.hxo.planner.partition.Partitioner.PartitionException;
 import io.hxo.planner.partition.WorkItem;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,12 +22,18 @@ import java.util.List;
 /**
  * {@code deploy.prime}: GETs each of its routes against {@code config.base_url} to warm caches;
  * outputs status, latency and body digest per route. A 5xx or an unreachable host fails the shard
- * (and it is retried). Latencies vary run to run, so the output digest leaves them out.
+ * (and it is retried). Latencies vary run to run, so the output digest leaves them out. The base URL
+ * may come from an environment variable ({@code config.base_url_env}); one with a credential is sealed.
  */
 @ApplicationScoped
 public class PrimeExecutor implements ShardExecutor {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final PlanSecrets secrets;
+
+    public PrimeExecutor(PlanSecrets secrets) {
+        this.secrets = secrets;
+    }
 
     @Override
     public String kind() {
@@ -44,13 +51,23 @@ public class PrimeExecutor implements ShardExecutor {
     }
 
     @Override
+    public Nature nature() {
+        return Nature.EFFECT;
+    }
+
+    @Override
     public List<String> partitioners() {
         return List.of("by_route_map", "by_module");
     }
 
     @Override
     public JsonNode withDefaults(JsonNode config) throws PartitionException {
-        String base = config.path("base_url").asText("");
+        String base;
+        try {
+            base = secrets.text(config, "base_url").orElse("");
+        } catch (IllegalArgumentException e) {
+            throw new PartitionException("base_url_env", e.getMessage());
+        }
         try {
             URI u = URI.create(base);
             if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
@@ -82,7 +99,7 @@ public class PrimeExecutor implements ShardExecutor {
 
     @Override
     public JsonNode run(JsonNode inputs) throws Exception {
-        String base = inputs.get("base_url").asText().replaceAll("/+$", "");
+        String base = secrets.text(inputs, "base_url").orElseThrow().replaceAll("/+$", "");
         ObjectNode out = Json.mapper().createObjectNode();
         ArrayNode results = out.putArray("routes");
         for (JsonNode item : inputs.path("items")) {

@@ -33,6 +33,11 @@ public class SleepExecutor implements ShardExecutor {
     }
 
     @Override
+    public Nature nature() {
+        return Nature.PURE;
+    }
+
+    @Override
     public List<String> partitioners() {
         return List.of("by_count");
     }

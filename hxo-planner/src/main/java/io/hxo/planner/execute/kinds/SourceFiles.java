@@ -11,7 +11,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,8 +22,9 @@ import java.util.stream.Stream;
 /**
  * The files of a stage's {@code config.source}: a sorted walk that skips {@code .git},
  * {@code target}, {@code node_modules} and {@code .hxo} directories and anything matching the
- * {@code config.exclude} globs. Each file is an item with its relative path, size and modification
- * time, so an edited file gives its shard a new CAS id.
+ * {@code config.exclude} globs. Each file is an item with its relative path, size and the SHA-256 of
+ * its bytes, so any edit gives its shard a new CAS id. Nothing outside the source is ever read: a
+ * path that climbs out ({@code ..}), an absolute path, or a link whose target lies outside is refused.
  */
 final class SourceFiles {
     static final Set<String> SKIPPED_DIRS = Set.of(".git", "target", "node_modules", ".hxo");
@@ -56,16 +56,16 @@ final class SourceFiles {
         return c;
     }
 
-    static List<WorkItem> items(JsonNode config, Predicate<Path> keep) throws PartitionException {
+    static List<WorkItem> items(JsonNode config, Predicate<Path> keep, FileDigests digests) throws PartitionException {
         Path root = Path.of(config.get("source").asText());
+        Path realRoot = realRoot(root);
         List<PathMatcher> excludes = new ArrayList<>();
         for (JsonNode g : config.path("exclude")) {
             excludes.add(FileSystems.getDefault().getPathMatcher("glob:" + g.asText()));
         }
-        List<WorkItem> out = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(root)) {
             walk.filter(p -> !p.equals(root))
-                    .filter(p -> root.relativize(p).toString().split("/").length > 0)
                     .filter(p -> {
                         for (Path part : root.relativize(p)) {
                             if (SKIPPED_DIRS.contains(part.toString())) {
@@ -78,24 +78,69 @@ final class SourceFiles {
                     .filter(keep)
                     .filter(p -> excludes.stream().noneMatch(m -> m.matches(root.relativize(p))))
                     .sorted()
-                    .forEach(p -> out.add(item(root, p)));
+                    .forEach(files::add);
         } catch (IOException | UncheckedIOException e) {
             throw new PartitionException("source", "cannot be read: " + e.getMessage());
+        }
+        List<WorkItem> out = new ArrayList<>(files.size());
+        for (Path p : files) {
+            String rel = root.relativize(p).toString();
+            inside(realRoot, p, "source", rel);
+            out.add(item(rel, p, digests, "source"));
         }
         return out;
     }
 
-    private static WorkItem item(Path root, Path p) {
+    /** A file named by a plan (a route's document, say), relative to the source and inside it. */
+    static Path named(JsonNode config, String rel, String field) throws PartitionException {
+        Path root = Path.of(config.get("source").asText());
+        Path rp;
         try {
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-            String rel = root.relativize(p).toString();
+            rp = Path.of(rel);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new PartitionException(field, "is not a file path");
+        }
+        if (rel.isEmpty() || rp.isAbsolute() || rp.normalize().startsWith("..") || !root.resolve(rp).normalize().startsWith(root)) {
+            throw new PartitionException(field, "must be a path inside the source, without \"..\" or a leading \"/\"");
+        }
+        Path file = root.resolve(rp).normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new PartitionException(field, "no document at " + rel);
+        }
+        inside(realRoot(root), file, field, rel);
+        return file;
+    }
+
+    /** One file as a work item: relative path, size and content digest. */
+    static WorkItem item(String rel, Path file, FileDigests digests, String field) throws PartitionException {
+        try {
             ObjectNode data = Json.mapper().createObjectNode();
             data.put("path", rel);
-            data.put("size", a.size());
-            data.put("mtime_ms", a.lastModifiedTime().toMillis());
-            return new WorkItem(rel, a.size(), bucket(rel), data);
+            long size = Files.size(file);
+            data.put("size", size);
+            data.put("digest", digests.digest(file.toRealPath()));
+            return new WorkItem(rel, size, bucket(rel), data);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new PartitionException(field, "cannot read " + rel + ": " + e.getMessage());
+        }
+    }
+
+    private static Path realRoot(Path root) throws PartitionException {
+        try {
+            return root.toRealPath();
+        } catch (IOException e) {
+            throw new PartitionException("source", "cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** Refuses a file whose real location (links followed) is outside the source. */
+    private static void inside(Path realRoot, Path file, String field, String rel) throws PartitionException {
+        try {
+            if (!file.toRealPath().startsWith(realRoot)) {
+                throw new PartitionException(field, rel + " links outside the source; HXO reads only files inside it");
+            }
+        } catch (IOException e) {
+            throw new PartitionException(field, "cannot read " + rel + ": " + e.getMessage());
         }
     }
 
@@ -128,8 +173,27 @@ final class SourceFiles {
         return "other";
     }
 
-    /** The file of an item in a shard input. */
-    static Path file(JsonNode inputs, JsonNode item) {
-        return Path.of(inputs.get("source").asText()).resolve(item.get("path").asText());
+    /**
+     * The file of an item in a shard input, read by a worker: still inside the source, and (for items
+     * that carry one) still the content the plan was made from.
+     */
+    static Path file(JsonNode inputs, JsonNode item) throws IOException {
+        Path root = Path.of(inputs.get("source").asText());
+        String rel = item.get("path").asText();
+        Path rp = Path.of(rel);
+        Path file = root.resolve(rp).normalize();
+        if (rp.isAbsolute() || !file.startsWith(root) || !file.toRealPath().startsWith(root.toRealPath())) {
+            throw new IllegalStateException(rel + " is not inside the source " + root);
+        }
+        return file;
+    }
+
+    /** Fails the shard when a file's bytes are not those its id was made from (it changed since submit). */
+    static void unchanged(JsonNode item, String digest) {
+        JsonNode planned = item.get("digest");
+        if (planned != null && !planned.asText().equals(digest)) {
+            throw new IllegalStateException(item.get("path").asText() + " changed since the plan was made"
+                    + " (its content no longer matches the digest in the shard id); submit the plan again");
+        }
     }
 }

@@ -1,9 +1,7 @@
-package io.hxo.planner.execute;
+package io.hxo.planner.artifact;
 
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
-import io.hxo.planner.config.PlannerConfig;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,18 +12,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
- * The content-addressed artifact store ({@code HXO_ARTIFACTS_DIR}): each blob lives once, at
- * {@code <dir>/<ab>/<cd>/<sha-256 hex>}, written to a temporary file and moved into place, so a
- * reader never sees half a blob and two writers of the same content agree.
+ * Artifacts in a local directory ({@code HXO_ARTIFACTS_STORE=directory}, at {@code HXO_ARTIFACTS_DIR}):
+ * each blob lives once, at {@code <dir>/<ab>/<cd>/<sha-256 hex>}, written to a temporary file and moved
+ * into place, so a reader never sees half a blob and two writers of the same content agree. Only one
+ * planner instance sees this directory: use it for a single instance with a persistent disk.
  */
-@ApplicationScoped
-public class ArtifactStore {
+public class DirectoryArtifactStore implements ArtifactStore {
     private final Path root;
 
-    public ArtifactStore(PlannerConfig config) {
-        this.root = Path.of(config.artifactsDir()).toAbsolutePath().normalize();
+    public DirectoryArtifactStore(Path dir) {
+        this.root = dir.toAbsolutePath().normalize();
     }
 
     public Path root() {
@@ -39,10 +40,28 @@ public class ArtifactStore {
         return root.resolve(digest.substring(0, 2)).resolve(digest.substring(2, 4)).resolve(digest);
     }
 
+    @Override
     public boolean exists(String digest) {
         return Hex.isHash(digest) && Files.isRegularFile(path(digest));
     }
 
+    @Override
+    public Set<String> existing(Collection<String> digests) {
+        Set<String> out = new HashSet<>();
+        for (String d : digests) {
+            if (exists(d)) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void delete(String digest) throws IOException {
+        Files.deleteIfExists(path(digest));
+    }
+
+    @Override
     public String put(byte[] data) {
         String digest = Hex.of(HashAlg.SHA_256.hash(data));
         if (!exists(digest)) {
@@ -58,6 +77,7 @@ public class ArtifactStore {
     }
 
     /** Stores a file's content, reading it once: hashed while it is copied. */
+    @Override
     public String put(Path file) throws IOException {
         MessageDigest md = HashAlg.SHA_256.newDigest();
         Path tmp = temp();
@@ -77,6 +97,7 @@ public class ArtifactStore {
         return digest;
     }
 
+    @Override
     public byte[] read(String digest) throws IOException {
         return Files.readAllBytes(path(digest));
     }
