@@ -91,7 +91,15 @@ public final class Events {
 
     /** {@code deploy.platform.start|success|failure}: a deploy platform (or CI) reports a deploy. */
     public record DeployReport(String status, String deploymentId, String service, String commit, String url,
-            String message, String reportedBy, Instant at) {
+            String message, String reportedBy, Instant at, Platform platform) {
+    }
+
+    /**
+     * Where a reported deploy landed, so a rollback can roll the platform back to it: the platform
+     * ({@code render} or {@code netlify}), its service (Render service id, Netlify site id), the
+     * platform's deploy id, and the HXO plan whose certified result this deploy shipped.
+     */
+    public record Platform(String name, String serviceId, String deployId, String planId) {
     }
 
     /** {@code hxo.alert}. */

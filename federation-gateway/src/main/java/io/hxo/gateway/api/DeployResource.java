@@ -56,7 +56,8 @@ public class DeployResource {
     @Path("/deploy/events")
     @RolesAllowed(Roles.ADMIRAL)
     @Operation(summary = "CI reports a deploy: {\"status\": start|success|failure, \"deployment_id\", \"service\","
-            + " \"commit\", \"url\", \"message\"}; published on deploy.platform.<status>")
+            + " \"commit\", \"url\", \"message\", \"platform\": {\"name\": render|netlify, \"service_id\","
+            + " \"deploy_id\", \"plan_id\"}}; published on deploy.platform.<status>")
     public Uni<Response> deployEvent(String body) {
         JsonNode in = ApiProblem.jsonObject(body, "with at least \"status\"");
         String status = text(in, "status");
@@ -66,7 +67,7 @@ public class DeployResource {
         }
         Events.DeployReport report = new Events.DeployReport(status, text(in, "deployment_id"), text(in, "service"),
                 text(in, "commit"), text(in, "url"), text(in, "message"), identity.getPrincipal().getName(),
-                Instant.now());
+                Instant.now(), platform(in.get("platform")));
         CloudEvent ev = publisher.event(topic.topicName(), report.deploymentId(), report);
         return commands.publish(topic, ev)
                 .map(sent -> Response.accepted(Map.of("id", ev.id(), "topic", topic.topicName())).build());
@@ -92,6 +93,39 @@ public class DeployResource {
         out.put("schema_versions", schemas);
         return Response.status(check.up() ? 200 : 503).entity(out).build();
     }
+
+    /**
+     * Where the deploy landed ({@code {"name": "render"|"netlify", "service_id", "deploy_id", "plan_id"}}):
+     * what a later rollback needs to roll the platform back to this deploy. Optional.
+     */
+    private static Events.Platform platform(JsonNode p) {
+        if (p == null || p.isNull()) {
+            return null;
+        }
+        if (!p.isObject()) {
+            throw bad("platform must be an object with name, service_id, deploy_id and plan_id");
+        }
+        String name = text(p, "name");
+        if (!"render".equals(name) && !"netlify".equals(name)) {
+            throw bad("platform.name must be render or netlify");
+        }
+        String service = text(p, "service_id");
+        String deploy = text(p, "deploy_id");
+        for (String[] id : new String[][] {{"platform.service_id", service}, {"platform.deploy_id", deploy}}) {
+            if (id[1] == null || !PLATFORM_ID.matcher(id[1]).matches()) {
+                throw bad(id[0] + " must be the platform's id (letters, digits, '-' and '_', at most 100)");
+            }
+        }
+        String plan = text(p, "plan_id");
+        try {
+            java.util.UUID.fromString(plan == null ? "" : plan);
+        } catch (IllegalArgumentException e) {
+            throw bad("platform.plan_id must be the id of the HXO plan this deploy shipped");
+        }
+        return new Events.Platform(name, service, deploy, plan);
+    }
+
+    private static final java.util.regex.Pattern PLATFORM_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
     private static String text(JsonNode in, String field) {
         JsonNode v = in.get(field);

@@ -44,6 +44,8 @@ public class CommandHandler {
     @Inject
     PlanOwner owner;
     @Inject
+    io.hxo.planner.announce.PlanEvents events;
+    @Inject
     HxoPublisher publisher;
     @Inject
     PlannerConfig config;
@@ -52,7 +54,7 @@ public class CommandHandler {
     @Inject
     DeploymentStore deploymentStore;
     @Inject
-    io.hxo.planner.execute.ArtifactStore artifacts;
+    io.hxo.planner.artifact.ArtifactStore artifacts;
     @Inject
     io.hxo.planner.execute.Drainer drainer;
     @Inject
@@ -78,10 +80,15 @@ public class CommandHandler {
                 case Commands.PLAN_REPORT -> reply = reports.report(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.PLAN_PROOF -> reply = proof(ev.dataAs(Commands.ProofQuery.class));
                 case Commands.PLAN_LEAVES -> reply = leaves(ev.dataAs(Commands.LeavesQuery.class));
+                case Commands.PLAN_RESEND_LEAVES -> reply = resendLeaves(ev.dataAs(Commands.ResendLeaves.class));
                 case Commands.PLAN_ABORT -> reply = abort(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
                 case Commands.PLAN_REPLAY -> reply = replay(uuid(ev.dataAs(Commands.PlanQuery.class).planId()));
-                case Commands.DRAIN -> reply = Reply.ok(202, Map.of("instance", config.instanceId(),
-                        "state", drainer.drain(java.time.Duration.ofSeconds(config.migrationTimeout())).name().toLowerCase()));
+                case Commands.DRAIN -> {
+                    // A stop-the-world migration (HXO_ZDU_ENABLED=false at the gateway) stops at once, without waiting.
+                    boolean wait = ev.dataAs(com.fasterxml.jackson.databind.JsonNode.class).path("wait").asBoolean(true);
+                    var state = wait ? drainer.drain(java.time.Duration.ofSeconds(config.migrationTimeout())) : drainer.halt();
+                    reply = Reply.ok(202, Map.of("instance", config.instanceId(), "state", state.name().toLowerCase()));
+                }
                 case Commands.RESUME -> reply = Reply.ok(200, Map.of("instance", config.instanceId(),
                         "state", drainer.resume().name().toLowerCase()));
                 case Commands.SYSTEM_MIGRATE -> reply = Reply.ok(200, schema.migrate("hxo-planner", config.instanceId()));
@@ -160,7 +167,7 @@ public class CommandHandler {
         if (!cmd.start()) {
             // A plan that starts at once is stored running and announced so by the owner: an `accepted`
             // just before it would name a state it never had, and cost every reader of hxo.plan a record.
-            owner.planChanged(planId, plan.name(), "accepted", plan.totalShards(), null, alg);
+            events.changed(planId, plan.name(), "accepted", plan.totalShards(), null, alg);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("plan_id", planId.toString());
@@ -178,9 +185,19 @@ public class CommandHandler {
             return Accepted.only(Reply.problem(Problem.of(404, "deployment-not-found", "Deployment not found",
                     "no deployment with id " + deploymentId)));
         }
+        if (!d.certified()) {
+            return Accepted.only(Reply.problem(Problem.of(409, "not-certified", "Deployment not certified",
+                    "deployment " + deploymentId + " belongs to plan " + d.planId() + ", which is not certified;"
+                    + " only a certified deployment is a rollback point")));
+        }
         PlanStore.StoredPlan original = store.plan(d.planId()).orElseThrow();
-        return submit(new Commands.SubmitPlan(cmd.planId(), Deployments.rollbackPlan(d, original.spec()), true,
-                cmd.requestedBy()), partition);
+        var plan = Deployments.rollbackPlan(d, original.spec());
+        if (plan.isEmpty()) {
+            return Accepted.only(Reply.problem(Problem.of(422, "nothing-to-roll-back", "Nothing to re-apply",
+                    "deployment " + deploymentId + " only called hooks or primed caches; HXO has no artifacts of it to"
+                    + " re-apply. Roll it back on the platform itself")));
+        }
+        return submit(new Commands.SubmitPlan(cmd.planId(), plan.get(), true, cmd.requestedBy()), partition);
     }
 
     /** Starts a plan created earlier with {@code POST /api/hxo/plan}. */
@@ -282,6 +299,21 @@ public class CommandHandler {
                     "plan " + planId + " is " + p.status() + "; its leaves are final once it has completed"));
         }
         return Reply.ok(200, owner.storedLeaves(planId, from, limit));
+    }
+
+    /** Announces a plan's leaves again for a validator that lacks some (a broker outage, a late start). */
+    private Reply resendLeaves(Commands.ResendLeaves q) throws PlanRejected {
+        UUID planId = uuid(q.planId());
+        PlanStore.StoredPlan p = store.plan(planId).orElse(null);
+        if (p == null) {
+            return notFound(planId);
+        }
+        if (p.merkleRoot() == null) {
+            return Reply.problem(Problem.of(409, "no-root-yet", "No root yet",
+                    "plan " + planId + " is " + p.status() + "; its leaves are announced as they settle"));
+        }
+        int sent = owner.resendLeaves(planId, q.from() == null ? 0 : q.from(), q.to() == null ? Integer.MAX_VALUE : q.to());
+        return Reply.ok(202, Map.of("plan_id", planId.toString(), "leaves", sent));
     }
 
     /**

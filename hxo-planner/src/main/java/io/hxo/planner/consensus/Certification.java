@@ -6,8 +6,9 @@ import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Events;
+import io.hxo.planner.announce.PlanEvents;
 import io.hxo.planner.checkpoint.PlanStore;
-import io.hxo.planner.execute.PlanOwner;
+import io.hxo.planner.deploy.Deployments;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,20 +20,23 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * Applies the consensus outcome the gateway decided: a certificate ({@code hxo.aggregate.finalized})
  * moves a completed plan to {@code certified}; a failed decision ({@code hxo.aggregate.failed}) to
  * {@code certification_failed}. Either way the decision is stored with the plan (a deployment reads its
- * certificate from there) and announced on {@code hxo.plan}.
+ * certificate from there) and announced on {@code hxo.plan}. Only a certified plan of a
+ * {@code deploy.*} kind becomes a deployment; a plan whose validators disagreed deploys nothing.
  */
 @ApplicationScoped
 public class Certification {
     private final PlanStore store;
-    private final PlanOwner owner;
+    private final PlanEvents events;
+    private final Deployments deployments;
 
-    public Certification(PlanStore store, PlanOwner owner) {
+    public Certification(PlanStore store, PlanEvents events, Deployments deployments) {
         this.store = store;
-        this.owner = owner;
+        this.events = events;
+        this.deployments = deployments;
     }
 
     @Incoming("aggregate-outcome")
-    @Blocking
+    @Blocking // writes the decision (and the deployment it makes) through JDBC before the record is acknowledged
     public void onOutcome(ConsumerRecord<String, byte[]> record) {
         Events.Certificate cert;
         try {
@@ -54,13 +58,17 @@ public class Certification {
         if (p == null) {
             // Not a completed plan: unknown, decided before, or decided by this very record, redelivered
             // because the planner stopped before acknowledging it, perhaps before announcing it. Only
-            // that last case (the same decision already stored) is announced again.
+            // that last case (the same decision already stored) is announced (and deployed) again.
             p = store.decided(planId, status, certificate).orElse(null);
             if (p == null) {
                 return;
             }
         }
-        owner.planChanged(planId, p.name(), status, p.totalShards(), p.merkleRoot(), HashAlg.fromWire(p.hashAlg()));
+        if (certified && Deployments.isDeployment(p.spec())) {
+            // Recorded once per plan; announced (with its post-deploy hook) until the broker has it.
+            deployments.record(planId, p.name(), p.spec(), p.merkleRoot()).ifPresent(deployments::announce);
+        }
+        events.changed(planId, p.name(), status, p.totalShards(), p.merkleRoot(), HashAlg.fromWire(p.hashAlg()));
         Log.infof("plan %s %s (%s, %d votes)", planId, status, cert.outcome(), cert.votes().size());
     }
 }

@@ -35,9 +35,13 @@ public class DeploymentStore {
         this.ds = ds;
     }
 
-    /** A rollback point as listed to operators. */
+    /** A rollback point as listed to operators; {@code certificate} is null unless its plan is certified. */
     public record Deployment(UUID deploymentId, UUID planId, String name, String merkleRoot, JsonNode certificate,
             UUID rollbackOf, String hookStatus, Instant finishedAt) {
+
+        public boolean certified() {
+            return certificate != null;
+        }
     }
 
     /**
@@ -88,11 +92,30 @@ public class DeploymentStore {
         });
     }
 
+    /** The rollback points: deployments of certified plans, newest first. */
     public List<Deployment> list(int limit) {
+        return many(SELECT + " WHERE p.status = 'certified' ORDER BY d.finished_at DESC LIMIT ?", ps -> ps.setInt(1, limit));
+    }
+
+    /**
+     * Deployments of certified plans of these partitions, recorded since {@code since}, whose
+     * announcement never reached the broker (the planner stopped, or the broker was away).
+     */
+    public List<Deployment> unannounced(java.util.Collection<Integer> partitions, Instant since) {
+        if (partitions.isEmpty()) {
+            return List.of();
+        }
+        return many(SELECT + " WHERE p.status = 'certified' AND d.announced_at IS NULL AND d.finished_at > ?"
+                + " AND p.owner_partition = ANY(?) ORDER BY d.finished_at", ps -> {
+            ps.setTimestamp(1, Timestamp.from(since));
+            ps.setArray(2, ps.getConnection().createArrayOf("int4", partitions.toArray()));
+        });
+    }
+
+    private List<Deployment> many(String sql, Binder binder) {
         List<Deployment> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                SELECT + " ORDER BY d.finished_at DESC LIMIT ?")) {
-            ps.setInt(1, limit);
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(row(rs));
@@ -108,9 +131,9 @@ public class DeploymentStore {
         return first(SELECT + " WHERE d.deployment_id = ?", ps -> ps.setObject(1, deploymentId));
     }
 
-    /** The latest deployment whose plan ended with this Merkle root (its manifest root). */
+    /** The latest certified deployment whose plan ended with this Merkle root (its manifest root). */
     public Optional<Deployment> findByRoot(String merkleRoot) {
-        return first(SELECT + " WHERE d.merkle_root = ? ORDER BY d.finished_at DESC LIMIT 1",
+        return first(SELECT + " WHERE d.merkle_root = ? AND p.status = 'certified' ORDER BY d.finished_at DESC LIMIT 1",
                 ps -> ps.setString(1, merkleRoot));
     }
 
@@ -132,6 +155,64 @@ public class DeploymentStore {
                 cert == null ? null : Json.tree(cert.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
                 rs.getObject("rollback_of", UUID.class), rs.getString("hook_status"),
                 rs.getTimestamp("finished_at").toInstant());
+    }
+
+    /** Where CI reported a plan's result was deployed: a platform, its service, the platform's deploy id. */
+    public record PlatformDeploy(String platform, String serviceId, String deployId) {
+    }
+
+    /** Records where a plan was deployed (the latest report per platform service wins). */
+    public void platformDeployed(UUID planId, PlatformDeploy p) {
+        exec("""
+                INSERT INTO hxo.platform_deploys (plan_id, platform, service_id, deploy_id) VALUES (?, ?, ?, ?)
+                ON CONFLICT (plan_id, platform, service_id) DO UPDATE SET deploy_id = EXCLUDED.deploy_id,
+                    reported_at = now()""", ps -> {
+            ps.setObject(1, planId);
+            ps.setString(2, p.platform());
+            ps.setString(3, p.serviceId());
+            ps.setString(4, p.deployId());
+        });
+    }
+
+    public List<PlatformDeploy> platformDeploys(UUID planId) {
+        List<PlatformDeploy> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT platform, service_id, deploy_id FROM hxo.platform_deploys WHERE plan_id = ? ORDER BY platform, service_id")) {
+            ps.setObject(1, planId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new PlatformDeploy(rs.getString(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new PlanStore.StoreException(e);
+        }
+        return out;
+    }
+
+    /** Claims the roll-back of one platform service for a rollback deployment: false when it was claimed before. */
+    public boolean claimPlatformRollback(UUID rollbackDeployment, PlatformDeploy p) {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO hxo.platform_rollbacks (deployment_id, platform, service_id, deploy_id, status)
+                VALUES (?, ?, ?, ?, 'requested') ON CONFLICT DO NOTHING""")) {
+            ps.setObject(1, rollbackDeployment);
+            ps.setString(2, p.platform());
+            ps.setString(3, p.serviceId());
+            ps.setString(4, p.deployId());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new PlanStore.StoreException(e);
+        }
+    }
+
+    public void platformRollbackResult(UUID rollbackDeployment, PlatformDeploy p, String status) {
+        exec("UPDATE hxo.platform_rollbacks SET status = ?, updated_at = now() WHERE deployment_id = ? AND platform = ?"
+                + " AND service_id = ?", ps -> {
+            ps.setString(1, status);
+            ps.setObject(2, rollbackDeployment);
+            ps.setString(3, p.platform());
+            ps.setString(4, p.serviceId());
+        });
     }
 
     @FunctionalInterface

@@ -10,7 +10,9 @@ import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
 import io.quarkus.logging.Log;
+import io.hxo.planner.execute.PlanOwner;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.URI;
@@ -20,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,23 +30,35 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Deployments and rollback. A completed plan with a {@code deploy.*} stage becomes a deployment:
+ * Deployments and rollback. A certified plan with a {@code deploy.*} stage becomes a deployment:
  * recorded as a rollback point, announced on {@code deploy.platform.success}, and — when
  * {@code NETLIFY_DEPLOY_HOOK} is set — followed by one call of the Netlify build hook (retried,
- * result recorded). A rollback is a new plan that re-applies a deployment's recorded work: the
- * stages that read the world at submit time get exactly the shards they had then (so they are
- * served from the CAS store), and hooks and cache priming run again.
+ * result recorded). A rollback is a new plan that re-applies a deployment's recorded work from the
+ * CAS store; once it is certified, the platforms are rolled back to the deploys CI reported for the
+ * target ({@link PlatformRollback}).
  */
 @ApplicationScoped
 public class Deployments {
     /** Kinds whose shards are re-applied verbatim on rollback; the others run again. */
     private static final Set<String> RECORDED = Set.of("deploy.pack", "deploy.migrate", "assets.index", "docs.index");
+    /** Effects a rollback does not repeat: the platform's own rollback takes their place. */
+    private static final Set<String> NOT_REPLAYED = Set.of("deploy.hook", "deploy.prime");
 
     private final DeploymentStore store;
     private final HxoPublisher publisher;
+    private final PlanOwner owner;
+    private final PlatformRollback platforms;
     private final String netlifyHook;
+    private final long checkSeconds;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hxo-deploy-announcer");
+        t.setDaemon(true);
+        return t;
+    });
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ExecutorService hooks = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hxo-deploy-hooks");
@@ -51,14 +66,43 @@ public class Deployments {
         return t;
     });
 
-    public Deployments(DeploymentStore store, HxoPublisher publisher, PlannerConfig config) {
+    public Deployments(DeploymentStore store, HxoPublisher publisher, PlannerConfig config, PlanOwner owner,
+            PlatformRollback platforms) {
         this.store = store;
+        this.platforms = platforms;
         this.publisher = publisher;
+        this.owner = owner;
         this.netlifyHook = config.deploy().netlifyHook().filter(s -> !s.isBlank()).orElse(null);
+        this.checkSeconds = config.undecidedCheckSeconds();
+    }
+
+    void start(@Observes StartupEvent ev) {
+        if (checkSeconds > 0) {
+            sweeper.scheduleWithFixedDelay(() -> announcePending(Instant.now()), checkSeconds, checkSeconds,
+                    TimeUnit.SECONDS);
+        }
     }
 
     void stop(@Observes ShutdownEvent ev) {
+        sweeper.shutdownNow();
         hooks.shutdown();
+    }
+
+    /**
+     * Announces again the certified deployments of this instance's plans whose announcement never
+     * reached the broker (its planner stopped in between, or the broker was away), from the last
+     * day; returns them. Runs every {@code HXO_UNDECIDED_CHECK_SECONDS}; callable with another clock.
+     */
+    public List<DeploymentStore.Deployment> announcePending(Instant now) {
+        List<DeploymentStore.Deployment> pending;
+        try {
+            pending = store.unannounced(owner.ownedPartitions(), now.minus(Duration.ofDays(1)));
+        } catch (PlanStore.StoreException e) {
+            Log.warnf("could not look for unannounced deployments: %s", e.getMessage());
+            return List.of();
+        }
+        pending.forEach(this::announce);
+        return pending;
     }
 
     public static boolean isDeployment(JsonNode spec) {
@@ -71,7 +115,7 @@ public class Deployments {
     }
 
     /**
-     * Records the deployment a completed plan makes (the caller retries this until the database takes
+     * Records the deployment a certified plan makes (the caller retries this until the database takes
      * it) and returns the deployment to announce: this one, or the plan's earlier one whose
      * announcement never went out. Empty when the plan's deployment has been announced (its
      * completion handled again).
@@ -97,6 +141,10 @@ public class Deployments {
             event.put("rollback_of", d.rollbackOf().toString());
         }
         CompletableFuture<?> sent = publisher.emit(Topic.DEPLOY_PLATFORM_SUCCESS, d.planId().toString(), event);
+        if (d.rollbackOf() != null) {
+            // A certified rollback: the platforms go back to what they served for the target.
+            hooks.execute(() -> platforms.rollBack(d));
+        }
         if (netlifyHook != null) {
             hooks.execute(() -> callHook(d.deploymentId(), d.planId().toString()));
         }
@@ -144,28 +192,50 @@ public class Deployments {
         Log.infof("Netlify build hook for plan %s: %s", planId, result);
     }
 
-    /** The plan that rolls back to a deployment (to be validated and run like any other). */
-    public static JsonNode rollbackPlan(DeploymentStore.Deployment d, JsonNode originalSpec) {
+    /**
+     * The plan that rolls back to a deployment (to be validated and run like any other), or empty when
+     * the deployment did nothing HXO can re-apply. Stages that read the world at submit time get exactly
+     * the shards they had then (served from the CAS store); hooks and cache priming are left out: a hook
+     * builds the platform's current branch, and priming would warm what is being replaced. The platform
+     * itself is rolled back once the rollback is certified ({@link PlatformRollback}).
+     */
+    public static Optional<JsonNode> rollbackPlan(DeploymentStore.Deployment d, JsonNode originalSpec) {
         ObjectNode plan = Json.mapper().createObjectNode();
         plan.put("name", "rollback: " + d.name());
         plan.put("rollback_of", d.deploymentId().toString());
         ArrayNode stages = plan.putArray("stages");
+        Set<String> dropped = new java.util.HashSet<>();
         for (JsonNode s : originalSpec.path("stages")) {
-            ObjectNode stage = s.deepCopy();
+            if (NOT_REPLAYED.contains(s.path("kind").asText())) {
+                dropped.add(s.path("id").asText());
+            }
+        }
+        for (JsonNode s : originalSpec.path("stages")) {
             String kind = s.path("kind").asText();
+            if (NOT_REPLAYED.contains(kind)) {
+                continue;
+            }
+            ObjectNode stage = s.deepCopy();
+            ArrayNode deps = stage.putArray("depends_on");
+            s.path("depends_on").forEach(dep -> {
+                if (!dropped.contains(dep.asText())) {
+                    deps.add(dep);
+                }
+            });
             if (RECORDED.contains(kind)) {
                 stage.put("partitioner", "recorded");
                 ObjectNode config = stage.putObject("config");
                 config.put("recorded_plan", d.planId().toString());
                 config.put("recorded_stage", s.path("id").asText());
-            } else if (!s.path("partitioner").asText().equals("by_count")) {
-                ((ObjectNode) stage.path("config")).put("rollback_salt", d.deploymentId() + "/" + Instant.now());
             }
             stages.add(stage);
+        }
+        if (stages.isEmpty()) {
+            return Optional.empty();
         }
         if (originalSpec.has("constraints")) {
             plan.set("constraints", originalSpec.get("constraints"));
         }
-        return plan;
+        return Optional.of(plan);
     }
 }

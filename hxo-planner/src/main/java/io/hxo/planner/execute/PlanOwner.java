@@ -18,9 +18,11 @@ import io.hxo.contracts.payload.ShardWork;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.api.CommandHandler;
+import io.hxo.planner.artifact.ArtifactStore;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
-import io.hxo.planner.deploy.Deployments;
+import io.hxo.planner.announce.Outbox;
+import io.hxo.planner.announce.PlanEvents;
 import io.hxo.planner.plan.PlanRejected;
 import io.hxo.planner.plan.PlanValidator;
 import io.hxo.planner.plan.ValidatedPlan;
@@ -133,7 +135,9 @@ public class PlanOwner {
     @Inject
     ArtifactStore artifacts;
     @Inject
-    Deployments deployments;
+    PlanEvents events;
+    @Inject
+    Outbox outbox;
 
     void init(@Observes StartupEvent ev) {
         sweeper.scheduleWithFixedDelay(() -> ownerThread.execute(this::sweep), 200, 200, TimeUnit.MILLISECONDS);
@@ -228,11 +232,12 @@ public class PlanOwner {
 
     /**
      * Publishes leaves on hxo.shard.done in events of at most LEAVES_PER_EVENT leaves (~400 KB): a
-     * checkpoint can settle 100,000 shards, far over the producer's 1 MB record limit.
+     * checkpoint can settle 100,000 shards, far over the producer's 1 MB record limit. Each event is
+     * sent until the broker has it: a validator missing a leaf could not vote the plan's root.
      */
     private void announce(PlanRun run, List<Events.Leaf> leaves) {
         for (int from = 0; from < leaves.size(); from += LEAVES_PER_EVENT) {
-            publisher.emit(Topic.HXO_SHARD_DONE, run.planId.toString(), new Events.ShardsDone(run.planId.toString(),
+            outbox.emit(Topic.HXO_SHARD_DONE, run.planId.toString(), new Events.ShardsDone(run.planId.toString(),
                     leaves.subList(from, Math.min(leaves.size(), from + LEAVES_PER_EVENT))));
         }
     }
@@ -315,15 +320,17 @@ public class PlanOwner {
             if (r.ok()) {
                 byte[] digest = Hex.parseHash(r.outputDigest());
                 if (r.reused()) {
-                    // The worker found this shard's result already stored: nothing new to record.
-                    if (run.settle(slot, digest, true)) {
+                    // The worker found this shard's result already stored: nothing new to record. An
+                    // effect's stored outcome is this plan's own (a task delivered twice), not a cache hit.
+                    if (run.settle(slot, digest, !s.spec.effect())) {
                         metrics.cached(1);
                     }
                 } else if (run.settle(slot, digest, false)) {
                     metrics.done(s.spec.kind(), r.durationMs());
+                    run.countWork(slot);
                     run.unsavedResults.add(new PlanStore.ResultRow(run.casId(slot), digest,
                             r.output() == null ? null : Json.text(r.output()), s.spec.kind(), s.spec.executor(),
-                            s.spec.executorVersion(), artifactsOf(r.output())));
+                            s.spec.executorVersion(), artifactsOf(r.output()), s.spec.effect()));
                 }
                 continue;
             }
@@ -477,6 +484,9 @@ public class PlanOwner {
 
     /** Shards whose CAS id already has a stored result are settled without running. */
     private void serveFromCache(PlanRun run, PlanRun.StageRun s) {
+        if (s.spec.effect()) {
+            return; // an effect's stored outcome is another plan's: it runs again here
+        }
         final int chunk = 5000;
         for (int from = 0; from < s.originals(); from += chunk) {
             int to = Math.min(s.originals(), from + chunk);
@@ -487,11 +497,13 @@ public class PlanOwner {
                 }
             }
             Map<String, PlanStore.StoredResult> found = retrying("cache lookup", () -> store.storedResults(ids));
+            Set<String> present = retrying("artifact lookup", () -> artifacts.existing(found.values().stream()
+                    .flatMap(r -> java.util.Arrays.stream(r.artifacts())).toList()));
             int served = 0;
             for (int i = from; i < to; i++) {
                 PlanStore.StoredResult hit = found.get(run.casHex(s.first() + i));
                 // A result whose artifacts are gone is run again, never served.
-                if (hit != null && java.util.Arrays.stream(hit.artifacts()).allMatch(artifacts::exists)
+                if (hit != null && present.containsAll(java.util.Arrays.asList(hit.artifacts()))
                         && run.settle(s.first() + i, hit.digest(), true)) {
                     served++;
                 }
@@ -501,14 +513,15 @@ public class PlanOwner {
     }
 
     private boolean splittable(PlanRun run, int slot) {
-        return run.depth[slot] < config.healDepthLimit();
+        return !run.stageOf(slot).spec.effect() && run.depth[slot] < config.healDepthLimit();
     }
 
     /** Splits a pending shard into children when its executor can; reports it when it cannot. */
     private List<Integer> split(PlanRun run, int slot, String reason) {
         PlanRun.StageRun s = run.stageOf(slot);
         ShardExecutor executor = registry.executor(s.spec.kind(), s.spec.executor()).orElse(null);
-        List<JsonNode> children = executor == null ? List.of() : executor.split(run.input(slot), config.autosplitFactor());
+        List<JsonNode> children = executor == null || s.spec.effect() ? List.of()
+                : executor.split(run.input(slot), config.autosplitFactor());
         if (children.size() < 2) {
             publisher.emit(Topic.HXO_AUTOTUNE_SIGNAL, run.planId.toString(), new Events.AutotuneSignal(
                     run.planId.toString(), "unsplittable", s.spec.id(), Map.of("slot", slot, "cas_id", run.casHex(slot),
@@ -529,7 +542,7 @@ public class PlanOwner {
      */
     private void autosplit(PlanRun run) {
         for (PlanRun.StageRun s : run.stages) {
-            if (!s.prepared || s.finished || s.durations.getTotalCount() < AUTOSPLIT_MIN_SAMPLES
+            if (!s.prepared || s.finished || s.spec.effect() || s.durations.getTotalCount() < AUTOSPLIT_MIN_SAMPLES
                     || s.p95() <= config.autosplitP95Ms()) {
                 continue;
             }
@@ -617,7 +630,7 @@ public class PlanOwner {
             stageRoots.put(s.spec.id(), s.root);
             if (s.durations.getTotalCount() > 0) {
                 kindStats.add(new PlanStore.KindStat(s.spec.kind(), s.spec.executor(), s.durations.getTotalCount(),
-                        s.durations.getMean(), s.p95()));
+                        s.durations.getMean(), s.p95(), s.itemsRun, s.bytesRun));
             }
         }
         return new Completed(new PlanStore.Completion(run.planId, stageRoots, kindStats, root, Instant.now()),
@@ -631,24 +644,20 @@ public class PlanOwner {
         runs.remove(run.planId);
         announceCompleted(run, root, done.leaves());
         long readyMs = (System.nanoTime() - run.lastSettledNanos) / 1_000_000;
-        planChanged(run.planId, run.name, "completed", done.leaves(), root, run.alg);
+        events.changed(run.planId, run.name, "completed", done.leaves(), root, run.alg);
         Log.infof("plan %s completed: %d shards (%d cached, %d split), root %s (roots took %d ms; root ready %d ms"
                 + " after the last result, its checkpoint included)", run.planId, done.leaves(), run.cachedCount,
                 run.splitCount, root, done.rootMs(), readyMs);
     }
 
     /**
-     * What follows a stored completion: the deployment it makes (recorded once, announced until the
-     * broker has it), the root ready for consensus, and this planner's own vote.
+     * What follows a stored completion: the root ready for consensus, and this planner's own vote.
+     * Nothing is deployed yet: a deployment follows certification ({@code Certification}).
      */
     private void announceCompleted(PlanRun run, String root, int leaves) {
-        if (Deployments.isDeployment(run.plan.normalized())) {
-            retrying("record deployment", () -> deployments.record(run.planId, run.name, run.plan.normalized(), root))
-                    .ifPresent(deployments::announce);
-        }
         Events.AggregateReady ready = new Events.AggregateReady(run.planId.toString(), root, leaves,
                 run.alg.wireName(), run.startedAt != null ? run.startedAt : run.createdAt);
-        publisher.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(), ready);
+        outbox.emit(Topic.HXO_AGGREGATE_READY, run.planId.toString(), ready);
         voter.voteOn(ready);
     }
 
@@ -705,7 +714,7 @@ public class PlanOwner {
         runs.remove(run.planId);
         publishGauges(0);
         gate.end(run.planId.toString());
-        planChanged(run.planId, run.name, status, run.totalLeaves(), null, run.alg);
+        events.changed(run.planId, run.name, status, run.totalLeaves(), null, run.alg);
         Log.warnf("plan %s %s: %s", run.planId, status, why);
     }
 
@@ -764,7 +773,7 @@ public class PlanOwner {
         run.status = "running";
         run.startedAt = startedAt;
         runs.put(planId, run);
-        planChanged(planId, plan.name(), "running", plan.totalShards(), null, alg);
+        events.changed(planId, plan.name(), "running", plan.totalShards(), null, alg);
         predict(run);
         advance(run);
     }
@@ -779,18 +788,18 @@ public class PlanOwner {
         }
         long total = 0;
         for (PlanRun.StageRun s : run.stages) {
-            Optional<double[]> stats = store.kindStats(s.spec.kind(), s.spec.executor());
+            Optional<PlanStore.KindHistory> stats = store.kindStats(s.spec.kind(), s.spec.executor());
             if (stats.isEmpty()) {
                 continue;
             }
             long waves = (s.originals() + run.window() - 1) / Math.max(1, run.window());
-            long expected = (long) Math.ceil(waves * stats.get()[0]);
+            long expected = (long) Math.ceil(waves * stats.get().meanMs());
             total += expected;
             Long slo = s.spec.sloMs();
             if (slo != null && expected > slo) {
                 publisher.emit(Topic.HXO_AUTOTUNE_SIGNAL, run.planId.toString(), new Events.AutotuneSignal(
                         run.planId.toString(), "timeout_risk", s.spec.id(), Map.of("predicted_ms", expected,
-                        "slo_ms", slo, "mean_shard_ms", stats.get()[0], "shards", s.originals())));
+                        "slo_ms", slo, "mean_shard_ms", stats.get().meanMs(), "shards", s.originals())));
             }
         }
         run.predictedMs = total;
@@ -816,7 +825,7 @@ public class PlanOwner {
             }
             retrying("abort", () -> store.finish(planId, "aborted", "aborted on request", Instant.now()));
             gate.end(planId.toString());
-            planChanged(planId, stored.name(), "aborted", stored.totalShards(), null, HashAlg.fromWire(stored.hashAlg()));
+            events.changed(planId, stored.name(), "aborted", stored.totalShards(), null, HashAlg.fromWire(stored.hashAlg()));
         }
         // Workers re-read a plan's status at least this often; once it has passed, none starts a shard.
         try {
@@ -839,7 +848,7 @@ public class PlanOwner {
             run.startedAt = Instant.now();
         }
         runs.put(planId, run);
-        planChanged(planId, run.name, "running", run.totalLeaves(), null, run.alg);
+        events.changed(planId, run.name, "running", run.totalLeaves(), null, run.alg);
         advance(run);
         return Optional.of(run);
     }
@@ -897,6 +906,22 @@ public class PlanOwner {
         return t;
     }
 
+    /** Announces again the leaves of a plan with a root at Merkle positions [from, to); returns how many. */
+    public int resendLeaves(UUID planId, int from, int to) throws PlanRejected {
+        FinishedTree t = finishedTree(planId);
+        int end = Math.min(to, t.order().length);
+        List<Events.Leaf> leaves = new ArrayList<>(Math.max(0, end - from));
+        for (int i = Math.max(0, from); i < end; i++) {
+            int slot = t.order()[i];
+            if (t.run().state[slot] == PlanRun.DONE) {
+                leaves.add(new Events.Leaf(slot, t.run().order(slot), t.run().casHex(slot), t.run().digestHex(slot),
+                        t.run().cached[slot]));
+            }
+        }
+        announce(t.run(), leaves);
+        return leaves.size();
+    }
+
     /** The inclusion proof of a shard of a completed plan, or empty when the plan has no such leaf. */
     public Optional<InclusionProof> proof(UUID planId, String casId) throws PlanRejected {
         FinishedTree t = finishedTree(planId);
@@ -944,6 +969,9 @@ public class PlanOwner {
             ids.add(leaves.ids()[i]);
         }
         Map<String, PlanStore.StoredResult> stored = store.storedResults(ids);
+        stored.putAll(store.storedEffects(planId, ids)); // an effect's outcome is its own plan's
+        Set<String> present = artifacts.existing(stored.values().stream()
+                .flatMap(r -> java.util.Arrays.stream(r.artifacts())).toList());
         List<Commands.StoredLeaf> out = new ArrayList<>(end - start);
         for (int i = start; i < end; i++) {
             String cas = Hex.of(leaves.ids()[i]);
@@ -951,7 +979,7 @@ public class PlanOwner {
             List<String> missing = new ArrayList<>();
             if (r != null) {
                 for (String a : r.artifacts()) {
-                    if (!artifacts.exists(a)) {
+                    if (!present.contains(a)) {
                         missing.add(a);
                     }
                 }
@@ -967,11 +995,6 @@ public class PlanOwner {
     }
 
     private volatile LeafOrder lastLeafOrder;
-
-    public void planChanged(UUID planId, String name, String status, long total, String root, HashAlg alg) {
-        publisher.emit(Topic.HXO_PLAN, planId.toString(),
-                new Events.PlanChanged(planId.toString(), name, status, total, root, alg.wireName(), Instant.now()));
-    }
 
     private void retrying(String what, Runnable work) {
         retrying(what, () -> {
