@@ -113,6 +113,30 @@ class PlannerTest {
     }
 
     @Test
+    void aValidatorMissingLeavesGetsThemAnnouncedAgainByTheOwner() {
+        UUID planId = UUID.randomUUID();
+        assertThat(submit(planId, noopPlan("resend", 30, UUID.randomUUID().toString())).status()).isEqualTo(202);
+        PlanStatus done = awaitFinished(planId);
+        assertThat(done.merkleRoot()).isNotNull();
+        try (KafkaConsumer<String, byte[]> again = kafka.tail(Topic.HXO_SHARD_DONE)) {
+            // Positions 10..19 in Merkle order, then all of them.
+            Reply some = kafka.request(Commands.PLAN_RESEND_LEAVES, planId.toString(),
+                    new Commands.ResendLeaves(planId.toString(), 10, 20));
+            assertThat(some.status()).isEqualTo(202);
+            assertThat(some.body().get("leaves").asInt()).isEqualTo(10);
+            Map<Integer, Events.Leaf> ten = leaves(again, planId.toString(), 10);
+            assertThat(ten).hasSize(10);
+            assertThat(kafka.request(Commands.PLAN_RESEND_LEAVES, planId.toString(),
+                    new Commands.ResendLeaves(planId.toString(), null, null)).body().get("leaves").asInt()).isEqualTo(30);
+            Map<Integer, Events.Leaf> all = leaves(again, planId.toString(), 30);
+            assertThat(rootOf(all, HashAlg.fromWire(done.hashAlg()))).isEqualTo(done.merkleRoot());
+        }
+        UUID unknown = UUID.randomUUID();
+        assertThat(kafka.request(Commands.PLAN_RESEND_LEAVES, unknown.toString(),
+                new Commands.ResendLeaves(unknown.toString(), null, null)).status()).isEqualTo(404);
+    }
+
+    @Test
     void everyStatementIsPlannedForItsOwnParametersAndTheTableAsItIsNow() throws Exception {
         // A generic plan kept from when the tables were empty turns lookups into full scans later.
         assertThat(io.hxo.contracts.testing.PgSettings.show(db, "plan_cache_mode")).isEqualTo("force_custom_plan");

@@ -5,6 +5,7 @@ import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.merkle.LeafFold;
+import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
@@ -32,8 +33,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * arie-auditor as a consensus validator: it reads the plan's {@code hxo.shard.done} events from the
  * broker itself (its own consumption, verified by the zero-trust interceptor like every record),
- * from shortly before the plan started (further back if leaves are missing), folds the leaves into
- * a root and votes. Nothing the planner or genesis-bus computed enters its tree.
+ * from shortly before the plan started (further back if leaves are missing, and asking the plan's
+ * owner to announce them again if they are still missing), folds the leaves into a root and votes. Nothing the planner or genesis-bus computed enters its tree.
  */
 @ApplicationScoped
 public class TopicVoter {
@@ -98,6 +99,7 @@ public class TopicVoter {
             Instant start = ready.startedAt() == null ? Instant.now().minus(Duration.ofDays(1)) : ready.startedAt();
             seekTo(consumer, tp, start.minus(NEAR_MARGIN));
             boolean widened = false;
+            boolean asked = false;
             long deadline = System.nanoTime() + Ballot.patienceMs(ready.leafCount()) * 1_000_000;
             // The leaves are nearly always on the broker by now, and for a small plan one fetch brings
             // them all: try that before asking where the partition ends (a round trip of its own).
@@ -115,6 +117,12 @@ public class TopicVoter {
                     widened = true;
                     seekTo(consumer, tp, start.minus(CLOCK_MARGIN));
                     continue;
+                }
+                if (fold.size() < ready.leafCount() && !asked) {
+                    // Still short after reading the whole partition: some leaves never reached the broker
+                    // (or left it). The plan's owner announces them again; they arrive at its end.
+                    asked = true;
+                    askForLeaves(ready, fold.size());
                 }
                 if (System.nanoTime() > deadline) {
                     break;
@@ -134,6 +142,13 @@ public class TopicVoter {
             throw e;
         }
         return fold;
+    }
+
+    private void askForLeaves(Events.AggregateReady ready, int have) {
+        Log.warnf("plan %s: read %d of %d leaves; asking its owner to announce them again", ready.planId(), have,
+                ready.leafCount());
+        publisher.publish(Topic.HXO_COMMANDS, publisher.event(Commands.PLAN_RESEND_LEAVES, ready.planId(),
+                new Commands.ResendLeaves(ready.planId(), null, null)));
     }
 
     private static void addLeaves(ConsumerRecords<String, byte[]> records, Events.AggregateReady ready, LeafFold fold) {

@@ -22,6 +22,8 @@ public final class Commands {
      * {@link StoredLeaves}; follow {@code next} until it is null.
      */
     public static final String PLAN_LEAVES = "hxo.plan.leaves";
+    /** A validator missing leaves of a plan asks its owner to announce them again on {@code hxo.shard.done}. */
+    public static final String PLAN_RESEND_LEAVES = "hxo.plan.resend-leaves";
     public static final String DEPLOYMENTS = "hxo.deployments.list";
     /**
      * The files a deployment packed, found by its manifest root (the Merkle root of its
@@ -75,6 +77,13 @@ public final class Commands {
      * {@code limit} (null or above {@link #MAX_LEAVES_PAGE}: that many). A reply record stays well
      * inside the reply topic's record limit.
      */
+    /**
+     * {@link #PLAN_RESEND_LEAVES}: the leaves at Merkle positions {@code from} (inclusive, null: 0) to
+     * {@code to} (exclusive, null: the end) of a plan that has a root, announced again.
+     */
+    public record ResendLeaves(String planId, Integer from, Integer to) {
+    }
+
     public record LeavesQuery(String planId, Integer from, Integer limit) {
     }
 

@@ -68,11 +68,23 @@ public final class HxoPublisher implements AutoCloseable {
                 cfg.put(k, v);
             }
         });
+        // How long the producer retries a record before it gives it up (the caller's future fails):
+        // kafka.hxo.delivery-timeout-ms, from HXO_KAFKA_DELIVERY_TIMEOUT_MS where a service maps it.
+        Object delivery = cfg.remove(DELIVERY_TIMEOUT);
+        if (delivery != null && !String.valueOf(delivery).isBlank()) {
+            long ms = Long.parseLong(String.valueOf(delivery).trim());
+            long linger = Long.parseLong(String.valueOf(cfg.get(ProducerConfig.LINGER_MS_CONFIG)).trim());
+            cfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ms);
+            cfg.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, Math.min(30_000, ms - linger - 1)));
+        }
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         cfg.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, ZeroTrustInterceptor.class.getName());
         return cfg;
     }
+
+    /** Client-config key of the producer's delivery timeout (ms); absent: Kafka's default, two minutes. */
+    public static final String DELIVERY_TIMEOUT = "hxo.delivery-timeout-ms";
 
     /** A publisher for a service instance: source {@code /<service>/<instance>}. */
     public static HxoPublisher create(Map<String, Object> clientConfig, String service, String instance) {
