@@ -6,12 +6,14 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.json.Json;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +45,9 @@ class SystemMigrateTest {
     /** DRAIN commands answered "draining" before the stand-in planner reports "drained"; -1: never. */
     static final AtomicInteger drainingAnswers = new AtomicInteger();
     static volatile String plannerState = "running";
+    /** How long each stand-in takes to migrate (ms), and a latch that opens when the first one starts. */
+    static final AtomicInteger migrationHold = new AtomicInteger();
+    static volatile java.util.concurrent.CountDownLatch migrating = new java.util.concurrent.CountDownLatch(1);
     static Thread standIns;
 
     @BeforeAll
@@ -71,7 +76,9 @@ class SystemMigrateTest {
         switch (cmd.type()) {
             case Commands.DRAIN -> {
                 seen.add(cmd);
-                if (!"drained".equals(plannerState)) {
+                if (!Json.tree(cmd.data()).path("wait").asBoolean(true)) {
+                    plannerState = "drained"; // stopped at once, as a planner does without waiting
+                } else if (!"drained".equals(plannerState)) {
                     plannerState = drainingAnswers.get() < 0 || drainingAnswers.incrementAndGet() <= 12 ? "draining"
                             : "drained";
                 }
@@ -84,6 +91,14 @@ class SystemMigrateTest {
             }
             case Commands.SYSTEM_MIGRATE -> {
                 seen.add(cmd);
+                if (migrationHold.get() > 0) {
+                    migrating.countDown();
+                    try {
+                        Thread.sleep(migrationHold.get());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 String service = t == Topic.HXO_COMMANDS ? "hxo-planner" : t == Topic.GENESIS_COMMANDS ? "genesis-bus"
                         : "arie-auditor";
                 // A migration must never run while the planner still works.
@@ -104,6 +119,8 @@ class SystemMigrateTest {
 
     @BeforeEach
     void reset() {
+        migrationHold.set(0);
+        migrating = new java.util.concurrent.CountDownLatch(1);
         seen.clear();
         plannerState = "running";
         drainingAnswers.set(0);
@@ -141,6 +158,44 @@ class SystemMigrateTest {
         assertThat(seen.stream().noneMatch(c -> c.type().equals(Commands.SYSTEM_MIGRATE))).isTrue();
         assertThat(seen.stream().anyMatch(c -> c.type().equals(Commands.RESUME))).isTrue();
         assertThat(plannerState).isEqualTo("running");
+    }
+
+    @Inject
+    io.hxo.gateway.api.SystemResource system;
+
+    @Test
+    void withZeroDowntimeOffAMigrationStopsTheWorldClosesTheApiAndSaysSo() throws Exception {
+        migrationHold.set(1500);
+        java.util.concurrent.CompletableFuture<jakarta.ws.rs.core.Response> done =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> system.migrate(false));
+        assertThat(migrating.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        // While the services migrate, every other API call is refused, with a problem and a time to retry.
+        given().header("Authorization", CAPTAIN).when().get("/api/hxo/plans").then().statusCode(503)
+                .contentType("application/problem+json").header("Retry-After", equalTo("10"))
+                .body("detail", org.hamcrest.Matchers.containsString("HXO_ZDU_ENABLED=false"));
+        jakarta.ws.rs.core.Response answer = done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.getStatus()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode body = Json.tree(answer.getEntity());
+        assertThat(body.path("mode").asText()).isEqualTo("stop_the_world");
+        assertThat(body.path("drained").asBoolean(true)).isFalse();
+        assertThat(body.path("services").size()).isEqualTo(4);
+        // The planners were told to stop without waiting, once each, and resumed after.
+        List<CloudEvent> drains = seen.stream().filter(c -> c.type().equals(Commands.DRAIN)).toList();
+        assertThat(drains).isNotEmpty().allMatch(c -> !Json.tree(c.data()).path("wait").asBoolean(true));
+        assertThat(plannerState).isEqualTo("running");
+        // Open again.
+        given().header("Authorization", CAPTAIN).when().get("/api/hxo/plans").then()
+                .statusCode(org.hamcrest.Matchers.not(503));
+    }
+
+    @Test
+    void theGatewayReportsWhetherItEnforcesHttpsForAriesRule() {
+        try (KafkaConsumer<String, byte[]> beats = kafka.tail(Topic.FEDERATION_HEARTBEAT)) {
+            CloudEvent beat = KafkaTestClient.await(beats, e -> e.source().startsWith("/federation-gateway/"),
+                    Duration.ofSeconds(15));
+            assertThat(beat.dataAs(io.hxo.contracts.payload.Events.Heartbeat.class).facts())
+                    .containsEntry("hxo_https_enforced", true);
+        }
     }
 
     @Test

@@ -63,8 +63,19 @@ public final class Heartbeats implements AutoCloseable {
     /** As above, with a schema version read at every beat (it changes when the service migrates). */
     public static Heartbeats start(HxoPublisher publisher, long intervalMs, String service, String instance,
             String version, Supplier<String> schemaVersion, Supplier<Map<String, Double>> extra) {
+        return start(publisher, intervalMs, service, instance, version, schemaVersion, extra, Map.of());
+    }
+
+    /**
+     * As above, with facts the service itself knows beyond its environment (how it enforces HTTPS,
+     * say) added to the configuration facts ARIE's rules read.
+     */
+    public static Heartbeats start(HxoPublisher publisher, long intervalMs, String service, String instance,
+            String version, Supplier<String> schemaVersion, Supplier<Map<String, Double>> extra,
+            Map<String, Object> ownFacts) {
         java.time.Instant started = java.time.Instant.now();
-        Map<String, Object> facts = io.hxo.contracts.config.ConfigFacts.of(System.getenv());
+        Map<String, Object> facts = new LinkedHashMap<>(io.hxo.contracts.config.ConfigFacts.of(System.getenv()));
+        facts.putAll(ownFacts);
         return start(publisher, intervalMs, () -> {
             Map<String, Double> load = jvmLoad();
             load.putAll(extra.get());

@@ -9,6 +9,7 @@ import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.auth.Roles;
 import io.hxo.gateway.command.CommandBus;
 import io.hxo.gateway.config.GatewayConfig;
+import io.hxo.gateway.maintenance.Maintenance;
 import io.hxo.gateway.problem.ApiProblem;
 import io.hxo.gateway.problem.ProblemMappers;
 import io.quarkus.logging.Log;
@@ -46,11 +47,13 @@ public class SystemResource {
     private final CommandBus commands;
     private final GatewayConfig config;
     private final SchemaMigrator schema;
+    private final Maintenance maintenance;
 
-    public SystemResource(CommandBus commands, GatewayConfig config, SchemaMigrator schema) {
+    public SystemResource(CommandBus commands, GatewayConfig config, SchemaMigrator schema, Maintenance maintenance) {
         this.commands = commands;
         this.config = config;
         this.schema = schema;
+        this.maintenance = maintenance;
     }
 
     @POST
@@ -59,8 +62,18 @@ public class SystemResource {
     @Blocking
     @Operation(summary = "Drain the planners (drain and migration within HXO_MIGRATION_TIMEOUT), run every service's schema migrations "
             + "under a PostgreSQL advisory lock, resume; answers each service's schema version. 504 when the planners "
-            + "did not drain in time (nothing migrated, planners resumed)")
+            + "did not drain in time (nothing migrated, planners resumed). With HXO_ZDU_ENABLED=false the migration is "
+            + "stop-the-world: other API calls answer 503 meanwhile, the planners stop without draining, and the answer's "
+            + "mode says stop_the_world")
     public Response migrate() {
+        return migrate(config.zduEnabled());
+    }
+
+    /** A migration in either mode ({@code HXO_ZDU_ENABLED} chooses for the route; tests drive both). */
+    public Response migrate(boolean zeroDowntime) {
+        if (!zeroDowntime) {
+            return stopTheWorld();
+        }
         long t0 = System.nanoTime();
         long deadline = t0 + Duration.ofSeconds(config.migrationTimeout()).toNanos();
         Map<String, String> drained;
@@ -81,6 +94,26 @@ public class SystemResource {
         }
         long t1 = System.nanoTime();
         Map<String, Object> services = new TreeMap<>();
+        List<Problem.FieldError> failures = migrateAll(services, deadline);
+        long migrateMs = (System.nanoTime() - t1) / 1_000_000;
+        Map<String, String> resumed = resume();
+        if (!failures.isEmpty()) {
+            return failed(failures);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("mode", "zero_downtime");
+        body.put("drained", true);
+        body.put("drain_ms", drainMs);
+        body.put("planners", drained);
+        body.put("migrate_ms", migrateMs);
+        body.put("services", services);
+        body.put("resumed", resumed);
+        Log.infof("migrated %s (drain %d ms, migrate %d ms)", services.keySet(), drainMs, migrateMs);
+        return Response.ok(body).build();
+    }
+
+    /** Each service migrates (the gateway first); the services that answered go into {@code services}, the rest are returned. */
+    private List<Problem.FieldError> migrateAll(Map<String, Object> services, long deadline) {
         List<Problem.FieldError> failures = new ArrayList<>();
         try {
             services.put("federation-gateway", schema.migrate("federation-gateway", config.instanceId()));
@@ -108,23 +141,50 @@ public class SystemResource {
                         : r.problem().detail()));
             }
         }
-        long migrateMs = (System.nanoTime() - t1) / 1_000_000;
-        Map<String, String> resumed = resume();
-        if (!failures.isEmpty()) {
-            // errors[].path names each service that failed, errors[].message why.
-            return ProblemMappers.respond(new Problem(Problem.TYPE_BASE + "migration-failed", "Migration failed", 502,
-                    "migration failed for " + failures.stream().map(Problem.FieldError::path).toList()
-                            + "; the planners were resumed", "/api/system/migrate", List.copyOf(failures)), null);
+        return failures;
+    }
+
+    /** errors[].path names each service that failed, errors[].message why. */
+    private static Response failed(List<Problem.FieldError> failures) {
+        return ProblemMappers.respond(new Problem(Problem.TYPE_BASE + "migration-failed", "Migration failed", 502,
+                "migration failed for " + failures.stream().map(Problem.FieldError::path).toList()
+                        + "; the planners were resumed", "/api/system/migrate", List.copyOf(failures)), null);
+    }
+
+    /**
+     * {@code HXO_ZDU_ENABLED=false}: the API closes (503 to every other call), the planners stop at once
+     * (no drain: in-flight shards are not waited for, nothing new starts), every service migrates, the
+     * planners resume and the API opens again. The answer says so.
+     */
+    private Response stopTheWorld() {
+        if (!maintenance.close("a stop-the-world schema migration is running (HXO_ZDU_ENABLED=false); try again shortly")) {
+            throw ApiProblem.of(409, "migration-running", "Migration running", "another migration is running");
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("drained", true);
-        body.put("drain_ms", drainMs);
-        body.put("planners", drained);
-        body.put("migrate_ms", migrateMs);
-        body.put("services", services);
-        body.put("resumed", resumed);
-        Log.infof("migrated %s (drain %d ms, migrate %d ms)", services.keySet(), drainMs, migrateMs);
-        return Response.ok(body).build();
+        try {
+            long t0 = System.nanoTime();
+            Map<String, String> stopped = states(commands.broadcast(Topic.HXO_COMMANDS, Commands.DRAIN,
+                    Map.of("wait", false)).await().indefinitely());
+            Map<String, Object> services = new TreeMap<>();
+            List<Problem.FieldError> failures = migrateAll(services, System.nanoTime()
+                    + Duration.ofSeconds(config.migrationTimeout()).toNanos());
+            Map<String, String> resumed = resume();
+            if (!failures.isEmpty()) {
+                return failed(failures);
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("mode", "stop_the_world");
+            body.put("drained", false);
+            body.put("note", "HXO_ZDU_ENABLED=false: the API answered 503 and the planners stopped without draining"
+                    + " while the services migrated");
+            body.put("planners", stopped);
+            body.put("migrate_ms", (System.nanoTime() - t0) / 1_000_000);
+            body.put("services", services);
+            body.put("resumed", resumed);
+            Log.infof("migrated %s, stop-the-world", services.keySet());
+            return Response.ok(body).build();
+        } finally {
+            maintenance.open();
+        }
     }
 
     /** Drains every planner; instance → state once all report drained, or null at the deadline. */

@@ -27,6 +27,20 @@ public interface GatewayConfig {
     @WithDefault("600")
     long migrationTimeout();
 
+    /**
+     * {@code HXO_ZDU_ENABLED}: migrations drain the planners and keep the API answering (true), or stop
+     * the world: the API answers 503 and the planners stop at once while the services migrate (false).
+     */
+    @WithDefault("true")
+    boolean zduEnabled();
+
+    /**
+     * {@code HXO_HTTPS_REDIRECT}: behind a TLS-terminating proxy, plain HTTP is redirected to HTTPS and
+     * HTTPS answers carry HSTS. Reported to ARIE as the fact {@code hxo_https_enforced}.
+     */
+    @WithDefault("true")
+    boolean httpsRedirect();
+
     /** {@code HXO_CONSENSUS_MODE}: HARMONIC (every validator agrees) or QUORUM (a majority). */
     @WithDefault("HARMONIC")
     ConsensusMode consensusMode();

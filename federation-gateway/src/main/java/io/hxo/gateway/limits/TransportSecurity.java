@@ -1,5 +1,6 @@
 package io.hxo.gateway.limits;
 
+import io.hxo.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -12,14 +13,24 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * Behind a TLS-terminating proxy (Render, a load balancer) the proxy says how the client came in
  * with {@code X-Forwarded-Proto}: plain HTTP is redirected to HTTPS (308 keeps the method and body),
  * HTTPS answers carry HSTS. Without the header (a direct local call) nothing changes. Health probes
- * are left alone: platforms probe over plain HTTP from inside.
+ * are left alone: platforms probe over plain HTTP from inside. {@code HXO_HTTPS_REDIRECT=false} turns
+ * both off (and the gateway reports HTTPS as not enforced).
  */
 @ApplicationScoped
 public class TransportSecurity {
     static final String HSTS = "max-age=31536000; includeSubDomains";
 
+    private final boolean enforced;
+
+    public TransportSecurity(GatewayConfig config) {
+        this.enforced = config.httpsRedirect();
+    }
+
     @ServerRequestFilter(preMatching = true, priority = 10)
     public Response redirect(ContainerRequestContext request) {
+        if (!enforced) {
+            return null;
+        }
         String proto = request.getHeaderString("X-Forwarded-Proto");
         String path = request.getUriInfo().getPath();
         if (!"http".equalsIgnoreCase(first(proto)) || path.equals("/health") || path.startsWith("/q/health")) {
@@ -40,7 +51,7 @@ public class TransportSecurity {
 
     @ServerResponseFilter
     public void hsts(ContainerRequestContext request, ContainerResponseContext response) {
-        if ("https".equalsIgnoreCase(first(request.getHeaderString("X-Forwarded-Proto")))) {
+        if (enforced && "https".equalsIgnoreCase(first(request.getHeaderString("X-Forwarded-Proto")))) {
             response.getHeaders().putSingle("Strict-Transport-Security", HSTS);
         }
     }

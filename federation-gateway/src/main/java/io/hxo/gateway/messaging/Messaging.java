@@ -55,8 +55,10 @@ public class Messaging {
 
     void start(@Observes StartupEvent ev, HxoPublisher publisher, GatewayConfig config, SchemaMigrator schema,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        // ARIE's HTTPS rule reads this fact: the gateway is the one service that serves HTTP to clients.
         heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "federation-gateway",
-                config.instanceId(), version, schema::version, java.util.Map::of);
+                config.instanceId(), version, schema::version, java.util.Map::of,
+                java.util.Map.of("hxo_https_enforced", config.httpsRedirect()));
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -58,6 +58,20 @@ public class Drainer {
         return state;
     }
 
+    /**
+     * Stops at once (a stop-the-world migration): no shard is claimed or dispatched from now on, and
+     * shards already running are not waited for (their results are still checkpointed when they come).
+     */
+    public synchronized State halt() {
+        if (state != State.DRAINED) {
+            owner.setDraining(true);
+            pause("tasks", true);
+            state = State.DRAINED;
+            Log.infof("stopped without draining: %d shards still running here", worker.running());
+        }
+        return state;
+    }
+
     public synchronized State resume() {
         if (state != State.RUNNING) {
             pause("tasks", false);
