@@ -40,6 +40,8 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
     static final String CAPTAIN = "systest-captain-token-0123456789abcdef";
     static final String SEED = "systest-seed-secret-0123456789abcdefghijklmnopqrstuvwxyz";
     static final String DATABASE = System.getenv().getOrDefault("HXO_SYSTEST_DB", "hxo_systest");
+    /** How long the suite's planner lets the producer retry a record before the planner's own re-send takes over. */
+    static final long DELIVERY_TIMEOUT_MS = 15_000;
 
     private static Suite started;
 
@@ -98,6 +100,8 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         // Small replay windows, so resumes exercise the bus's cache and its store (GenesisSystemTest).
         env.put("HXO_SSE_WINDOW", "100");
         env.put("HXO_EVENT_CACHE_LIMIT", "1000");
+        // A broker outage longer than this loses a producer's records: SafeDeploysSystemTest outlasts it.
+        env.put("HXO_KAFKA_DELIVERY_TIMEOUT_MS", Long.toString(DELIVERY_TIMEOUT_MS));
         return env;
     }
 
