@@ -20,7 +20,25 @@ import java.util.UUID;
 final class CanaryGate {
     /** Answers that mean "not now" (a suite that just started, a planner still rehydrating): submit again. */
     private static final Set<Integer> TRANSIENT = Set.of(429, 502, 503, 504);
-    private static final Set<String> ENDED_UNCERTIFIED = Set.of("halted", "aborted", "timed_out");
+
+    /** What a plan's status means to the gate. */
+    enum Decision {
+        /** accepted, running, completed (waiting for votes), or a state this hxoctl does not know. */
+        UNDECIDED,
+        CERTIFIED,
+        CERTIFICATION_FAILED,
+        /** halted, aborted, timed out: it ended without a consensus decision. */
+        ENDED_UNCERTIFIED;
+
+        static Decision of(String status) {
+            return switch (status) {
+                case "certified" -> CERTIFIED;
+                case "certification_failed" -> CERTIFICATION_FAILED;
+                case "halted", "aborted", "timed_out" -> ENDED_UNCERTIFIED;
+                default -> UNDECIDED;
+            };
+        }
+    }
 
     private final Gateway gw;
     private final Verification v;
@@ -69,12 +87,13 @@ final class CanaryGate {
             return planId;
         }
         String state = status.path("status").asText();
-        if ("certification_failed".equals(state)) {
+        Decision decision = Decision.of(state);
+        if (decision == Decision.CERTIFICATION_FAILED) {
             v.problem(subject, "ended certification_failed: " + disagreement(status.path("certificate")),
                     Verification.Failure.CERTIFICATION_FAILED);
             return planId;
         }
-        if (!"certified".equals(state)) {
+        if (decision != Decision.CERTIFIED) {
             v.problem(subject, "ended " + state + " without a certificate"
                     + (status.path("error").isTextual() ? ": " + status.path("error").asText() : ""),
                     Verification.Failure.NO_CERTIFICATE);
@@ -145,9 +164,7 @@ final class CanaryGate {
             Gateway.Answer a = gw.get("/api/hxo/status/" + planId);
             if (a.ok() && a.body() != null) {
                 last = a.body();
-                String state = last.path("status").asText();
-                if ("certified".equals(state) || "certification_failed".equals(state)
-                        || ENDED_UNCERTIFIED.contains(state)) {
+                if (Decision.of(last.path("status").asText()) != Decision.UNDECIDED) {
                     return last;
                 }
             } else {
