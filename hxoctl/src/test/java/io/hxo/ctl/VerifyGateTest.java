@@ -273,6 +273,8 @@ class VerifyGateTest {
         plansList(older);
         assertThat(run("verify", "--certify", "--poll-ms", "10")).as(printed()).isZero();
         assertThat(printed()).contains("ok    plan " + OLDER).doesNotContain("ok    plan " + CANARY);
+        assertThat(requests("/api/hxo/plans").get(0).query()).as("--plans 3, and one for the canary")
+                .contains("status=certified").contains("limit=4");
 
         String forged = Hex.of(HashAlg.SHA3_256.hash("forged root".getBytes()));
         older.certificate.put("merkle_root", forged);
