@@ -8,7 +8,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * hxoctl: the operator's command line. Talks to the gateway's REST API only; proofs are verified
  * offline with the contracts' Merkle code. Exit codes: 0 ok, 1 problems found, 2 unreachable or
- * bad usage.
+ * bad usage; {@code verify --certify} adds 3 to 6 for the gate's failure classes.
  */
 @Command(name = "hxoctl", mixinStandardHelpOptions = true, version = "hxoctl 0.1.0",
         description = "Operate an HXO suite through its gateway.",

@@ -3,9 +3,9 @@ package io.hxo.ctl;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.merkle.InclusionProof;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,17 +16,40 @@ import java.util.TreeSet;
 
 /**
  * What {@code hxoctl verify} checks, as a list of results: each check is ok, a warning, or a problem
- * that names what is at fault (a link, a topic, a plan). Talks to the gateway only; proofs are
- * verified here, offline, against the certificate's root.
+ * that names what is at fault (a link, a topic, a plan) and the class of failure it is. Talks to the
+ * gateway only; proofs are verified here, offline, against the certificate's root.
  */
 final class Verification {
     enum Level { OK, WARN, PROBLEM }
 
-    record Check(Level level, String subject, String message) {
+    /**
+     * The class of a problem, with the exit code it gives {@code verify}. When problems of several
+     * classes are found, the first class in this order decides the exit code.
+     */
+    enum Failure {
+        /** A certificate's votes or root, or a sampled inclusion proof, does not hold. */
+        EVIDENCE(5, "a certificate or proof does not hold"),
+        /** The canary ended {@code certification_failed}: its validators disagreed or did not all vote. */
+        CERTIFICATION_FAILED(3, "certification failed"),
+        /** The canary was refused, ended without a certificate, or got none within the timeout. */
+        NO_CERTIFICATE(4, "no certificate"),
+        /** No sampled proof could be verified (no leaf on record, or no proof served). */
+        NOTHING_CHECKED(6, "nothing could be checked"),
+        /** A suite check failed: health, a link, schema versions, planners, topics. */
+        PROBLEM(1, "problem");
+
+        final int exitCode;
+        final String title;
+
+        Failure(int exitCode, String title) {
+            this.exitCode = exitCode;
+            this.title = title;
+        }
     }
 
-    /** The most pages of {@code hxo.shard.done} history read to find a plan's leaves. */
-    static final int MAX_PAGES = 20;
+    /** One result; {@code failure} is set for problems only. */
+    record Check(Level level, String subject, String message, Failure failure) {
+    }
 
     private final Gateway gw;
     private final List<Check> checks = new ArrayList<>();
@@ -45,16 +68,31 @@ final class Verification {
         return checks.stream().noneMatch(c -> c.level() == Level.PROBLEM);
     }
 
-    private void ok(String subject, String message) {
-        checks.add(new Check(Level.OK, subject, message));
+    /** The problem that decides the exit code (the first of the highest class), or null when none. */
+    Check verdict() {
+        return checks.stream().filter(c -> c.level() == Level.PROBLEM)
+                .min(Comparator.comparingInt(c -> c.failure().ordinal())).orElse(null);
     }
 
-    private void warn(String subject, String message) {
-        checks.add(new Check(Level.WARN, subject, message));
+    int exitCode() {
+        Check v = verdict();
+        return v == null ? 0 : v.failure().exitCode;
+    }
+
+    void ok(String subject, String message) {
+        checks.add(new Check(Level.OK, subject, message, null));
+    }
+
+    void warn(String subject, String message) {
+        checks.add(new Check(Level.WARN, subject, message, null));
     }
 
     private void problem(String subject, String message) {
-        checks.add(new Check(Level.PROBLEM, subject, message));
+        problem(subject, message, Failure.PROBLEM);
+    }
+
+    void problem(String subject, String message, Failure failure) {
+        checks.add(new Check(Level.PROBLEM, subject, message, failure));
     }
 
     /** The gateway's /health (no token needed). Throws {@link Gateway.Unreachable} when it does not answer. */
@@ -160,20 +198,31 @@ final class Verification {
     }
 
     /**
-     * The most recent {@code plans} certified plans: each certificate is internally consistent (every
-     * counted vote is for its root, the mode's rule holds), agrees with the plan's root, and
-     * {@code samples} shards, whose leaves are read from the bus's event store, prove inclusion under
-     * the certificate's root.
+     * The most recent {@code plans} certified plans other than {@code except} (the canary, checked on
+     * its own): each certificate is internally consistent (every counted vote is for its root, the
+     * mode's rule holds), agrees with the plan's root, and {@code samples} shards, whose leaves are
+     * read from the bus's event store, prove inclusion under the certificate's root. A plan whose
+     * leaves the history no longer holds is a warning: these plans add to the canary, they do not
+     * replace it.
      */
-    void certificates(int plans, int samples) {
-        Gateway.Answer a = gw.get("/api/hxo/plans?status=certified&limit=" + plans);
+    void certificates(int plans, int samples, String except) {
+        if (plans == 0) {
+            return;
+        }
+        // One more than asked, as the canary is usually the newest; the gateway lists at most 500.
+        Gateway.Answer a = gw.get("/api/hxo/plans?status=certified&limit=" + Math.min(plans + 1, 500));
         if (!a.ok() || a.body() == null) {
             problem("certificates", "GET /api/hxo/plans: " + a.problem());
             return;
         }
-        JsonNode list = a.body().path("plans");
+        List<JsonNode> list = new ArrayList<>();
+        for (JsonNode plan : a.body().path("plans")) {
+            if (list.size() < plans && !plan.path("plan_id").asText().equals(except)) {
+                list.add(plan);
+            }
+        }
         if (list.isEmpty()) {
-            warn("certificates", "no certified plan yet: nothing to check");
+            warn("certificates", "no other certified plan yet");
             return;
         }
         for (JsonNode plan : list) {
@@ -192,37 +241,67 @@ final class Verification {
         JsonNode cert = a.body();
         List<String> faults = certificateFaults(cert, planId, plan.path("merkle_root").asText(null));
         if (!faults.isEmpty()) {
-            faults.forEach(f -> problem(subject, f));
+            faults.forEach(f -> problem(subject, f, Failure.EVIDENCE));
             return;
         }
+        BusLeaves.Found found = BusLeaves.of(gw, planId, plan.path("created_at").asText(null),
+                plan.path("finished_at").asText(null), samples * 20);
+        if (found.leaves().isEmpty()) {
+            warn(subject, "certificate consistent, but no leaves found in the bus's history"
+                    + (found.problem() == null ? "" : " (" + found.problem() + ")") + ": no proof sampled");
+            return;
+        }
+        int sampled = Math.min(samples, found.leaves().size());
+        int verified = sampleProofs(subject, planId, cert, found.leaves(), samples);
+        if (verified == sampled) {
+            ok(subject, "certificate " + cert.path("mode").asText() + " with " + cert.path("votes").size()
+                    + " votes; " + verified + " sampled proof(s) verify under root " + cert.path("merkle_root").asText());
+        }
+    }
+
+    /**
+     * Verifies {@code samples} of {@code leaves} (all when fewer), picked at random: each shard's proof
+     * is fetched from the gateway and must be about that shard, carry the output digest the bus
+     * recorded, and lead to the certificate's root and size. Every sampled proof that does not is a
+     * problem of the plan: {@link Failure#EVIDENCE}, or {@link Failure#NOTHING_CHECKED} when no proof
+     * was served at all. Returns how many verified.
+     */
+    int sampleProofs(String subject, String planId, JsonNode cert, List<JsonNode> leaves, int samples) {
+        List<JsonNode> picked = new ArrayList<>(leaves);
+        Collections.shuffle(picked, random);
+        picked = picked.subList(0, Math.min(samples, picked.size()));
         String root = cert.path("merkle_root").asText();
         long size = cert.path("leaf_count").asLong();
-        List<JsonNode> leaves = leavesOf(plan, samples * 20);
-        if (leaves.isEmpty()) {
-            warn(subject, "certificate consistent, but no leaves found in the bus's history: no proof sampled");
-            return;
-        }
-        Collections.shuffle(leaves, random);
-        int checked = 0;
-        for (JsonNode leaf : leaves.subList(0, Math.min(samples, leaves.size()))) {
+        String alg = cert.path("hash_alg").asText();
+        int verified = 0;
+        boolean forged = false;
+        List<String> unserved = new ArrayList<>();
+        for (JsonNode leaf : picked) {
             String cas = leaf.path("cas_id").asText();
-            Gateway.Answer p = gw.get("/api/hxo/plan/" + planId + "/proof/" + cas);
+            Gateway.Answer p = gw.get("/api/hxo/plan/" + planId + "/proof/" + Gateway.q(cas));
             if (!p.ok() || p.body() == null) {
-                problem(subject, "proof of shard " + cas + ": " + p.problem());
+                unserved.add("shard " + cas + ": no proof served: " + p.problem());
                 continue;
             }
-            String fault = proofFault(Json.mapper().convertValue(p.body(), InclusionProof.class), planId, cas,
-                    leaf.path("output_digest").asText(), root, size, cert.path("hash_alg").asText());
+            InclusionProof proof;
+            try {
+                proof = Json.mapper().convertValue(p.body(), InclusionProof.class);
+            } catch (IllegalArgumentException e) {
+                problem(subject, "shard " + cas + ": the served proof is not a proof document", Failure.EVIDENCE);
+                forged = true;
+                continue;
+            }
+            String fault = proofFault(proof, planId, cas, leaf.path("output_digest").asText(), root, size, alg);
             if (fault != null) {
-                problem(subject, fault);
+                problem(subject, fault, Failure.EVIDENCE);
+                forged = true;
             } else {
-                checked++;
+                verified++;
             }
         }
-        if (checked > 0 && checked == Math.min(samples, leaves.size())) {
-            ok(subject, "certificate " + cert.path("mode").asText() + " with " + cert.path("votes").size()
-                    + " votes; " + checked + " sampled proof(s) verify under root " + root);
-        }
+        Failure missing = verified == 0 && !forged ? Failure.NOTHING_CHECKED : Failure.EVIDENCE;
+        unserved.forEach(u -> problem(subject, u, missing));
+        return verified;
     }
 
     /** What is wrong with a certificate on its own terms (empty when nothing is). */
@@ -283,37 +362,5 @@ final class Verification {
             return "shard " + casId + ": the inclusion proof does not lead to the certificate's root " + root;
         }
         return null;
-    }
-
-    /** Up to {@code max} of a plan's leaves, as the bus stored them in its {@code hxo.shard.done} events. */
-    private List<JsonNode> leavesOf(JsonNode plan, int max) {
-        String planId = plan.path("plan_id").asText();
-        List<JsonNode> leaves = new ArrayList<>();
-        String from = plan.path("created_at").asText(null);
-        StringBuilder query = new StringBuilder("/api/genesis/events?topic=hxo.shard.done&limit=1000");
-        if (from != null) {
-            query.append("&from=").append(Gateway.q(Instant.parse(from).minusSeconds(1).toString()));
-        }
-        String finished = plan.path("finished_at").asText(null);
-        if (finished != null) {
-            query.append("&to=").append(Gateway.q(Instant.parse(finished).plusSeconds(60).toString()));
-        }
-        String after = null;
-        for (int page = 0; page < MAX_PAGES && leaves.size() < max; page++) {
-            Gateway.Answer a = gw.get(query + (after == null ? "" : "&after=" + after));
-            if (!a.ok() || a.body() == null) {
-                break;
-            }
-            for (JsonNode ev : a.body().path("events")) {
-                if (planId.equals(ev.path("subject").asText())) {
-                    Gateway.dataOf(ev).path("leaves").forEach(leaves::add);
-                }
-            }
-            if (!a.body().path("more").asBoolean(false)) {
-                break;
-            }
-            after = a.body().path("through").asText();
-        }
-        return leaves;
     }
 }

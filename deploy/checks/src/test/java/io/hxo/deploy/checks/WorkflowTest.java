@@ -99,6 +99,41 @@ class WorkflowTest {
         assertThat(Repo.path("deploy/scripts/render-deploy.sh")).isExecutable();
     }
 
+    /**
+     * The certification gate (issue 24, item 7): after the hooks and the wait for the new gateway, it
+     * runs with a bound on its wait, and nothing lets the job go on when it fails.
+     */
+    @Test
+    void theCertificationGateRunsAfterTheDeployAndItsFailureFailsTheJob() {
+        Map<String, Object> deploy = job("deploy");
+        int hook = indexOfStep(deploy, "secrets.RENDER_DEPLOY_HOOK");
+        int healthy = indexOfStep(deploy, "$HXO_URL/health");
+        int gate = indexOfStep(deploy, "verify --deep --certify");
+        int success = indexOfStep(deploy, "\\\"status\\\":\\\"success\\\"");
+        int failure = indexOfStep(deploy, "\\\"status\\\":\\\"failure\\\"");
+        assertThat(healthy).as("a step waits for the new gateway's /health after the hooks").isGreaterThan(hook);
+        assertThat(gate).as("the gate runs against the new deploy").isGreaterThan(healthy);
+        assertThat(success).as("success is reported only after the gate").isGreaterThan(gate);
+        assertThat(failure).isGreaterThan(gate);
+
+        Map<String, Object> step = steps(deploy).get(gate);
+        assertThat(step.get("continue-on-error")).as("a failed gate fails the job").isIn(null, false, "false");
+        assertThat(step.get("if")).as("the gate runs on the success path, never always()").isNull();
+        assertThat(String.valueOf(steps(deploy).get(failure).get("if"))).isEqualTo("failure()");
+        assertThat(steps(deploy).get(success).get("if")).isNull();
+
+        // The options the step passes are hxoctl's: a bounded wait for the canary's certificate.
+        String run = String.valueOf(step.get("run"));
+        Matcher timeout = Pattern.compile("--timeout (PT\\w+)").matcher(run);
+        assertThat(timeout.find()).as("the gate's wait is bounded: " + run).isTrue();
+        assertThat(java.time.Duration.parse(timeout.group(1))).isPositive();
+        assertThat(step.get("timeout-minutes")).as("and the step's too").isNotNull();
+        String verify = Repo.read("hxoctl/src/main/java/io/hxo/ctl/VerifyCommand.java");
+        for (String option : List.of("--deep", "--certify", "--timeout")) {
+            assertThat(verify).as("hxoctl verify has " + option).contains("names = \"" + option + "\"");
+        }
+    }
+
     @Test
     void hxoctlIsRunFromTheJarItsPomBuilds() {
         Matcher m = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(Repo.read("hxoctl/pom.xml"));
