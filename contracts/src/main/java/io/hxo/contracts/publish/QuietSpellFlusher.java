@@ -22,7 +22,7 @@ import org.apache.kafka.common.errors.InterruptException;
  * record acknowledged. A steady stream, say 1,000 events a second under a 1 ms linger, has gaps of
  * one linger between records, yet it is not quiet: its records are still in flight. Counting each of
  * its gaps as a spell made the producer flush after nearly every record, every record its own
- * request, and the event → SSE tail doubled (docs/BENCHMARKS.md, "the SSE tail came back").
+ * request, and the event → SSE tail doubled (docs/BENCHMARKS.md, "Event to SSE", history).
  */
 final class QuietSpellFlusher implements AutoCloseable {
     /** Records after a quiet spell that still go out at once: a plan step sends up to five together. */
