@@ -21,16 +21,39 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.hxo.contracts.schema.SchemaMigrator;
 
 /** Deploy reports from CI and the database view of the suite. */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 public class DeployResource {
+    @Schema(name = "DeployEvent", description = "A deploy as CI or the platform reports it")
+    public record DeployEvent(@Schema(required = true, enumeration = {"start", "success", "failure"}) String status,
+            @Schema(maxLength = MAX_FIELD) String deploymentId, @Schema(maxLength = MAX_FIELD) String service,
+            @Schema(maxLength = MAX_FIELD) String commit, @Schema(maxLength = MAX_FIELD) String url,
+            @Schema(maxLength = MAX_FIELD) String message) {
+    }
+
+    @Schema(name = "EventAccepted", description = "The event was published")
+    public record EventAccepted(@Schema(required = true) String id, @Schema(required = true) String topic) {
+    }
+
+    @Schema(name = "DatabaseHealth")
+    public record DatabaseHealth(@Schema(required = true, enumeration = {"UP", "DOWN"}) String status, String detail,
+            long latencyMs,
+            @Schema(description = "The gateway's schema version, and each service's as its instances report them")
+            Map<String, Object> schemaVersions) {
+    }
+
     private static final Map<String, Topic> STATUSES = Map.of("start", Topic.DEPLOY_PLATFORM_START,
             "success", Topic.DEPLOY_PLATFORM_SUCCESS, "failure", Topic.DEPLOY_PLATFORM_FAILURE);
     private static final int MAX_FIELD = 500;
@@ -55,9 +78,16 @@ public class DeployResource {
     @POST
     @Path("/deploy/events")
     @RolesAllowed(Roles.ADMIRAL)
-    @Operation(summary = "CI reports a deploy: {\"status\": start|success|failure, \"deployment_id\", \"service\","
-            + " \"commit\", \"url\", \"message\"}; published on deploy.platform.<status>")
-    public Uni<Response> deployEvent(String body) {
+    @Tag(name = "deployments")
+    @Operation(operationId = "reportDeploy", summary = "CI reports a deploy",
+            description = "Published on deploy.platform.<status>, signed by the gateway.")
+    @APIResponse(responseCode = "202", description = "Published", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = EventAccepted.class)))
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<Response> deployEvent(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DeployEvent.class), examples = @ExampleObject(name = "success",
+            value = "{\"status\":\"success\",\"deployment_id\":\"dpl-42\",\"service\":\"federation-gateway\","
+                    + "\"commit\":\"3f1d2b8\"}"))) String body) {
         JsonNode in = ApiProblem.jsonObject(body, "with at least \"status\"");
         String status = text(in, "status");
         Topic topic = status == null ? null : STATUSES.get(status);
@@ -69,14 +99,21 @@ public class DeployResource {
                 Instant.now());
         CloudEvent ev = publisher.event(topic.topicName(), report.deploymentId(), report);
         return commands.publish(topic, ev)
-                .map(sent -> Response.accepted(Map.of("id", ev.id(), "topic", topic.topicName())).build());
+                .map(sent -> Response.accepted(new EventAccepted(ev.id(), topic.topicName())).build());
     }
 
     @GET
     @Path("/db/health")
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
     @Blocking
-    @Operation(summary = "Database reachability from the gateway and every service's schema version (from heartbeats)")
+    @Tag(name = "links")
+    @Operation(operationId = "getDatabaseHealth", summary = "Database reachability and schema versions",
+            description = "From the gateway, with every service's schema version from its heartbeats; 503 when the"
+                    + " database does not answer.")
+    @APIResponse(responseCode = "200", description = "Reachable", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DatabaseHealth.class)))
+    @APIResponse(responseCode = "503", description = "Not reachable", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = DatabaseHealth.class)))
     public Response dbHealth() {
         var check = database.check();
         Map<String, Object> schemas = new TreeMap<>();
@@ -85,11 +122,7 @@ public class DeployResource {
             schemas.put(link.service(), links.live(link.service()).stream().map(Events.Heartbeat::schemaVersion)
                     .distinct().sorted().toList());
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("status", check.up() ? "UP" : "DOWN");
-        out.put("detail", check.detail());
-        out.put("latency_ms", check.latencyMs());
-        out.put("schema_versions", schemas);
+        DatabaseHealth out = new DatabaseHealth(check.up() ? "UP" : "DOWN", check.detail(), check.latencyMs(), schemas);
         return Response.status(check.up() ? 200 : 503).entity(out).build();
     }
 

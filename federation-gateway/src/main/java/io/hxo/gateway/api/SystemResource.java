@@ -22,11 +22,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.hxo.contracts.schema.SchemaMigrator;
 
 /**
@@ -37,7 +40,17 @@ import io.hxo.contracts.schema.SchemaMigrator;
  */
 @Path("/api/system")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "suite")
 public class SystemResource {
+    @Schema(name = "Migration", description = "A finished zero-downtime schema upgrade")
+    public record Migration(@Schema(required = true) boolean drained, @Schema(required = true) long drainMs,
+            @Schema(required = true, description = "Each planner instance's state when drained") Map<String, String> planners,
+            @Schema(required = true) long migrateMs,
+            @Schema(required = true, description = "Each service's answer: schema_version, migrations_applied")
+            Map<String, Object> services,
+            @Schema(required = true, description = "Each planner instance's state when resumed") Map<String, String> resumed) {
+    }
+
     /** How often the drain is polled (DRAIN is idempotent and answers each planner's state). */
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Map<String, Topic> SERVICES = Map.of("hxo-planner", Topic.HXO_COMMANDS,
@@ -57,9 +70,17 @@ public class SystemResource {
     @Path("/migrate")
     @RolesAllowed(Roles.ADMIRAL)
     @Blocking
-    @Operation(summary = "Drain the planners (drain and migration within HXO_MIGRATION_TIMEOUT), run every service's schema migrations "
-            + "under a PostgreSQL advisory lock, resume; answers each service's schema version. 504 when the planners "
-            + "did not drain in time (nothing migrated, planners resumed)")
+    @Operation(operationId = "migrateSchemas", summary = "Zero-downtime schema upgrade",
+            description = "Drain the planners (drain and migration within HXO_MIGRATION_TIMEOUT), run every service's"
+                    + " schema migrations under a PostgreSQL advisory lock, resume; answers each service's schema"
+                    + " version. 504 when the planners did not drain in time (nothing migrated, planners resumed); 502"
+                    + " listing in errors[] the services whose migration failed (planners resumed).")
+    @APIResponse(responseCode = "200", description = "Migrated", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Migration.class)))
+    @APIResponse(responseCode = "502", description = "A service's migration failed; errors[].path names it",
+            content = @Content(mediaType = io.hxo.contracts.payload.Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
     public Response migrate() {
         long t0 = System.nanoTime();
         long deadline = t0 + Duration.ofSeconds(config.migrationTimeout()).toNanos();
@@ -116,13 +137,7 @@ public class SystemResource {
                     "migration failed for " + failures.stream().map(Problem.FieldError::path).toList()
                             + "; the planners were resumed", "/api/system/migrate", List.copyOf(failures)), null);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("drained", true);
-        body.put("drain_ms", drainMs);
-        body.put("planners", drained);
-        body.put("migrate_ms", migrateMs);
-        body.put("services", services);
-        body.put("resumed", resumed);
+        Migration body = new Migration(true, drainMs, drained, migrateMs, services, resumed);
         Log.infof("migrated %s (drain %d ms, migrate %d ms)", services.keySet(), drainMs, migrateMs);
         return Response.ok(body).build();
     }
