@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Suite implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path STATE = ROOT.resolve("system-tests/target/suite-state");
+    static final Path SEED_SITE = ROOT.resolve("system-tests/target/seed-site");
     /** HXO_SYSTEST_PORT_BASE (18080): gateway, then planner, genesis-bus, arie-auditor on the next ports. */
     static final int GATEWAY = envInt("HXO_SYSTEST_PORT_BASE", 18080);
     static final int KAFKA = envInt("HXO_SYSTEST_KAFKA_PORT", 29092);
@@ -98,6 +99,8 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         // Small replay windows, so resumes exercise the bus's cache and its store (GenesisSystemTest).
         env.put("HXO_SSE_WINDOW", "100");
         env.put("HXO_EVENT_CACHE_LIMIT", "1000");
+        // A deploy.pack stage that names no source (the seed's plan) packs this small site, not the checkout.
+        env.put("HXO_PACK_DEFAULT_SOURCE", SEED_SITE.toString());
         return env;
     }
 
@@ -105,6 +108,9 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         recreateDatabase();
         deleteRecursively(STATE);
         Files.createDirectories(STATE);
+        Files.createDirectories(SEED_SITE.resolve("static"));
+        Files.writeString(SEED_SITE.resolve("index.html"), "<h1>test_deploy</h1>\n");
+        Files.writeString(SEED_SITE.resolve("static/app.js"), "console.log('test_deploy');\n");
         Result r = hxo(Duration.ofMinutes(4), "up", "--detach", "--no-build");
         if (r.exitCode() != 0) {
             throw new IllegalStateException("./hxo up failed (" + r.exitCode() + "):\n" + r.output());

@@ -159,7 +159,7 @@ public class ArieResource {
     @APIResponse(responseCode = "409", ref = "Conflict")
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
     public Uni<Response> latest(@Parameter(description = "json (default) or sarif (once the scan is done)",
-            schema = @Schema(enumeration = {"json", "sarif"})) @QueryParam("format") String format) {
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "sarif"})) @QueryParam("format") String format) {
         return report(null, format);
     }
 
@@ -176,10 +176,10 @@ public class ArieResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "409", ref = "Conflict")
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
-    public Uni<Response> byId(@Parameter(description = "The scan's id (a UUID)", schema = @Schema(format = "uuid"))
+    public Uni<Response> byId(@Parameter(description = "The scan's id (a UUID)", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             @PathParam("scan_id") String scanId,
             @Parameter(description = "json (default) or sarif (once the scan is done)",
-                    schema = @Schema(enumeration = {"json", "sarif"})) @QueryParam("format") String format) {
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "sarif"})) @QueryParam("format") String format) {
         try {
             UUID.fromString(scanId);
         } catch (IllegalArgumentException e) {

@@ -181,10 +181,10 @@ public class HxoResource {
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
     public Uni<Response> plans(
             @Parameter(description = "Only plans in this status", example = "running") @QueryParam("status") String status,
-            @Parameter(description = "At most this many (1 to 500)", schema = @Schema(minimum = "1", maximum = "500"))
+            @Parameter(description = "At most this many (1 to 500)", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "500"))
             @QueryParam("limit") @DefaultValue("50") int limit,
             @Parameter(description = "Plans created before this instant (a previous page's next_before)",
-                    schema = @Schema(format = "date-time")) @QueryParam("before") String before) {
+                    schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("before") String before) {
         if (limit < 1 || limit > 500) {
             throw ApiProblem.of(400, "invalid-request", "Invalid request", "limit must be 1 to 500");
         }
@@ -201,7 +201,7 @@ public class HxoResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanReplies.Report.class)))
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
-    public Uni<Response> report(@Parameter(description = PLAN_ID, schema = @Schema(format = "uuid"))
+    public Uni<Response> report(@Parameter(description = PLAN_ID, schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             @PathParam("plan_id") String planId) {
         return forPlan(Commands.PLAN_REPORT, planId);
     }
@@ -218,10 +218,10 @@ public class HxoResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "409", ref = "Conflict")
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
-    public Uni<Response> proof(@Parameter(description = PLAN_ID, schema = @Schema(format = "uuid"))
+    public Uni<Response> proof(@Parameter(description = PLAN_ID, schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             @PathParam("plan_id") String planId,
             @Parameter(description = "The shard's content address: 64 lowercase hex characters",
-                    schema = @Schema(pattern = "^[0-9a-f]{64}$")) @PathParam("cas_id") String casId) {
+                    schema = @Schema(type = SchemaType.STRING, pattern = "^[0-9a-f]{64}$")) @PathParam("cas_id") String casId) {
         String id = uuid(planId);
         if (!io.hxo.contracts.hash.Hex.isHash(casId)) {
             throw ApiProblem.of(400, "invalid-request", "Invalid request", "cas_id must be 64 lowercase hex characters");
@@ -240,7 +240,7 @@ public class HxoResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "409", ref = "Conflict")
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
-    public Uni<Response> abort(@Parameter(description = PLAN_ID, schema = @Schema(format = "uuid"))
+    public Uni<Response> abort(@Parameter(description = PLAN_ID, schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             @PathParam("plan_id") String planId) {
         return changePlan(Commands.PLAN_ABORT, planId);
     }
@@ -256,7 +256,7 @@ public class HxoResource {
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "409", ref = "Conflict")
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
-    public Uni<Response> replay(@Parameter(description = PLAN_ID, schema = @Schema(format = "uuid"))
+    public Uni<Response> replay(@Parameter(description = PLAN_ID, schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             @PathParam("plan_id") String planId) {
         return changePlan(Commands.PLAN_REPLAY, planId);
     }
@@ -327,7 +327,7 @@ public class HxoResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanStatus.class)))
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
-    public Uni<Response> status(@Parameter(description = PLAN_ID, schema = @Schema(format = "uuid"))
+    public Uni<Response> status(@Parameter(description = PLAN_ID, schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             @PathParam("plan_id") String planId) {
         return statusReads.status(uuid(planId)).map(HxoResource::answer);
     }
@@ -343,7 +343,7 @@ public class HxoResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Events.Certificate.class)))
     @APIResponse(responseCode = "404", ref = "NotFound")
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
-    public Uni<Response> certificate(@Parameter(description = PLAN_ID, schema = @Schema(format = "uuid"))
+    public Uni<Response> certificate(@Parameter(description = PLAN_ID, schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             @PathParam("plan_id") String planId) {
         String id = uuid(planId);
         return statusReads.status(id).map(reply -> {

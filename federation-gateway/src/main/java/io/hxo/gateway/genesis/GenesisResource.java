@@ -128,11 +128,11 @@ public class GenesisResource {
             @DefaultValue("*") String topic,
             @Parameter(description = "After this sequence number", schema = @Schema(type = SchemaType.INTEGER,
                     format = "int64", minimum = "0")) @QueryParam("after") String after,
-            @Parameter(description = "From this instant (inclusive)", schema = @Schema(format = "date-time"))
+            @Parameter(description = "From this instant (inclusive)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
             @QueryParam("from") String from,
-            @Parameter(description = "Up to this instant (exclusive)", schema = @Schema(format = "date-time"))
+            @Parameter(description = "Up to this instant (exclusive)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
             @QueryParam("to") String to,
-            @Parameter(description = "At most this many (1 to 1000)", schema = @Schema(minimum = "1", maximum = "1000"))
+            @Parameter(description = "At most this many (1 to 1000)", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "1000"))
             @QueryParam("limit") @DefaultValue("100") int limit) {
         enabled();
         if (limit < 1 || limit > Genesis.MAX_PAGE) {
@@ -179,7 +179,7 @@ public class GenesisResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Genesis.LogLines.class)))
     @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
     @APIResponse(responseCode = "504", ref = "GatewayTimeout")
-    public Uni<Response> logs(@Parameter(description = "How many (1 to 1000)", schema = @Schema(minimum = "1",
+    public Uni<Response> logs(@Parameter(description = "How many (1 to 1000)", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1",
             maximum = "1000")) @QueryParam("lines") @DefaultValue("100") int lines) {
         enabled();
         if (lines < 1 || lines > 1000) {
