@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.schema.SchemaMigrator;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.auth.Roles;
 import io.hxo.gateway.command.CommandBus;
-import io.hxo.gateway.links.LinkRegistry;
 import io.hxo.gateway.health.DatabaseProbe;
+import io.hxo.gateway.links.LinkRegistry;
 import io.hxo.gateway.problem.ApiProblem;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -30,7 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import io.hxo.contracts.schema.SchemaMigrator;
 
 /** Deploy reports from CI and the database view of the suite. */
 @Path("/api")

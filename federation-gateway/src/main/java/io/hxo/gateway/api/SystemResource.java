@@ -5,6 +5,7 @@ import io.hxo.contracts.event.EventIds;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.schema.SchemaMigrator;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.auth.Roles;
 import io.hxo.gateway.command.CommandBus;
@@ -30,7 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import io.hxo.contracts.schema.SchemaMigrator;
 
 /**
  * Zero-downtime schema upgrades (SPEC section 3, ZDU): drain every planner, have each service run

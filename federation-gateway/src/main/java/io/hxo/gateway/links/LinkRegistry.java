@@ -13,9 +13,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import java.util.concurrent.ConcurrentHashMap;
 import org.HdrHistogram.Histogram;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * What the gateway knows of each peer: its instances' heartbeats and the round trips of the
