@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.client.ApiClient;
 import io.hxo.client.ApiException;
 import io.hxo.client.ApiResponse;
@@ -31,7 +32,6 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,11 +83,26 @@ class GeneratedClientSystemTest {
         return new Plan().name("test_deploy").stages(List.of(new Stage().id("test").kind("deploy.pack").sloMs(60000L)));
     }
 
+    /**
+     * Every link healthy, and one plan through the planner first: on a fresh suite on a small machine
+     * the planner's very first plan can take longer than HXO_FEDERATION_TIMEOUT to answer (504,
+     * though the plan is created), so the warm-up retries under one idempotency key, as a client
+     * should after a 504.
+     */
     @BeforeAll
-    static void everyLinkIsHealthy() {
+    static void everyLinkIsHealthyAndThePlannerWarm() {
         LinksApi links = new LinksApi(bearer(Suite.CAPTAIN));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> links.getLinksHealth()
                 .getLinks().stream().allMatch(l -> l.getState() == Link.StateEnum.HEALTHY));
+        PlansApi plans = new PlansApi(bearer(Suite.ADMIRAL));
+        Plan warmUp = new Plan().name("warm-up").idempotencyKey("generated-client-warm-up-" + UUID.randomUUID())
+                .stages(List.of(new Stage().id("noop").kind("test.noop")));
+        PlanAccepted accepted = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptionsMatching(e -> e instanceof ApiException a && a.getCode() == 504)
+                .until(() -> plans.createAndSubmitPlan(warmUp), a -> a != null);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> !List.of("accepted", "running", "completed")
+                        .contains(plans.getPlanStatus(accepted.getPlanId()).getStatus()));
     }
 
     @Test
@@ -123,7 +138,7 @@ class GeneratedClientSystemTest {
         // One shard's content address, from the plan's hxo.shard.done events as the bus stored them.
         ApiClient captain = bearer(Suite.CAPTAIN);
         String casId = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .until(() -> firstLeaf(new BusApi(captain), planId), id -> id != null);
+                .until(() -> firstLeaf(captain, planId), id -> id != null);
         InclusionProof proof = new ProofsApi(captain).getShardProof(planId, casId);
         assertThat(proof.getMerkleRoot()).isEqualTo(root);
         assertThat(proof.getCasId()).isEqualTo(casId);
@@ -135,15 +150,19 @@ class GeneratedClientSystemTest {
     }
 
     /** The cas id of the first leaf of the plan's stored hxo.shard.done events, or null while none is stored. */
-    @SuppressWarnings("unchecked")
-    static String firstLeaf(BusApi bus, UUID planId) throws ApiException {
+    static String firstLeaf(ApiClient client, UUID planId) throws Exception {
+        BusApi bus = new BusApi(client);
         Long after = null;
         while (true) {
             EventPage page = bus.listEvents("hxo.shard.done", after, null, null, 1000);
             for (StoredEvent ev : page.getEvents()) {
-                if (planId.toString().equals(ev.getSubject()) && ev.getData() instanceof Map<?, ?> data
-                        && data.get("leaves") instanceof List<?> leaves && !leaves.isEmpty()) {
-                    return String.valueOf(((Map<String, Object>) leaves.get(0)).get("cas_id"));
+                // The history serves data as its JSON text (the live stream as an object): AnyJson either way.
+                Object raw = ev.getData();
+                JsonNode data = raw instanceof String text ? client.getObjectMapper().readTree(text)
+                        : client.getObjectMapper().valueToTree(raw);
+                JsonNode leaves = data.path("leaves");
+                if (planId.toString().equals(ev.getSubject()) && leaves.size() > 0) {
+                    return leaves.get(0).path("cas_id").asText();
                 }
             }
             if (!Boolean.TRUE.equals(page.getMore())) {

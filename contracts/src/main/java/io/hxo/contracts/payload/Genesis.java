@@ -25,7 +25,8 @@ public final class Genesis {
     public record StoredEvent(@Schema(required = true) long seq, @Schema(required = true, examples = "hxo.plan")
             String topic, @Schema(required = true) String type, @Schema(required = true) String source,
             @Schema(required = true) String id, String subject, Instant time,
-            @Schema(description = "The CloudEvent's data") JsonNode data) {
+            @Schema(description = "The CloudEvent's data: a JSON object on the live stream; the stored history"
+                    + " (GET /api/genesis/events) serves its JSON text") JsonNode data) {
     }
 
     /**

@@ -55,7 +55,9 @@ public class ContractFilter implements OASFilter {
             op.setSecurity(List.of(requirement(STATIC_TOKEN), requirement(JWT)));
             op.addExtension(ROLES, List.copyOf(roles));
             String who = roles.contains(Roles.CAPTAIN) ? "Role: captain or admiral." : "Role: admiral.";
-            op.setDescription(op.getDescription() == null ? who : op.getDescription() + " " + who);
+            if (op.getDescription() == null || !op.getDescription().endsWith(who)) {
+                op.setDescription(op.getDescription() == null ? who : op.getDescription() + " " + who);
+            }
             put(responses, "401", "Unauthorized");
             put(responses, "429", "TooManyRequests");
             if (!roles.contains(Roles.CAPTAIN)) {
