@@ -7,7 +7,6 @@ final class Examples {
             + "\"slo_ms\":60000}]}";
     static final String ACCEPTED = "{\"plan_id\":\"019ae3c1-7d2a-7c41-9a55-3f1d2b8c9e01\",\"status\":\"running\","
             + "\"total_shards\":1,\"hash_alg\":\"sha3-256\"}";
-    static final String PLAN_ID = "019ae3c1-7d2a-7c41-9a55-3f1d2b8c9e01";
     static final String START = "{\"plan_id\":\"019ae3c1-7d2a-7c41-9a55-3f1d2b8c9e01\"}";
     static final String TOKEN_REQUEST = "{\"role\":\"captain\",\"ttl_seconds\":600,\"subject\":\"ci-nightly\"}";
 
