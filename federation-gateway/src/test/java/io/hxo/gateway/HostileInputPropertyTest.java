@@ -157,14 +157,23 @@ class HostileInputPropertyTest {
         };
     }
 
-    /** Tokens no one was given: random bearer strings, forged signed tokens, other schemes. */
+    static String b64(String s) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes());
+    }
+
+    /** Tokens no one was given: random bearer strings, forged JWTs, other schemes. */
     static Arbitrary<String> badTokens() {
         Arbitrary<String> junk = Arbitraries.strings().withCharRange('!', '~').ofMinLength(1).ofMaxLength(80);
         return Arbitraries.oneOf(
                 junk.map(s -> "Bearer " + s),
-                junk.map(s -> "Bearer hxo1." + s),
-                junk.map(s -> "Bearer hxo1." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        ("{\"sub\":\"x\",\"role\":\"admiral\",\"exp\":9999999999}").getBytes()) + "." + s),
+                junk.map(s -> "Bearer eyJ" + s),
+                // A JWT that claims admiral with no signature, "none" or a made-up one.
+                junk.map(s -> "Bearer " + b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + b64(
+                        "{\"iss\":\"hxo-federation-gateway\",\"aud\":\"hxo\",\"sub\":\"x\",\"groups\":[\"admiral\"],"
+                                + "\"jti\":\"j\",\"iat\":1,\"exp\":9999999999}") + "." + s),
+                junk.map(s -> "Bearer " + b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(
+                        "{\"iss\":\"hxo-federation-gateway\",\"aud\":\"hxo\",\"sub\":\"x\",\"groups\":[\"admiral\"],"
+                                + "\"jti\":\"j\",\"iat\":1,\"exp\":9999999999}") + "." + b64(s)),
                 Arbitraries.of("Admiral", "Basic YWRtaXJhbDphZG1pcmFs", "Bearer", "Bearer ", "bearer  ",
                         GatewayTest.ADMIRAL + "x", GatewayTest.ADMIRAL.toUpperCase(), "Token " + GatewayTest.ADMIRAL.substring(7)));
     }

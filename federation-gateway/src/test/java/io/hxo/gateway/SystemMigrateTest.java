@@ -178,6 +178,7 @@ class SystemMigrateTest {
         com.fasterxml.jackson.databind.JsonNode body = Json.tree(answer.getEntity());
         assertThat(body.path("mode").asText()).isEqualTo("stop_the_world");
         assertThat(body.path("drained").asBoolean(true)).isFalse();
+        assertThat(body.path("planners").path("planner-a").asText()).isEqualTo("drained");
         assertThat(body.path("services").size()).isEqualTo(4);
         // The planners were told to stop without waiting, once each, and resumed after.
         List<CloudEvent> drains = seen.stream().filter(c -> c.type().equals(Commands.DRAIN)).toList();

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class Suite implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     static final Path STATE = ROOT.resolve("system-tests/target/suite-state");
+    static final Path SEED_SITE = ROOT.resolve("system-tests/target/seed-site");
     /** HXO_SYSTEST_PORT_BASE (18080): gateway, then planner, genesis-bus, arie-auditor on the next ports. */
     static final int GATEWAY = envInt("HXO_SYSTEST_PORT_BASE", 18080);
     static final int KAFKA = envInt("HXO_SYSTEST_KAFKA_PORT", 29092);
@@ -102,6 +103,8 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         env.put("HXO_EVENT_CACHE_LIMIT", "1000");
         // A broker outage longer than this loses a producer's records: SafeDeploysSystemTest outlasts it.
         env.put("HXO_KAFKA_DELIVERY_TIMEOUT_MS", Long.toString(DELIVERY_TIMEOUT_MS));
+        // A deploy.pack stage that names no source (the seed's plan) packs this small site, not the checkout.
+        env.put("HXO_PACK_DEFAULT_SOURCE", SEED_SITE.toString());
         return env;
     }
 
@@ -109,6 +112,9 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         recreateDatabase();
         deleteRecursively(STATE);
         Files.createDirectories(STATE);
+        Files.createDirectories(SEED_SITE.resolve("static"));
+        Files.writeString(SEED_SITE.resolve("index.html"), "<h1>test_deploy</h1>\n");
+        Files.writeString(SEED_SITE.resolve("static/app.js"), "console.log('test_deploy');\n");
         Result r = hxo(Duration.ofMinutes(4), "up", "--detach", "--no-build");
         if (r.exitCode() != 0) {
             throw new IllegalStateException("./hxo up failed (" + r.exitCode() + "):\n" + r.output());

@@ -4,20 +4,23 @@ import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A shard's proof of membership in its plan's tree, as served by the gateway and checked offline.
  * The leaf is {@code cas_id ‖ output_digest} (raw bytes, 64 in all).
  */
+@Schema(name = "InclusionProof", description = "A shard's RFC 9162 inclusion proof in its plan's Merkle tree; the"
+        + " leaf is H(0x00 || cas_id || output_digest), a node H(0x01 || left || right)")
 public record InclusionProof(
-        String planId,
-        String casId,
-        String outputDigest,
-        long leafIndex,
-        long treeSize,
-        String hashAlg,
-        List<String> auditPath,
-        String merkleRoot) {
+        @Schema(required = true, format = "uuid") String planId,
+        @Schema(required = true, description = "The shard's content address (64 hex)") String casId,
+        @Schema(required = true) String outputDigest,
+        @Schema(required = true) long leafIndex,
+        @Schema(required = true) long treeSize,
+        @Schema(required = true, examples = "sha3-256") String hashAlg,
+        @Schema(required = true, description = "Sibling hashes from the leaf up (hex)") List<String> auditPath,
+        @Schema(required = true) String merkleRoot) {
 
     public static InclusionProof of(String planId, MerkleTree tree, int index, byte[] casId, byte[] outputDigest) {
         List<String> path = new ArrayList<>();

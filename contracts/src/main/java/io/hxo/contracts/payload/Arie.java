@@ -2,7 +2,10 @@ package io.hxo.contracts.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** What arie-auditor answers on {@code arie.commands} and publishes on {@code arie.audit} / {@code arie.alert}. */
 public final class Arie {
@@ -39,7 +42,54 @@ public final class Arie {
         }
     }
 
-    public record ScanAccepted(String scanId, String status) {
+    @Schema(name = "ScanAccepted", description = "A scan was queued; its report is at /api/arie/report/{scan_id}")
+    public record ScanAccepted(@Schema(required = true, format = "uuid") String scanId,
+            @Schema(required = true, examples = "queued") String status) {
+    }
+
+    /**
+     * A scan's JSON report as {@link #REPORT} answers it: the scan's own fields and, once it is done,
+     * what it found. This is what the gateway serves at {@code GET /api/arie/report[/{scan_id}]}.
+     */
+    @Schema(name = "ScanReport", description = "A scan: its state and, once done, its findings (new or existing against"
+            + " the previous scan), the suppressed ones, the fingerprints it no longer finds, and a summary")
+    public record ScanReport(@Schema(required = true, format = "uuid") String scanId,
+            @Schema(required = true, description = "queued, running, done or failed", examples = "done") String status,
+            @Schema(description = "api, deploy or schedule") String trigger, String requestedBy, boolean readOnly,
+            String workspace, String deployment, Instant createdAt, Instant startedAt, Instant finishedAt,
+            String error, String target, String workspaceRoot, List<Finding> findings, List<Finding> suppressed,
+            @Schema(description = "Fingerprints of the previous scan not found any more") List<String> resolved,
+            ReportSummary summary) {
+    }
+
+    @Schema(name = "Finding", description = "A problem a scan found; its fingerprint is the same in every scan")
+    public record Finding(@Schema(required = true) String ruleId,
+            @Schema(required = true, enumeration = {"critical", "high", "medium", "low"}) String severity,
+            @Schema(required = true) String message, Location location, Location related,
+            @Schema(required = true, description = "64 hex; suppress a finding by it") String fingerprint,
+            @Schema(enumeration = {"new", "existing"}) String baseline,
+            @Schema(description = "Why it is suppressed, when it is") String suppressedBecause) {
+    }
+
+    @Schema(name = "FindingLocation", description = "A file of the workspace and line, or a fact a service reported")
+    public record Location(String file, Integer line, String service, String fact) {
+    }
+
+    @Schema(name = "ScanSummary")
+    public record ReportSummary(int active, int newFindings, int suppressed, int resolved,
+            Map<String, Integer> bySeverity, int newAlerts) {
+    }
+
+    /** The answer to {@link #SUPPRESS}. */
+    @Schema(name = "Suppression")
+    public record Suppressed(@Schema(required = true) String fingerprint, @Schema(required = true) String reason,
+            @Schema(required = true) String suppressedBy) {
+    }
+
+    /** A SARIF 2.1.0 log, as {@link #REPORT} answers it with format {@code sarif}. */
+    @Schema(name = "SarifLog", type = SchemaType.OBJECT, description = "A SARIF 2.1.0 log",
+            additionalProperties = Schema.True.class)
+    public record SarifLog(@Schema(examples = "2.1.0") String version) {
     }
 
     /** @param scanId null: the latest scan; format {@code json} (default) or {@code sarif} */

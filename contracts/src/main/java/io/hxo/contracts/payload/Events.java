@@ -3,6 +3,7 @@ package io.hxo.contracts.payload;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Event payloads of the catalog's event topics. */
 public final class Events {
@@ -64,16 +65,29 @@ public final class Events {
     }
 
     /** A vote as the certificate records it: with the signature and key id the vote was published under. */
-    public record SignedVote(String validator, String instance, String merkleRoot, long leafCount, String error,
-            Instant at, String eventId, String signature, String keyId) {
+    @Schema(name = "Vote", description = "One validator's signed vote, as the certificate records it")
+    public record SignedVote(@Schema(examples = "arie-auditor") String validator, String instance,
+            @Schema(description = "The root this validator computed; absent when it could not (see error)")
+            String merkleRoot, long leafCount, String error, Instant at,
+            @Schema(description = "The id of the hxo.aggregate.vote event") String eventId,
+            @Schema(description = "The event's hxosig signature") String signature,
+            @Schema(description = "The key id (hxokid) it was signed under") String keyId) {
     }
 
     /**
      * {@code hxo.aggregate.finalized} (a certificate) and {@code hxo.aggregate.failed}: the consensus
      * outcome for a plan. {@code outcome} is {@code certified}, {@code disagreement} or {@code timeout}.
      */
-    public record Certificate(String planId, String merkleRoot, long leafCount, String hashAlg, String mode,
-            String outcome, List<SignedVote> votes, List<String> missing, Instant decidedAt) {
+    @Schema(name = "Certificate", description = "A plan's consensus decision: root, size, algorithm, mode and every"
+            + " signed vote")
+    public record Certificate(@Schema(required = true, format = "uuid") String planId, String merkleRoot,
+            long leafCount, @Schema(examples = "sha3-256") String hashAlg,
+            @Schema(description = "HARMONIC (every validator agrees) or QUORUM (a majority)", examples = "HARMONIC")
+            String mode,
+            @Schema(required = true, description = "certified, disagreement or timeout", examples = "certified")
+            String outcome, List<SignedVote> votes,
+            @Schema(description = "Validators whose vote did not come in time") List<String> missing,
+            Instant decidedAt) {
     }
 
     /** {@code federation.heartbeat}: a service instance is alive; {@code facts} feed ARIE's config rules. */

@@ -3,6 +3,7 @@ package io.hxo.contracts.payload;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** What the genesis bus publishes on {@code genesis.feed} and answers on {@code genesis.commands}. */
 public final class Genesis {
@@ -20,8 +21,12 @@ public final class Genesis {
     }
 
     /** An event as the store holds it; {@code seq} is its place in the store's order (the replay cursor). */
-    public record StoredEvent(long seq, String topic, String type, String source, String id, String subject,
-            Instant time, JsonNode data) {
+    @Schema(name = "StoredEvent", description = "An event as the bus stored it; seq is its place in the store's order")
+    public record StoredEvent(@Schema(required = true) long seq, @Schema(required = true, examples = "hxo.plan")
+            String topic, @Schema(required = true) String type, @Schema(required = true) String source,
+            @Schema(required = true) String id, String subject, Instant time,
+            @Schema(description = "The CloudEvent's data: a JSON object on the live stream; the stored history"
+                    + " (GET /api/genesis/events) serves its JSON text") JsonNode data) {
     }
 
     /**
@@ -47,9 +52,18 @@ public final class Genesis {
      * matching event up to it is in this page or an earlier one, so the next page starts after it.
      * {@code servedFrom} is {@code cache} (TERC) or {@code store}.
      */
-    public record HistoryPage(List<StoredEvent> events, boolean more, long through, String servedFrom) {
+    @Schema(name = "EventPage", description = "One page of stored events; while more is true, ask again with"
+            + " after = through")
+    public record HistoryPage(@Schema(required = true) List<StoredEvent> events, @Schema(required = true) boolean more,
+            @Schema(required = true) long through,
+            @Schema(description = "cache (the replay cache) or store") String servedFrom) {
     }
 
     public record LogsQuery(int lines) {
+    }
+
+    /** The answer to {@link #LOGS}. */
+    @Schema(name = "LogLines")
+    public record LogLines(@Schema(required = true) List<String> lines) {
     }
 }

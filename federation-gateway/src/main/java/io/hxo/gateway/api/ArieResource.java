@@ -25,6 +25,15 @@ import java.util.Iterator;
 import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * ARIE's routes (SPEC §5, §6): each is a command on {@code arie.commands}, answered in time or 504.
@@ -32,7 +41,21 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * baseline of later scans and raises no {@code arie.alert}.
  */
 @Path("/api/arie")
+@Tag(name = "audit")
 public class ArieResource {
+    @Schema(name = "ScanRequest", description = "What to scan besides the configuration and the stored results")
+    public record ScanRequest(@Schema(description = "Reported, never the baseline of later scans, no alerts; a captain"
+            + " may start only these") Boolean readOnly,
+            @Schema(description = "An absolute directory on arie-auditor to scan as a workspace") String workspace,
+            @Schema(description = "The manifest root (64 hex) of a deployment whose packed files to scan",
+                    pattern = "^[0-9a-fA-F]{64}$") String deployment) {
+    }
+
+    @Schema(name = "SuppressRequest", description = "Accept a finding: later scans report it as suppressed")
+    public record SuppressRequest(@Schema(required = true, pattern = "^[0-9a-f]{64}$") String fingerprint,
+            @Schema(required = true, minLength = 1, maxLength = 1000) String reason) {
+    }
+
     public static final String SARIF = "application/sarif+json";
     private static final Set<String> SCAN_FIELDS = Set.of("read_only", "workspace", "deployment");
     private static final Set<String> SUPPRESS_FIELDS = Set.of("fingerprint", "reason");
@@ -49,11 +72,19 @@ public class ArieResource {
     @Path("/scan")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
-    @Operation(summary = "Start an audit scan (config, integrity, and if given {\"workspace\": \"/abs/dir\"} and"
-            + " {\"deployment\": \"<manifest root>\"}: the packed files of that deployment); 202 with the scan id"
-            + " and its report URL. Admiral; a captain only with {\"read_only\": true} (reported, never"
-            + " the baseline, no alerts)")
-    public Uni<Response> scan(String body) {
+    @Operation(operationId = "startScan", summary = "Start an audit scan",
+            description = "Configuration and integrity rules, and, if given, a workspace directory and the packed files"
+                    + " of a deployment; 202 with the scan id and, in Location, its report. Admiral; a captain only with"
+                    + " read_only: true (403 otherwise). The body may be empty.")
+    @APIResponse(responseCode = "202", description = "Queued", headers = @Header(name = "Location",
+            description = "The scan's report: /api/arie/report/{scan_id}", schema = @Schema(type = SchemaType.STRING)),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = Arie.ScanAccepted.class)))
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
+    public Uni<Response> scan(@RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ScanRequest.class),
+            examples = @ExampleObject(name = "read-only", value = "{\"read_only\":true}"))) String body) {
         JsonNode json = body == null || body.isBlank() ? io.hxo.contracts.json.Json.mapper().createObjectNode()
                 : ApiProblem.jsonObject(body, "the scan request");
         onlyFields(json, SCAN_FIELDS, "a scan request");
@@ -91,9 +122,14 @@ public class ArieResource {
     @Path("/suppress")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIRAL)
-    @Operation(summary = "Accept a finding: {\"fingerprint\": \"<64 hex>\", \"reason\": \"why\"}; later scans report it"
-            + " as suppressed, with the reason and who accepted it, and raise no alert for it")
-    public Uni<Response> suppress(String body) {
+    @Operation(operationId = "suppressFinding", summary = "Accept a finding",
+            description = "Later scans report it as suppressed, with the reason and who accepted it, and raise no"
+                    + " alert for it.")
+    @APIResponse(responseCode = "200", description = "Suppressed", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Arie.Suppressed.class)))
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
+    public Uni<Response> suppress(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = SuppressRequest.class))) String body) {
         JsonNode json = ApiProblem.jsonObject(body == null || body.isBlank() ? "{}" : body, "the suppression");
         onlyFields(json, SUPPRESS_FIELDS, "a suppression");
         JsonNode fingerprint = json.get("fingerprint");
@@ -113,9 +149,17 @@ public class ArieResource {
     @Path("/report")
     @Produces({MediaType.APPLICATION_JSON, SARIF})
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
-    @Operation(summary = "The latest scan's report: JSON (status, findings new/existing, suppressed, resolved, summary)"
-            + " or ?format=sarif (SARIF 2.1.0)")
-    public Uni<Response> latest(@QueryParam("format") String format) {
+    @Operation(operationId = "getLatestScanReport", summary = "The latest scan's report",
+            description = "JSON (status, findings new/existing, suppressed, resolved, summary) or, with format=sarif,"
+                    + " SARIF 2.1.0.")
+    @APIResponse(responseCode = "200", description = "The report", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Arie.ScanReport.class)),
+            @Content(mediaType = SARIF, schema = @Schema(implementation = Arie.SarifLog.class))})
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
+    public Uni<Response> latest(@Parameter(description = "json (default) or sarif (once the scan is done)",
+            schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "sarif"})) @QueryParam("format") String format) {
         return report(null, format);
     }
 
@@ -123,8 +167,19 @@ public class ArieResource {
     @Path("/report/{scan_id}")
     @Produces({MediaType.APPLICATION_JSON, SARIF})
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
-    @Operation(summary = "A scan's report: JSON (while it runs, its status) or ?format=sarif (SARIF 2.1.0, once done)")
-    public Uni<Response> byId(@PathParam("scan_id") String scanId, @QueryParam("format") String format) {
+    @Operation(operationId = "getScanReport", summary = "A scan's report",
+            description = "JSON (while it runs, its status) or, with format=sarif, SARIF 2.1.0 once it is done (409"
+                    + " before).")
+    @APIResponse(responseCode = "200", description = "The report", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Arie.ScanReport.class)),
+            @Content(mediaType = SARIF, schema = @Schema(implementation = Arie.SarifLog.class))})
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
+    public Uni<Response> byId(@Parameter(description = "The scan's id (a UUID)", schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            @PathParam("scan_id") String scanId,
+            @Parameter(description = "json (default) or sarif (once the scan is done)",
+                    schema = @Schema(type = SchemaType.STRING, enumeration = {"json", "sarif"})) @QueryParam("format") String format) {
         try {
             UUID.fromString(scanId);
         } catch (IllegalArgumentException e) {

@@ -13,15 +13,42 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Short-lived signed tokens, minted by an admiral for CI jobs, consoles and people. */
+/** Short-lived tokens (JWTs), minted by an admiral for CI jobs, consoles and people. */
 @Path("/api/auth")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "auth")
 public class AuthResource {
+    @Schema(name = "TokenRequest", description = "What the token is for")
+    public record TokenRequest(
+            @Schema(required = true, enumeration = {Roles.ADMIRAL, Roles.CAPTAIN}) String role,
+            @Schema(description = "Lifetime in seconds (default hxo.tokens.default-ttl, 900; at most"
+                    + " hxo.tokens.max-ttl, 3600)", minimum = "1", examples = "600") Long ttlSeconds,
+            @Schema(description = "Who it is for: 1 to 100 letters, digits and . _ @ : - (default"
+                    + " issued-by-<principal>); the token's sub, and its principal in the audit trail",
+                    pattern = "^[A-Za-z0-9._@:-]{1,100}$", examples = "ci-nightly") String subject) {
+    }
+
+    @Schema(name = "TokenAnswer", description = "A JWT to send as Authorization: Bearer <token> until expires_at")
+    public record TokenAnswer(
+            @Schema(required = true, description = "The JWT (HS256): iss, aud, sub, groups [role], iat, exp, jti")
+            String token,
+            @Schema(required = true, examples = "Bearer") String tokenType,
+            @Schema(required = true, enumeration = {Roles.ADMIRAL, Roles.CAPTAIN}) String role,
+            @Schema(required = true) String subject,
+            @Schema(required = true, description = "The token's jti") String tokenId,
+            @Schema(required = true) Instant issuedAt,
+            @Schema(required = true) Instant expiresAt) {
+    }
+
     private static final Pattern SUBJECT = Pattern.compile("[A-Za-z0-9._@:-]{1,100}");
 
     private final SignedTokens tokens;
@@ -37,17 +64,23 @@ public class AuthResource {
     @POST
     @Path("/token")
     @RolesAllowed(Roles.ADMIRAL)
-    @Operation(summary = "Mint a short-lived bearer token signed with SECRET_KEY: {\"role\": admiral|captain,"
-            + " \"ttl_seconds\" (default 900, at most hxo.tokens.max-ttl), \"subject\" (who it is for)}."
-            + " Only the ADMIRAL_TOKEN may mint; a signed token may not mint another")
-    public Map<String, Object> issue(String body) {
+    @Operation(operationId = "issueToken", summary = "Mint a short-lived token",
+            description = "A JWT signed with SECRET_KEY (HS256) for the role and subject asked. Only the ADMIRAL_TOKEN"
+                    + " may mint (a JWT may not mint another: 403); without a SECRET_KEY of at least 32 bytes nothing is"
+                    + " minted (409).")
+    @APIResponse(responseCode = "200", description = "The token", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TokenAnswer.class)))
+    @APIResponse(responseCode = "409", ref = "Conflict")
+    public TokenAnswer issue(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TokenRequest.class),
+            examples = @ExampleObject(name = "ci", value = Examples.TOKEN_REQUEST))) String body) {
         if (identity.getAttribute(BearerTokenMechanism.SIGNED_TOKEN) != null) {
             throw ApiProblem.of(403, "forbidden", "Forbidden",
-                    "a signed token cannot mint tokens; use the admiral token");
+                    "a short-lived token cannot mint tokens; use the admiral token");
         }
         if (!tokens.canIssue()) {
-            throw ApiProblem.of(409, "tokens-disabled", "Signed tokens disabled",
-                    "SECRET_KEY is not set, so this gateway signs no tokens");
+            throw ApiProblem.of(409, "tokens-disabled", "Signed tokens disabled", "SECRET_KEY is not set or shorter"
+                    + " than " + SignedTokens.MIN_KEY_BYTES + " bytes, so this gateway signs no tokens");
         }
         JsonNode in = ApiProblem.jsonObject(body, "with \"role\"");
         JsonNode role = in.path("role");
@@ -72,12 +105,9 @@ public class AuthResource {
             subject = subjectNode.asText();
         }
         String token = tokens.issue(subject, role.asText(), ttl);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", token);
-        out.put("token_type", "Bearer");
-        out.put("role", role.asText());
-        out.put("subject", subject);
-        out.put("expires_at", tokens.verify(token).map(SignedTokens.Claims::expiresAt).orElse(Instant.now()));
-        return out;
+        SignedTokens.Claims claims = tokens.verify(token).orElseThrow(
+                () -> new IllegalStateException("a token just minted does not verify"));
+        return new TokenAnswer(token, "Bearer", claims.role(), claims.subject(), claims.id(), claims.issuedAt(),
+                claims.expiresAt());
     }
 }

@@ -5,6 +5,7 @@ import io.hxo.contracts.event.EventIds;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
+import io.hxo.contracts.schema.SchemaMigrator;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.auth.Roles;
 import io.hxo.gateway.command.CommandBus;
@@ -23,12 +24,14 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import io.hxo.contracts.schema.SchemaMigrator;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Zero-downtime schema upgrades (SPEC section 3, ZDU): drain every planner, have each service run
@@ -38,7 +41,23 @@ import io.hxo.contracts.schema.SchemaMigrator;
  */
 @Path("/api/system")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "suite")
 public class SystemResource {
+    @Schema(name = "Migration", description = "A finished schema upgrade")
+    public record Migration(
+            @Schema(required = true, enumeration = {"zero_downtime", "stop_the_world"},
+                    description = "zero_downtime: the planners drained and the API kept answering; stop_the_world"
+                            + " (HXO_ZDU_ENABLED=false): the API answered 503 and the planners stopped without draining")
+            String mode,
+            @Schema(required = true) boolean drained, @Schema(required = true) long drainMs,
+            @Schema(required = true, description = "Each planner instance's state when drained or stopped")
+            Map<String, String> planners,
+            @Schema(required = true) long migrateMs,
+            @Schema(required = true, description = "Each service's answer: schema_version, migrations_applied")
+            Map<String, Object> services,
+            @Schema(required = true, description = "Each planner instance's state when resumed") Map<String, String> resumed) {
+    }
+
     /** How often the drain is polled (DRAIN is idempotent and answers each planner's state). */
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Map<String, Topic> SERVICES = Map.of("hxo-planner", Topic.HXO_COMMANDS,
@@ -60,11 +79,19 @@ public class SystemResource {
     @Path("/migrate")
     @RolesAllowed(Roles.ADMIRAL)
     @Blocking
-    @Operation(summary = "Drain the planners (drain and migration within HXO_MIGRATION_TIMEOUT), run every service's schema migrations "
-            + "under a PostgreSQL advisory lock, resume; answers each service's schema version. 504 when the planners "
-            + "did not drain in time (nothing migrated, planners resumed). With HXO_ZDU_ENABLED=false the migration is "
-            + "stop-the-world: other API calls answer 503 meanwhile, the planners stop without draining, and the answer's "
-            + "mode says stop_the_world")
+    @Operation(operationId = "migrateSchemas", summary = "Schema upgrade: zero-downtime, or stop-the-world without ZDU",
+            description = "Drain the planners (drain and migration within HXO_MIGRATION_TIMEOUT), run every service's"
+                    + " schema migrations under a PostgreSQL advisory lock, resume; answers each service's schema"
+                    + " version. 504 when the planners did not drain in time (nothing migrated, planners resumed); 502"
+                    + " listing in errors[] the services whose migration failed (planners resumed). With HXO_ZDU_ENABLED=false"
+                    + " the migration stops the world: every other API call answers 503 meanwhile, the planners stop"
+                    + " without draining, and the answer's mode is stop_the_world.")
+    @APIResponse(responseCode = "200", description = "Migrated", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = Migration.class)))
+    @APIResponse(responseCode = "502", description = "A service's migration failed; errors[].path names it",
+            content = @Content(mediaType = io.hxo.contracts.payload.Problem.MEDIA_TYPE,
+                    schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
     public Response migrate() {
         return migrate(config.zduEnabled());
     }
@@ -100,14 +127,7 @@ public class SystemResource {
         if (!failures.isEmpty()) {
             return failed(failures);
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("mode", "zero_downtime");
-        body.put("drained", true);
-        body.put("drain_ms", drainMs);
-        body.put("planners", drained);
-        body.put("migrate_ms", migrateMs);
-        body.put("services", services);
-        body.put("resumed", resumed);
+        Migration body = new Migration("zero_downtime", true, drainMs, drained, migrateMs, services, resumed);
         Log.infof("migrated %s (drain %d ms, migrate %d ms)", services.keySet(), drainMs, migrateMs);
         return Response.ok(body).build();
     }
@@ -171,15 +191,8 @@ public class SystemResource {
             if (!failures.isEmpty()) {
                 return failed(failures);
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("mode", "stop_the_world");
-            body.put("drained", false);
-            body.put("note", "HXO_ZDU_ENABLED=false: the API answered 503 and the planners stopped without draining"
-                    + " while the services migrated");
-            body.put("planners", stopped);
-            body.put("migrate_ms", (System.nanoTime() - t0) / 1_000_000);
-            body.put("services", services);
-            body.put("resumed", resumed);
+            Migration body = new Migration("stop_the_world", false, 0, stopped, (System.nanoTime() - t0) / 1_000_000,
+                    services, resumed);
             Log.infof("migrated %s, stop-the-world", services.keySet());
             return Response.ok(body).build();
         } finally {

@@ -19,14 +19,17 @@ import java.util.Set;
 
 /**
  * {@code Authorization: Bearer <token>}: the admiral and captain tokens from the environment,
- * compared in constant time, or a short-lived token signed with {@code SECRET_KEY} (see
- * {@link SignedTokens}); a signed token's principal is its subject. Anything else in the header is refused with a sentence saying what to
- * send; the sentence reaches the client in the 401 problem document.
+ * compared in constant time, or a short-lived JWT signed with {@code SECRET_KEY} (see
+ * {@link SignedTokens}); a JWT's principal is its subject. This is the only mechanism: the
+ * quarkus-smallrye-jwt one is switched off ({@code quarkus.smallrye-jwt.enabled=false}) because it
+ * would refuse the static tokens and knows one key only, where a rotation needs two. Anything else
+ * in the header is refused with a sentence saying what to send; the sentence reaches the client in
+ * the 401 problem document.
  */
 @ApplicationScoped
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
     public static final String FAILURE = "hxo.auth.failure";
-    /** Identity attribute holding the {@link SignedTokens.Claims} when a signed token authenticated. */
+    /** Identity attribute holding the {@link SignedTokens.Claims} when a JWT authenticated. */
     public static final String SIGNED_TOKEN = "hxo.signed-token";
 
     private final byte[] admiral;
@@ -51,15 +54,6 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
             return fail(ctx, "Authorization: " + scheme + " is not accepted; send Authorization: Bearer <token>");
         }
         String text = h.substring(7).trim();
-        if (SignedTokens.looksSigned(text)) {
-            return signed.verify(text)
-                    .map(c -> Uni.createFrom().<SecurityIdentity>item(QuarkusSecurityIdentity.builder()
-                            .setPrincipal(new QuarkusPrincipal(c.subject()))
-                            .addRoles(c.role().equals(Roles.ADMIRAL) ? Set.of(Roles.ADMIRAL, Roles.CAPTAIN)
-                                    : Set.of(Roles.CAPTAIN))
-                            .addAttribute(SIGNED_TOKEN, c).build()))
-                    .orElseGet(() -> fail(ctx, "the signed token is not valid: expired, or not signed by this suite's key"));
-        }
         byte[] token = text.getBytes(StandardCharsets.UTF_8);
         // Both comparisons always run, so timing does not tell which token came close.
         boolean isAdmiral = admiral.length > 0 & MessageDigest.isEqual(token, admiral);
@@ -69,6 +63,16 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
         }
         if (isCaptain) {
             return Uni.createFrom().item(identity(Roles.CAPTAIN, Set.of(Roles.CAPTAIN)));
+        }
+        if (SignedTokens.looksLikeJwt(text)) {
+            return signed.verify(text)
+                    .map(c -> Uni.createFrom().<SecurityIdentity>item(QuarkusSecurityIdentity.builder()
+                            .setPrincipal(new QuarkusPrincipal(c.subject()))
+                            .addRoles(c.role().equals(Roles.ADMIRAL) ? Set.of(Roles.ADMIRAL, Roles.CAPTAIN)
+                                    : Set.of(Roles.CAPTAIN))
+                            .addAttribute(SIGNED_TOKEN, c).build()))
+                    .orElseGet(() -> fail(ctx, "the token is not valid: expired, not issued for this suite, or not"
+                            + " signed with its SECRET_KEY"));
         }
         return fail(ctx, "the bearer token is not valid");
     }

@@ -1,122 +1,121 @@
 package io.hxo.gateway.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hxo.contracts.json.Json;
+import io.smallrye.jwt.algorithm.SignatureAlgorithm;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.jwt.build.Jwt;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Mac;
+import java.util.Set;
+import java.util.UUID;
+import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
- * Short-lived bearer tokens signed with {@code SECRET_KEY}:
- * {@code hxo1.<claims>.<signature>}, where {@code claims} is the base64url (unpadded) JSON
- * {@code {"sub", "role", "iat", "exp"}} (epoch seconds) and {@code signature} the base64url
- * HMAC-SHA-256, keyed by the secret, of the text {@code hxo1.<claims>}. A token verifies when its
- * signature matches under {@code SECRET_KEY} or, during a rotation, {@code SECRET_KEY_PREVIOUS}
- * (both compared in constant time), its role is known and {@code exp} is still ahead.
+ * Short-lived bearer tokens: JWTs (RFC 7519) signed with HS256 keyed by {@code SECRET_KEY}, issued
+ * by smallrye-jwt-build and verified by smallrye-jwt's parser. Claims: {@code iss}, {@code aud},
+ * {@code sub} (who it is for), {@code groups} (the one role), {@code iat}, {@code exp}, {@code jti}.
+ * A token verifies when its signature matches {@code SECRET_KEY} or, during a rotation,
+ * {@code SECRET_KEY_PREVIOUS}, its issuer and audience are this suite's, it has not expired (give or
+ * take the clock skew), it lived no longer than the longest lifetime, and it names a known role.
+ * HS256 needs a key of at least 32 bytes; a shorter one signs and verifies nothing.
  */
 public final class SignedTokens {
-    public static final String PREFIX = "hxo1.";
-    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+    public static final int MIN_KEY_BYTES = 32;
 
     /** What a valid token says. */
-    public record Claims(String subject, String role, Instant issuedAt, Instant expiresAt) {
+    public record Claims(String id, String subject, String role, Instant issuedAt, Instant expiresAt) {
     }
 
-    private final byte[] current;
-    private final List<byte[]> accepted;
-    private final Clock clock;
+    /** Who signs and checks tokens, and what a token must say to be accepted. */
+    public record Settings(String issuer, String audience, Duration maxTtl, Duration clockSkew) {
+    }
+
+    private final SecretKey current;
+    private final List<DefaultJWTParser> verifiers;
+    private final Settings settings;
 
     /** {@code current} signs (and verifies); {@code previous} only verifies. Either may be empty. */
-    public SignedTokens(Optional<String> current, Optional<String> previous, Clock clock) {
+    public SignedTokens(Optional<String> current, Optional<String> previous, Settings settings) {
+        this.settings = settings;
         this.current = key(current);
-        List<byte[]> keys = new ArrayList<>();
-        if (this.current.length > 0) {
-            keys.add(this.current);
+        List<DefaultJWTParser> parsers = new ArrayList<>();
+        for (SecretKey k : new SecretKey[] {this.current, key(previous)}) {
+            if (k != null) {
+                parsers.add(new DefaultJWTParser(context(k, settings)));
+            }
         }
-        byte[] prev = key(previous);
-        if (prev.length > 0) {
-            keys.add(prev);
-        }
-        this.accepted = List.copyOf(keys);
-        this.clock = clock;
+        this.verifiers = List.copyOf(parsers);
+    }
+
+    private static JWTAuthContextInfo context(SecretKey key, Settings s) {
+        JWTAuthContextInfo ctx = new JWTAuthContextInfo(key, s.issuer());
+        ctx.setExpectedAudience(Set.of(s.audience()));
+        ctx.setSignatureAlgorithm(Set.of(SignatureAlgorithm.HS256));
+        ctx.setClockSkew((int) s.clockSkew().toSeconds());
+        ctx.setMaxTimeToLiveSecs(s.maxTtl().toSeconds());
+        ctx.setRequiredClaims(Set.of("sub", "jti", "iat", "groups"));
+        return ctx;
     }
 
     public boolean canIssue() {
-        return current.length > 0;
+        return current != null;
     }
 
-    public static boolean looksSigned(String token) {
-        return token.startsWith(PREFIX);
+    /** A JWS in compact form: three base64url parts, the first a JSON header ({@code eyJ} = {@code {"}). */
+    public static boolean looksLikeJwt(String token) {
+        return token.startsWith("eyJ") && token.chars().filter(c -> c == '.').count() == 2;
     }
 
     public String issue(String subject, String role, long ttlSeconds) {
+        return issue(subject, role, Instant.now(), ttlSeconds);
+    }
+
+    /** As {@link #issue(String, String, long)}, as if issued at {@code issuedAt}. */
+    public String issue(String subject, String role, Instant issuedAt, long ttlSeconds) {
         if (!canIssue()) {
-            throw new IllegalStateException("SECRET_KEY is not set");
+            throw new IllegalStateException("SECRET_KEY is not set or shorter than " + MIN_KEY_BYTES + " bytes");
         }
-        long now = clock.instant().getEpochSecond();
-        ObjectNode claims = Json.mapper().createObjectNode().put("sub", subject).put("role", role).put("iat", now)
-                .put("exp", now + ttlSeconds);
-        String body = PREFIX + B64.encodeToString(Json.bytes(claims));
-        return body + "." + B64.encodeToString(mac(current, body));
+        long iat = issuedAt.getEpochSecond();
+        return Jwt.issuer(settings.issuer()).audience(settings.audience()).subject(subject).groups(role)
+                .issuedAt(iat).expiresAt(iat + ttlSeconds).claim("jti", UUID.randomUUID().toString())
+                .jws().algorithm(SignatureAlgorithm.HS256).sign(current);
     }
 
     /** The token's claims when it is genuine, unexpired and names a known role; empty otherwise. */
     public Optional<Claims> verify(String token) {
-        int dot = token.lastIndexOf('.');
-        if (accepted.isEmpty() || !looksSigned(token) || dot <= PREFIX.length()) {
-            return Optional.empty();
-        }
-        String body = token.substring(0, dot);
-        byte[] given;
-        try {
-            given = B64D.decode(token.substring(dot + 1));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        boolean genuine = false;
-        for (byte[] key : accepted) {
+        JsonWebToken valid = null;
+        for (DefaultJWTParser parser : verifiers) {
             // Every key is tried, so timing does not tell which one matched.
-            genuine |= MessageDigest.isEqual(mac(key, body), given);
-        }
-        if (!genuine) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode c = Json.tree(B64D.decode(body.substring(PREFIX.length())));
-            String role = c.path("role").asText();
-            Instant exp = Instant.ofEpochSecond(c.path("exp").asLong(0));
-            if (!(Roles.ADMIRAL.equals(role) || Roles.CAPTAIN.equals(role)) || !clock.instant().isBefore(exp)
-                    || !c.path("sub").isTextual()) {
-                return Optional.empty();
+            try {
+                JsonWebToken t = parser.parse(token);
+                valid = valid == null ? t : valid;
+            } catch (ParseException | RuntimeException e) {
+                // not this key, or not a valid token at all
             }
-            return Optional.of(new Claims(c.path("sub").asText(), role, Instant.ofEpochSecond(c.path("iat").asLong(0)),
-                    exp));
-        } catch (RuntimeException e) {
+        }
+        if (valid == null) {
             return Optional.empty();
         }
-    }
-
-    private static byte[] mac(byte[] key, String text) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(text.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        Set<String> groups = valid.getGroups();
+        String role = groups.contains(Roles.ADMIRAL) ? Roles.ADMIRAL
+                : groups.contains(Roles.CAPTAIN) ? Roles.CAPTAIN : null;
+        if (role == null || groups.size() != 1 || valid.getSubject() == null) {
+            return Optional.empty();
         }
+        return Optional.of(new Claims(valid.getTokenID(), valid.getSubject(), role,
+                Instant.ofEpochSecond(valid.getIssuedAtTime()), Instant.ofEpochSecond(valid.getExpirationTime())));
     }
 
-    private static byte[] key(Optional<String> secret) {
-        return secret.filter(s -> !s.isBlank()).map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
+    private static SecretKey key(Optional<String> secret) {
+        return secret.filter(s -> s.getBytes(StandardCharsets.UTF_8).length >= MIN_KEY_BYTES && !s.isBlank())
+                .map(s -> (SecretKey) new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
+                .orElse(null);
     }
 }

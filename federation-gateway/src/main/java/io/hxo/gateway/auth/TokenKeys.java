@@ -4,7 +4,6 @@ import io.hxo.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import java.time.Clock;
 
 /** The signer of short-lived tokens, keyed by {@code SECRET_KEY} (and {@code SECRET_KEY_PREVIOUS}). */
 @ApplicationScoped
@@ -12,6 +11,8 @@ public class TokenKeys {
     @Produces
     @Singleton
     SignedTokens signedTokens(GatewayConfig config) {
-        return new SignedTokens(config.secretKey(), config.secretKeyPrevious(), Clock.systemUTC());
+        GatewayConfig.Tokens t = config.tokens();
+        return new SignedTokens(config.secretKey(), config.secretKeyPrevious(),
+                new SignedTokens.Settings(t.issuer(), t.audience(), t.maxTtl(), t.clockSkew()));
     }
 }

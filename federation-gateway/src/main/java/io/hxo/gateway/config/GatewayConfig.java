@@ -63,7 +63,7 @@ public interface GatewayConfig {
     @WithDefault("200")
     int rateLimitBurst();
 
-    /** {@code SECRET_KEY}: signs short-lived tokens. */
+    /** {@code SECRET_KEY}: signs short-lived tokens (HS256 JWTs; at least 32 bytes). */
     Optional<String> secretKey();
 
     /** {@code SECRET_KEY_PREVIOUS}: still accepted during a rotation. */
@@ -71,15 +71,27 @@ public interface GatewayConfig {
 
     Tokens tokens();
 
-    /** Short-lived signed tokens ({@code POST /api/auth/token}). */
+    /** Short-lived tokens ({@code POST /api/auth/token}): JWTs signed with {@code SECRET_KEY}. */
     interface Tokens {
         /** Lifetime of a token when the request names none. */
         @WithDefault("15m")
         java.time.Duration defaultTtl();
 
-        /** The longest lifetime a token may be given. */
+        /** The longest lifetime a token may be given; a token that claims to live longer is refused. */
         @WithDefault("1h")
         java.time.Duration maxTtl();
+
+        /** The {@code iss} claim this gateway signs and requires. */
+        @WithDefault("hxo-federation-gateway")
+        String issuer();
+
+        /** The {@code aud} claim this gateway signs and requires. */
+        @WithDefault("hxo")
+        String audience();
+
+        /** How far the clocks of the gateway instances may disagree when {@code exp} is checked. */
+        @WithDefault("5s")
+        java.time.Duration clockSkew();
     }
 
     /** {@code GENESIS_ENABLED}: when false the bus routes answer 503. */

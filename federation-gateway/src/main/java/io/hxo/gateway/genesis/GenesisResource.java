@@ -29,10 +29,16 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The genesis bus's routes. The bus itself is private: history, metrics and logs are Kafka queries
@@ -40,7 +46,24 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * external events are published (and signed) by the gateway itself.
  */
 @Path("/api")
+@Tag(name = "bus")
 public class GenesisResource {
+    @Schema(name = "BusMetrics", description = "The bus's metrics: per-topic totals and rates, store size, dead"
+            + " letters per reason, consumer lag, replay cache; and this gateway's live subscribers",
+            additionalProperties = Schema.True.class)
+    public record BusMetrics(@Schema(description = "SSE subscribers of this gateway") int liveSubscribers) {
+    }
+
+    @Schema(name = "PublishedEvent", description = "The event as the gateway signed and published it")
+    public record PublishedEvent(@Schema(required = true) String id, @Schema(required = true) String source,
+            @Schema(required = true) String topic, String subject, @Schema(required = true) Instant time) {
+    }
+
+    @Schema(name = "EventData", description = "An event's data: any JSON object", type = SchemaType.OBJECT,
+            additionalProperties = Schema.True.class)
+    public record EventData() {
+    }
+
     /** Topics the engine and validators own: what appears there must come from them, not from outside. */
     private static final Set<String> ENGINE_OWNED = Set.of("hxo.plan", "hxo.shard.created", "hxo.shard.claimed",
             "hxo.shard.done", "hxo.shard.failed", "hxo.shard.split", "hxo.shard.retry", "hxo.aggregate.ready",
@@ -63,9 +86,18 @@ public class GenesisResource {
     @Path("/genesis/subscribe/{pattern}")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
-    @Operation(summary = "Server-Sent Events of stored events whose topic matches the pattern (*, hxo.*, hxo.alert);"
-            + " Last-Event-ID or ?after= resumes after that sequence number")
-    public void subscribe(@PathParam("pattern") String pattern, @HeaderParam("Last-Event-ID") String lastEventId,
+    @Operation(operationId = "subscribeEvents", summary = "A live stream of stored events (Server-Sent Events)",
+            description = "Events whose topic matches the pattern (*, hxo.*, hxo.alert). Each SSE event: id = the"
+                    + " store's sequence number, event = the topic, data = a StoredEvent as JSON. Last-Event-ID or"
+                    + " after resumes after that sequence number; a too slow client gets hxo.subscription.closed.")
+    @APIResponse(responseCode = "200", description = "The stream", content = @Content(
+            mediaType = MediaType.SERVER_SENT_EVENTS, schema = @Schema(type = SchemaType.STRING)))
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public void subscribe(@Parameter(description = "*, a prefix such as hxo.*, or a topic name", example = "hxo.*")
+            @PathParam("pattern") String pattern,
+            @Parameter(description = "Resume after this sequence number") @HeaderParam("Last-Event-ID") String lastEventId,
+            @Parameter(description = "Resume after this sequence number (when no Last-Event-ID)",
+                    schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0"))
             @QueryParam("after") String after, @Context SseEventSink sink, @Context Sse sse) {
         enabled();
         TopicPattern parsed = pattern(pattern);
@@ -82,10 +114,23 @@ public class GenesisResource {
     @Path("/genesis/events")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
-    @Operation(summary = "Stored events by topic pattern, after a sequence number and/or in a time range [from, to);"
-            + " paged: pass the answer's 'through' as the next 'after' while 'more' is true")
-    public Uni<Response> events(@QueryParam("topic") @DefaultValue("*") String topic, @QueryParam("after") String after,
-            @QueryParam("from") String from, @QueryParam("to") String to,
+    @Operation(operationId = "listEvents", summary = "Stored events",
+            description = "By topic pattern, after a sequence number and/or in a time range [from, to); paged: pass"
+                    + " the answer's through as the next after while more is true.")
+    @APIResponse(responseCode = "200", description = "A page of events", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Genesis.HistoryPage.class)))
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
+    public Uni<Response> events(
+            @Parameter(description = "*, a prefix such as hxo.*, or a topic name") @QueryParam("topic")
+            @DefaultValue("*") String topic,
+            @Parameter(description = "After this sequence number", schema = @Schema(type = SchemaType.INTEGER,
+                    format = "int64", minimum = "0")) @QueryParam("after") String after,
+            @Parameter(description = "From this instant (inclusive)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            @QueryParam("from") String from,
+            @Parameter(description = "Up to this instant (exclusive)", schema = @Schema(type = SchemaType.STRING, format = "date-time"))
+            @QueryParam("to") String to,
+            @Parameter(description = "At most this many (1 to 1000)", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1", maximum = "1000"))
             @QueryParam("limit") @DefaultValue("100") int limit) {
         enabled();
         if (limit < 1 || limit > Genesis.MAX_PAGE) {
@@ -105,8 +150,13 @@ public class GenesisResource {
     @Path("/genesis/metrics")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
-    @Operation(summary = "Bus metrics: per-topic totals and rates, store size, dead letters per reason, consumer lag,"
-            + " replay cache size and hit rate, live subscribers")
+    @Operation(operationId = "getBusMetrics", summary = "The bus's metrics",
+            description = "Per-topic totals and rates, store size, dead letters per reason, consumer lag, replay cache"
+                    + " size and hit rate, live subscribers.")
+    @APIResponse(responseCode = "200", description = "The metrics", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BusMetrics.class)))
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
     public Uni<Response> metrics() {
         enabled();
         return forward(Genesis.METRICS, Map.of()).map(body -> {
@@ -121,8 +171,14 @@ public class GenesisResource {
     @Path("/logs/genesis")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
-    @Operation(summary = "The genesis bus's recent log lines (1 to 1000)")
-    public Uni<Response> logs(@QueryParam("lines") @DefaultValue("100") int lines) {
+    @Operation(operationId = "getBusLogs", summary = "The genesis bus's recent log lines",
+            description = "The last lines (1 to 1000) of the genesis bus's log, oldest first.")
+    @APIResponse(responseCode = "200", description = "The lines", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Genesis.LogLines.class)))
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
+    public Uni<Response> logs(@Parameter(description = "How many (1 to 1000)", schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "1",
+            maximum = "1000")) @QueryParam("lines") @DefaultValue("100") int lines) {
         enabled();
         if (lines < 1 || lines > 1000) {
             throw bad("lines must be between 1 and 1000");
@@ -134,8 +190,20 @@ public class GenesisResource {
     @Path("/genesis/publish/{topic}")
     @Produces(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIRAL)
-    @Operation(summary = "Publish an external event (the JSON body is its data) on an event topic; the gateway signs it")
-    public Uni<Response> publish(@PathParam("topic") String topic, @QueryParam("subject") String subject, String body) {
+    @Operation(operationId = "publishEvent", summary = "Publish an external event",
+            description = "The JSON object in the body is the event's data; the gateway signs it. Engine topics"
+                    + " (hxo.plan, hxo.shard.*, hxo.aggregate.*, federation.heartbeat, genesis.dlq) take no external"
+                    + " events (403).")
+    @APIResponse(responseCode = "202", description = "Published", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PublishedEvent.class)))
+    @APIResponse(responseCode = "403", ref = "Forbidden")
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+    public Uni<Response> publish(@Parameter(description = "An event topic of the catalog", example = "hxo.alert")
+            @PathParam("topic") String topic,
+            @Parameter(description = "The event's subject (1 to 200 characters)") @QueryParam("subject") String subject,
+            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = EventData.class))) String body) {
         enabled();
         Topic target = Topic.byName(topic).filter(t -> t.kind() == Topic.Kind.EVENT)
                 .orElseThrow(() -> ApiProblem.of(404, "unknown-topic", "Unknown topic",
@@ -149,15 +217,8 @@ public class GenesisResource {
         }
         JsonNode data = ApiProblem.jsonObject(body, "the event's data");
         CloudEvent ev = publisher.event(target.topicName(), subject, data);
-        return commands.publish(target, ev).map(sent -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("id", ev.id());
-            out.put("source", ev.source());
-            out.put("topic", target.topicName());
-            out.put("subject", subject);
-            out.put("time", ev.time());
-            return Response.accepted(out).build();
-        });
+        return commands.publish(target, ev).map(sent -> Response.accepted(
+                new PublishedEvent(ev.id(), ev.source(), target.topicName(), subject, ev.time())).build());
     }
 
     private Uni<JsonNode> forward(String type, Object query) {

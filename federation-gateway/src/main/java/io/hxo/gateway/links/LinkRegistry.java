@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.HdrHistogram.Histogram;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * What the gateway knows of each peer: its instances' heartbeats and the round trips of the
@@ -58,19 +59,26 @@ public class LinkRegistry {
     record Seen(Events.Heartbeat heartbeat, Instant at) {
     }
 
+    @Schema(name = "LinkInstance", description = "A live instance of the service, from its heartbeats")
     public record InstanceView(String instance, String version, String schemaVersion, Instant startedAt,
             Instant lastSeen, long ageMs, Map<String, Double> load) {
     }
 
     /** Round trips in milliseconds over the recent window. */
+    @Schema(name = "RoundTrips", description = "Ping round trips in milliseconds over the recent window")
     public record Rtt(Double p50, Double p99, Double max, long samples) {
     }
 
+    @Schema(name = "Pings")
     public record PingView(long sent, long answered, long unanswered, int consecutiveFailures, Instant lastAnswer) {
     }
 
-    public record Link(String service, String state, Instant lastSeen, Long ageMs, List<InstanceView> instances,
-            List<String> reasons, List<String> versions, List<String> schemaVersions, Rtt rttMs, PingView pings) {
+    @Schema(name = "Link", description = "One peer service as this gateway sees it")
+    public record Link(@Schema(required = true, examples = "hxo-planner") String service,
+            @Schema(required = true, enumeration = {"healthy", "degraded", "down", "unknown"}) String state,
+            Instant lastSeen, Long ageMs, List<InstanceView> instances,
+            @Schema(description = "Why the link is not healthy") List<String> reasons, List<String> versions,
+            List<String> schemaVersions, Rtt rttMs, PingView pings) {
     }
 
     public void onHeartbeat(Events.Heartbeat hb) {

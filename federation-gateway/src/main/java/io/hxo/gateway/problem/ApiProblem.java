@@ -35,12 +35,15 @@ public class ApiProblem extends RuntimeException {
 
     /**
      * One JSON value and nothing after it: {@code {"a":1}{"b":2}} is malformed, not {@code {"a":1}}
-     * (Jackson's default reads the first value and ignores the rest).
+     * (Jackson's default reads the first value and ignores the rest). A key twice in one object
+     * ({@code {"name":"a","name":"b"}}) is malformed too: read as its last value, two different texts
+     * would be one plan (and one content id).
      */
     public static com.fasterxml.jackson.databind.JsonNode strictTree(String body)
             throws com.fasterxml.jackson.core.JsonProcessingException {
         return io.hxo.contracts.json.Json.mapper().readerFor(com.fasterxml.jackson.databind.JsonNode.class)
-                .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
+                .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(body);
     }
 
     public Problem problem() {
