@@ -1,5 +1,6 @@
 package io.hxo.bench;
 
+import io.hxo.contracts.payload.PlanState;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
@@ -67,9 +68,10 @@ public final class SuiteBench {
             switch (args[0]) {
                 case "latency" -> b.latency(args.length > 1 ? Integer.parseInt(args[1]) : 200,
                         args.length > 2 ? Integer.parseInt(args[2]) : 1);
+                // No window: the default configuration, as a user meets it (no plan constraints).
                 case "throughput" -> b.throughput(Integer.parseInt(args[1]),
-                        args.length > 2 ? Integer.parseInt(args[2]) : 20_000);
-                case "resume" -> b.resume(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 20_000);
+                        args.length > 2 ? Integer.valueOf(args[2]) : null);
+                case "resume" -> b.resume(Integer.parseInt(args[1]), args.length > 2 ? Integer.valueOf(args[2]) : null);
                 default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
             }
         } finally {
@@ -100,7 +102,8 @@ public final class SuiteBench {
                         CloudEvent ev = KafkaBinding.fromRecord(rec);
                         Events.PlanChanged ch = ev.dataAs(Events.PlanChanged.class);
                         // A plan's journey ends at the consensus decision, not at "completed".
-                        if (!List.of("accepted", "running", "completed").contains(ch.status())) {
+                        PlanState state = PlanState.fromWire(ch.status());
+                        if (state != PlanState.COMPLETED && !state.live()) {
                             endStatus.put(ch.planId(), ch.status());
                             ended.put(ch.planId(), System.nanoTime());
                             synchronized (ended) {
@@ -134,7 +137,7 @@ public final class SuiteBench {
             for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
                 Long t = ended.get(planId);
                 if (t != null) {
-                    if (!"certified".equals(endStatus.get(planId))) {
+                    if (!PlanState.CERTIFIED.wire().equals(endStatus.get(planId))) {
                         throw new IllegalStateException("plan " + planId + " ended " + endStatus.get(planId));
                     }
                     return t;
@@ -176,19 +179,24 @@ public final class SuiteBench {
                 benchCores);
     }
 
-    static String noopPlan(String name, int shards, int concurrency, String salt) {
-        return "{\"name\":\"" + name + "\",\"constraints\":{\"max_concurrency\":" + concurrency
-                + "},\"stages\":[{\"id\":\"n\",\"kind\":\"test.noop\",\"config\":{\"count\":" + shards
-                + ",\"salt\":\"" + salt + "\"}}]}";
+    /**
+     * A plan of {@code shards} test.noop shards; with a {@code window}, the plan sets its dispatch window
+     * and asks for that much concurrency (which HXO_MAX_CONCURRENCY caps); without, it sets nothing.
+     */
+    static String noopPlan(String name, int shards, Integer window, String salt) {
+        String constraints = window == null ? ""
+                : "\"constraints\":{\"max_concurrency\":" + window + ",\"dispatch_window\":" + window + "},";
+        return "{\"name\":\"" + name + "\"," + constraints + "\"stages\":[{\"id\":\"n\",\"kind\":\"test.noop\","
+                + "\"config\":{\"count\":" + shards + ",\"salt\":\"" + salt + "\"}}]}";
     }
 
-    void throughput(int shards, int concurrency) throws Exception {
+    void throughput(int shards, Integer window) throws Exception {
         long t0 = System.nanoTime();
-        String id = submit(noopPlan("bench-throughput", shards, concurrency, UUID.randomUUID().toString()));
+        String id = submit(noopPlan("bench-throughput", shards, window, UUID.randomUUID().toString()));
         long t1 = awaitEnd(id, Duration.ofMinutes(30));
         double seconds = (t1 - t0) / 1e9;
-        System.out.printf("%d test.noop shards (max_concurrency %d), REST submit -> certified: %.1f s, %.0f shards/s%n",
-                shards, concurrency, seconds, shards / seconds);
+        System.out.printf("%d test.noop shards (%s), REST submit -> certified: %.1f s, %.0f shards/s%n",
+                shards, window == null ? "default configuration" : "window " + window, seconds, shards / seconds);
         printMemory("hxo-planner");
         JsonNode st = status(id);
         System.out.println("status: " + st.path("status").asText() + ", done " + st.at("/shards/done").asLong()
@@ -200,7 +208,7 @@ public final class SuiteBench {
      * partition over. Reports the time to finish, the shards executed more than once (counted from
      * every result on hxo.shard.results) and whether the root equals the one computed from the inputs.
      */
-    void resume(int shards, int concurrency) throws Exception {
+    void resume(int shards, Integer concurrency) throws Exception {
         Path pids = Path.of(env("HXO_STATE_DIR", ".hxo"), "pids");
         Map<String, Long> masks = plannerMasks();
         String salt = UUID.randomUUID().toString();

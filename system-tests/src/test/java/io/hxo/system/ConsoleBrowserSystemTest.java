@@ -215,7 +215,7 @@ class ConsoleBrowserSystemTest {
     void anAdmiralAbortsARunningPlanOnlyAfterConfirming() throws Exception {
         // 200 shards of 200 ms, two at a time: about 20 s of work, time enough to abort it.
         String plan = """
-                {"name": "console-abort", "constraints": {"max_concurrency": 2}, "stages": [
+                {"name": "console-abort", "constraints": {"max_concurrency": 2, "dispatch_window": 2}, "stages": [
                   {"id": "slow", "kind": "test.sleep", "config": {"count": 200, "min_ms": 200, "max_ms": 200, "salt": "%s"}}]}
                 """.formatted(UUID.randomUUID());
         HttpResponse<String> submitted = Suite.post("/api/hxo/create-and-submit", ADMIRAL, plan);

@@ -36,7 +36,7 @@ final class Drills {
 
     static SleepPlan submitSleepPlan(String name, int shards, int sleepMs, int concurrency) throws Exception {
         String salt = java.util.UUID.randomUUID().toString();
-        String plan = "{\"name\":\"" + name + "\",\"constraints\":{\"max_concurrency\":" + concurrency + "},\"stages\":["
+        String plan = "{\"name\":\"" + name + "\",\"constraints\":{\"max_concurrency\":" + concurrency + ",\"dispatch_window\":" + concurrency + "},\"stages\":["
                 + "{\"id\":\"s\",\"kind\":\"test.sleep\",\"config\":{\"count\":" + shards + ",\"sleep_ms\":" + sleepMs
                 + ",\"salt\":\"" + salt + "\"}}]}";
         return new SleepPlan(submit(plan, salt), salt, shards, sleepMs);

@@ -47,7 +47,7 @@ class GenesisRestartSystemTest {
         // 10,000 shards of 150 ms at ≤ 16 in flight: at least ~94 s, so the bus (a minute to start on a
         // loaded CI box) is back while the plan runs. A validator still down when the plan ends would
         // rightly leave it uncertified.
-        String plan = "{\"name\":\"store-once\",\"constraints\":{\"max_concurrency\":16},\"stages\":[{\"id\":\"s\","
+        String plan = "{\"name\":\"store-once\",\"constraints\":{\"max_concurrency\":16,\"dispatch_window\":16},\"stages\":[{\"id\":\"s\","
                 + "\"kind\":\"test.sleep\",\"config\":{\"count\":" + SHARDS + ",\"sleep_ms\":150,\"salt\":\""
                 + UUID.randomUUID() + "\"}}]}";
         HttpResponse<String> accepted = Suite.post("/api/hxo/create-and-submit", ADMIRAL, plan);

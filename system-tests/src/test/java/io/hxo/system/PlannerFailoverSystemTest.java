@@ -59,7 +59,7 @@ class PlannerFailoverSystemTest {
             Map<String, Long> masks = awaitTwoOwners(beats);
 
             String salt = UUID.randomUUID().toString();
-            String plan = "{\"name\":\"failover\",\"constraints\":{\"max_concurrency\":" + WINDOW + "},\"stages\":[{\"id\":\"s\","
+            String plan = "{\"name\":\"failover\",\"constraints\":{\"max_concurrency\":" + WINDOW + ",\"dispatch_window\":" + WINDOW + "},\"stages\":[{\"id\":\"s\","
                     + "\"kind\":\"test.sleep\",\"config\":{\"count\":" + SHARDS + ",\"sleep_ms\":40,\"salt\":\"" + salt + "\"}}]}";
             HttpResponse<String> accepted = Suite.post("/api/hxo/create-and-submit", "Bearer " + Suite.ADMIRAL, plan);
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);

@@ -16,7 +16,11 @@ public final class ShardWork {
             String executorVersion, JsonNode inputs, int attempt, long timeoutMs) {
     }
 
-    public record TaskBatch(String planId, String hashAlg, List<Task> tasks) {
+    /**
+     * Tasks of one plan. {@code maxExecuting}: how many of the plan's shards may execute at once across
+     * all workers (the plan's concurrency limit, adaptive under ALIR); workers enforce it. 0: no limit.
+     */
+    public record TaskBatch(String planId, String hashAlg, List<Task> tasks, int maxExecuting) {
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.hxo.planner.execute;
 
+import io.hxo.planner.checkpoint.StoreException;
+import io.hxo.planner.checkpoint.ResultStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
@@ -21,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.hxo.planner.artifact.ArtifactStore;
-import io.hxo.planner.checkpoint.PlanStore;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -44,10 +45,11 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class Worker {
     private final ExecutorRegistry registry;
-    private final PlanStore store;
+    private final ResultStore store;
     private final ArtifactStore artifacts;
     private final HxoPublisher publisher;
     private final PlanGate gate;
+    private final ExecutionSlots slots;
     private final String worker;
     private final ExecutorService pool;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -58,7 +60,8 @@ public class Worker {
     private final AtomicLong running = new AtomicLong();
 
     public Worker(ExecutorRegistry registry, HxoPublisher publisher, PlanGate gate, PlannerConfig config,
-            PlanStore store, ArtifactStore artifacts) {
+            ResultStore store, ArtifactStore artifacts, ExecutionSlots slots) {
+        this.slots = slots;
         this.store = store;
         this.artifacts = artifacts;
         this.registry = registry;
@@ -93,16 +96,29 @@ public class Worker {
             return; // the plan ended; its owner wants nothing more
         }
         HashAlg alg = HashAlg.fromWire(batch.hashAlg());
-        Map<String, PlanStore.StoredResult> done = alreadyDone(batch.planId(), batch.tasks());
+        Map<String, ResultStore.StoredResult> done = alreadyDone(batch.planId(), batch.tasks());
         List<CompletableFuture<ShardWork.Result>> futures = new ArrayList<>(batch.tasks().size());
         for (ShardWork.Task task : batch.tasks()) {
-            PlanStore.StoredResult stored = done.get(task.casId());
+            ResultStore.StoredResult stored = done.get(task.casId());
             if (stored != null) {
                 futures.add(CompletableFuture.completedFuture(new ShardWork.Result(task.stageId(), task.index(),
                         task.casId(), true, Hex.of(stored.digest()), null, null, false, System.currentTimeMillis(), 0,
                         task.attempt(), worker, true)));
             } else {
-                futures.add(CompletableFuture.supplyAsync(() -> run(batch.planId(), task, alg), pool));
+                // The plan's concurrency limit is enforced here, at execution: wait for a slot first.
+                try {
+                    slots.acquire(batch.planId(), batch.maxExecuting());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return; // shutting down: the owner sends what never ran again once its answer is overdue
+                }
+                futures.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return run(batch.planId(), task, alg);
+                    } finally {
+                        slots.release(batch.planId());
+                    }
+                }, pool));
             }
         }
         List<ShardWork.Result> results = futures.stream().map(CompletableFuture::join).filter(Objects::nonNull)
@@ -121,7 +137,7 @@ public class Worker {
      * are answered from the store, not run twice. An effect another plan recorded does not count: it
      * acts again here.
      */
-    private Map<String, PlanStore.StoredResult> alreadyDone(String planId, List<ShardWork.Task> tasks) {
+    private Map<String, ResultStore.StoredResult> alreadyDone(String planId, List<ShardWork.Task> tasks) {
         try {
             // Instant shards cost less to run again than to look up.
             List<byte[]> pure = new ArrayList<>(tasks.size());
@@ -134,7 +150,7 @@ public class Worker {
                     pure.add(Hex.parseHash(t.casId()));
                 }
             }
-            Map<String, PlanStore.StoredResult> found = new java.util.HashMap<>();
+            Map<String, ResultStore.StoredResult> found = new java.util.HashMap<>();
             if (!pure.isEmpty()) {
                 found.putAll(store.storedResults(pure));
                 java.util.Set<String> present = artifacts.existing(found.values().stream()
@@ -145,7 +161,7 @@ public class Worker {
                 found.putAll(store.storedEffects(java.util.UUID.fromString(planId), effects));
             }
             return found;
-        } catch (PlanStore.StoreException e) {
+        } catch (StoreException e) {
             return Map.of(); // without the database, running the shard is the safe side
         }
     }
@@ -213,10 +229,10 @@ public class Worker {
 
     private void recordEffect(String planId, ShardWork.Task task, ShardExecutor executor, String digest, JsonNode output) {
         try {
-            store.effectDone(java.util.UUID.fromString(planId), new PlanStore.ResultRow(Hex.parseHash(task.casId()),
+            store.effectDone(java.util.UUID.fromString(planId), new ResultStore.ResultRow(Hex.parseHash(task.casId()),
                     Hex.parseHash(digest), Json.text(output), task.kind(), task.executor(), task.executorVersion(),
                     new String[0], true));
-        } catch (PlanStore.StoreException e) {
+        } catch (StoreException e) {
             // The owner stores the outcome with its checkpoint too; only a duplicate task could miss it.
             Log.warnf("effect %s of plan %s happened; its outcome waits for the checkpoint: %s", task.casId(), planId,
                     e.getMessage());
