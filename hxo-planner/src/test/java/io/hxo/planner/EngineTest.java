@@ -268,7 +268,7 @@ class EngineTest {
     void afterAnAbortIsAcknowledgedNoShardStartsAndNoLaterStageRuns() {
         UUID planId = UUID.randomUUID();
         try (KafkaConsumer<String, byte[]> res = kafka.tail(Topic.HXO_SHARD_RESULTS)) {
-            submit(planId, plan("abort", Map.of("max_concurrency", 3),
+            submit(planId, plan("abort", Map.of("max_concurrency", 3, "dispatch_window", 3),
                     stage("slow", "test.sleep", Map.of("count", 60, "sleep_ms", 200, "salt", planId.toString())),
                     stage("later", "test.noop", Map.of("count", 2), "depends_on", List.of("slow"))));
             awaitStatus(planId, s -> true, Duration.ofSeconds(5));
@@ -287,12 +287,62 @@ class EngineTest {
         assertThat(command(Commands.PLAN_ABORT, planId).status()).isEqualTo(409);
     }
 
+    @jakarta.inject.Inject
+    io.hxo.planner.execute.ExecutionSlots slots;
+    @jakarta.inject.Inject
+    io.hxo.planner.run.PlanRuns owner;
+
+    @Test
+    void executingShardsNeverExceedTheConcurrencyLimitWhileTheWindowSendsMore() {
+        UUID planId = UUID.randomUUID();
+        int limit = 3;
+        assertThat(submit(planId, plan("limited", Map.of("max_concurrency", limit),
+                stage("s", "test.sleep", Map.of("count", 24, "sleep_ms", 200, "salt", planId.toString()))))
+                .status()).isEqualTo(202);
+        int maxExecuting = 0;
+        int maxInFlight = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            maxExecuting = Math.max(maxExecuting, slots.executing(planId.toString()));
+            maxInFlight = Math.max(maxInFlight, owner.inFlight());
+            if (maxExecuting == limit && maxInFlight > limit) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        // Sampled on the test's thread while the plan runs: never more than the limit executing...
+        PlanStatus st;
+        do {
+            maxExecuting = Math.max(maxExecuting, slots.executing(planId.toString()));
+            st = status(planId);
+        } while (List.of("accepted", "running").contains(st.status()));
+        assertThat(st.status()).isEqualTo("completed");
+        assertThat(maxExecuting).isEqualTo(limit);
+        // ...while the dispatch window had sent more than that without a result.
+        assertThat(maxInFlight).isGreaterThan(limit);
+    }
+
+    @Test
+    void aPlanMayAskForLessConcurrencyThanTheSettingButNeverMore() {
+        for (int asked : List.of(Integer.MAX_VALUE, 5)) {
+            UUID planId = UUID.randomUUID();
+            try (KafkaConsumer<String, byte[]> tasks = kafka.tail(Topic.HXO_SHARD_TASKS)) {
+                assertThat(submit(planId, plan("asks-" + asked, Map.of("max_concurrency", asked),
+                        stage("s", "test.noop", Map.of("count", 3, "salt", planId.toString())))).status()).isEqualTo(202);
+                List<ShardWork.TaskBatch> batches = read(tasks, planId, ShardWork.TaskBatch.class, l -> !l.isEmpty());
+                // HXO_MAX_CONCURRENCY is 64 by default: what the workers are told to enforce.
+                assertThat(batches).isNotEmpty().allMatch(b -> b.maxExecuting() == Math.min(asked, 64));
+            }
+            awaitEnd(planId);
+        }
+    }
+
     @Test
     void aSlowTailIsSplitAndTheCountsAndRootStillAddUp() {
         UUID planId = UUID.randomUUID();
         try (KafkaConsumer<String, byte[]> splits = kafka.tail(Topic.HXO_SHARD_SPLIT);
                 KafkaConsumer<String, byte[]> done = kafka.tail(Topic.HXO_SHARD_DONE)) {
-            submit(planId, plan("tail", Map.of("max_concurrency", 4),
+            submit(planId, plan("tail", Map.of("max_concurrency", 4, "dispatch_window", 4),
                     stage("s", "test.sleep", Map.of("count", 16, "min_ms", 20, "max_ms", 40, "tail_fraction", 0.3,
                             "tail_ms", 2000, "salt", "tail-" + planId))));
             PlanStatus st = awaitEnd(planId);
@@ -439,7 +489,7 @@ class EngineTest {
     @Test
     void aDrainedPlannerStartsNothingAndFinishesWhenResumed() {
         UUID planId = UUID.randomUUID();
-        submit(planId, plan("drain", Map.of("max_concurrency", 2),
+        submit(planId, plan("drain", Map.of("max_concurrency", 2, "dispatch_window", 2),
                 stage("s", "test.sleep", Map.of("count", 40, "sleep_ms", 150, "salt", planId.toString()))));
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> status(planId).shards().done() >= 2);

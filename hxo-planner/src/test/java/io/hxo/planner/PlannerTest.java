@@ -22,7 +22,7 @@ import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
-import io.hxo.planner.execute.PlanOwner;
+import io.hxo.planner.announce.Reannouncer;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -53,7 +53,7 @@ class PlannerTest {
     @Inject
     DataSource db;
     @Inject
-    PlanOwner owner;
+    Reannouncer owner;
 
     @BeforeAll
     static void connect() {
@@ -110,6 +110,58 @@ class PlannerTest {
         List<byte[]> data = new ArrayList<>();
         leaves.values().forEach(l -> data.add(InclusionProof.leafData(Hex.parseHash(l.casId()), Hex.parseHash(l.outputDigest()))));
         return Hex.of(MerkleTree.build(alg, data).root());
+    }
+
+    Commands.ShardPage shards(UUID planId, String state, String stage, Integer after, Integer limit) {
+        Reply r = kafka.request(Commands.PLAN_SHARDS, planId.toString(),
+                new Commands.ShardsQuery(planId.toString(), state, stage, after, limit));
+        assertThat(r.status()).as(String.valueOf(r.problem())).isEqualTo(200);
+        return Json.convert(r.body(), Commands.ShardPage.class);
+    }
+
+    @Test
+    void aPlansShardsAreListedWithStateAttemptsDurationDigestAndLastErrorPageByPage() {
+        UUID planId = UUID.randomUUID();
+        JsonNode plan = Json.tree(Map.of("name", "listed", "stages", List.of(
+                Map.of("id", "ok", "kind", "test.sleep", "config", Map.of("count", 5, "sleep_ms", 30, "salt", planId.toString())),
+                Map.of("id", "bad", "kind", "test.fail", "config", Map.of("count", 3, "fail_indices", List.of(1),
+                        "salt", planId.toString())))));
+        assertThat(submit(planId, plan).status()).isEqualTo(202);
+        PlanStatus st = awaitFinished(planId);
+        assertThat(st.status()).isEqualTo("halted");
+
+        Commands.ShardPage all = shards(planId, null, null, null, 100);
+        assertThat(all.total()).isEqualTo(8);
+        assertThat(all.next()).isNull();
+        assertThat(all.shards()).extracting(Commands.ShardRow::position).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        Commands.ShardRow slept = all.shards().get(0);
+        assertThat(slept.stage()).isEqualTo("ok");
+        assertThat(slept.state()).isEqualTo("done");
+        assertThat(slept.casId()).matches("[0-9a-f]{64}");
+        assertThat(slept.outputDigest()).matches("[0-9a-f]{64}");
+        assertThat(slept.durationMs()).isGreaterThanOrEqualTo(30);
+        assertThat(slept.attempts()).isEqualTo(1);
+
+        // The shard that failed for good, with its attempts and last error; filtered and paged.
+        Commands.ShardPage failed = shards(planId, "failed", null, null, 10);
+        assertThat(failed.shards()).singleElement().satisfies(f -> {
+            assertThat(f.stage()).isEqualTo("bad");
+            assertThat(f.attempts()).isEqualTo(3);
+            assertThat(f.error()).contains("failed on purpose");
+            assertThat(f.outputDigest()).isNull();
+        });
+        Commands.ShardPage first = shards(planId, null, "ok", null, 2);
+        assertThat(first.shards()).extracting(Commands.ShardRow::index).containsExactly(0, 1);
+        Commands.ShardPage second = shards(planId, null, "ok", first.next(), 2);
+        assertThat(second.shards()).extracting(Commands.ShardRow::index).containsExactly(2, 3);
+
+        // A state it does not know, and a plan it does not know.
+        Reply unknownState = kafka.request(Commands.PLAN_SHARDS, planId.toString(),
+                new Commands.ShardsQuery(planId.toString(), "sleeping", null, null, 10));
+        assertThat(unknownState.status()).isEqualTo(400);
+        UUID nowhere = UUID.randomUUID();
+        assertThat(kafka.request(Commands.PLAN_SHARDS, nowhere.toString(), new Commands.ShardsQuery(nowhere.toString(),
+                null, null, null, 10)).status()).isEqualTo(404);
     }
 
     @Test

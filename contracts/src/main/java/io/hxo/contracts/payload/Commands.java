@@ -22,6 +22,8 @@ public final class Commands {
      * {@link StoredLeaves}; follow {@code next} until it is null.
      */
     public static final String PLAN_LEAVES = "hxo.plan.leaves";
+    /** A page of a plan's shards (stage, index, CAS id, state, attempts, duration, output digest, last error). */
+    public static final String PLAN_SHARDS = "hxo.plan.shards";
     /** A validator missing leaves of a plan asks its owner to announce them again on {@code hxo.shard.done}. */
     public static final String PLAN_RESEND_LEAVES = "hxo.plan.resend-leaves";
     public static final String DEPLOYMENTS = "hxo.deployments.list";
@@ -77,6 +79,30 @@ public final class Commands {
      * {@code limit} (null or above {@link #MAX_LEAVES_PAGE}: that many). A reply record stays well
      * inside the reply topic's record limit.
      */
+    /**
+     * {@link #PLAN_SHARDS}: shards in Merkle order after position {@code after} (exclusive; null: from
+     * the start), at most {@code limit}, of one {@code state} ({@code pending}, {@code done},
+     * {@code failed}; null: any) and one {@code stage} (null: any).
+     */
+    public record ShardsQuery(String planId, String state, String stage, Integer after, Integer limit) {
+    }
+
+    /** The most shards one page carries. */
+    public static final int MAX_SHARDS_PAGE = 1_000;
+
+    /**
+     * One shard as the stores hold it: its stage, its slot ({@code index}), its place among the leaves
+     * ({@code position}, the cursor), its CAS id, state, attempts, how long its successful attempt ran,
+     * its output digest and whether it was served from the store, and the last error of a failed one.
+     */
+    public record ShardRow(String stage, int index, int position, String casId, String state, int attempts,
+            Integer durationMs, String outputDigest, boolean cached, String error) {
+    }
+
+    /** A page of shards; {@code next} is the cursor of the page after, null on the last. */
+    public record ShardPage(String planId, int total, List<ShardRow> shards, Integer next) {
+    }
+
     /**
      * {@link #PLAN_RESEND_LEAVES}: the leaves at Merkle positions {@code from} (inclusive, null: 0) to
      * {@code to} (exclusive, null: the end) of a plan that has a root, announced again.

@@ -11,7 +11,9 @@ public record PlanStatus(
         @Schema(required = true, format = "uuid") String planId,
         String name,
         @Schema(required = true, description = "accepted, running, completed, certified, certification_failed,"
-                + " halted, aborted or timed_out", examples = "certified") String status,
+                + " halted, aborted or timed_out (PlanState)", examples = "certified",
+                enumeration = {"accepted", "running", "completed", "certified", "certification_failed", "halted",
+                        "aborted", "timed_out"}) String status,
         long totalShards,
         ShardCounts shards,
         @Schema(description = "The plan's Merkle root (hex) once every shard is in") String merkleRoot,
@@ -24,6 +26,11 @@ public record PlanStatus(
         Long etaSeconds,
         String error,
         List<StageStatus> stages) {
+
+    /** The plan's state as the enum every service compares with. */
+    public PlanState state() {
+        return PlanState.fromWire(status);
+    }
 
     @Schema(name = "ShardCounts", description = "Shards per state")
     public record ShardCounts(long pending, long running, long done, long failed, long cached, long split) {

@@ -2,6 +2,7 @@ package io.hxo.planner.announce;
 
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.payload.PlanState;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,8 +18,8 @@ public class PlanEvents {
         this.publisher = publisher;
     }
 
-    public void changed(UUID planId, String name, String status, long total, String root, HashAlg alg) {
+    public void changed(UUID planId, String name, PlanState state, long total, String root, HashAlg alg) {
         publisher.emit(Topic.HXO_PLAN, planId.toString(),
-                new Events.PlanChanged(planId.toString(), name, status, total, root, alg.wireName(), Instant.now()));
+                new Events.PlanChanged(planId.toString(), name, state.wire(), total, root, alg.wireName(), Instant.now()));
     }
 }

@@ -1,5 +1,6 @@
 package io.hxo.planner.artifact;
 
+import io.hxo.planner.checkpoint.StoreException;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
 import io.quarkus.logging.Log;
@@ -46,7 +47,7 @@ public class Artifacts {
                     if (n > 0) {
                         Log.infof("collected %d artifacts no stored result refers to", n);
                     }
-                } catch (PlanStore.StoreException e) {
+                } catch (StoreException e) {
                     Log.warnf("artifact collection postponed: %s", e.getMessage());
                 }
             }, config.gcIntervalSeconds(), config.gcIntervalSeconds(), TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.hxo.planner.artifact;
 
+import io.hxo.planner.checkpoint.StoreException;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.planner.checkpoint.PlanStore;
@@ -119,7 +120,7 @@ public class PostgresArtifactStore implements ArtifactStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
     }
 
@@ -137,7 +138,7 @@ public class PostgresArtifactStore implements ArtifactStore {
                 }
             }
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
         if (!any) {
             throw new java.nio.file.NoSuchFileException("artifact " + digest);
@@ -165,7 +166,7 @@ public class PostgresArtifactStore implements ArtifactStore {
                 }
             }
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
         return out;
     }
@@ -177,7 +178,7 @@ public class PostgresArtifactStore implements ArtifactStore {
             ps.setString(1, digest);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
     }
 
@@ -193,7 +194,7 @@ public class PostgresArtifactStore implements ArtifactStore {
             ps.setLong(1, graceSeconds);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
     }
 }

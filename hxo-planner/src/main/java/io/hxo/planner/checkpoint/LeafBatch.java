@@ -5,28 +5,36 @@ import java.util.function.Consumer;
 
 /**
  * Leaves packed for a checkpoint row: per leaf its index (int32), CAS id (32 bytes), output digest
- * (32 bytes) and flags (bit 0: served from the CAS store). One row per batch instead of one per
- * shard keeps a checkpoint to a single small write.
+ * (32 bytes) and flags (bit 0: served from the CAS store; bit 1: the shard's run follows), then, for a
+ * shard that ran here, its duration in ms (int32) and attempts (1 byte). One row per batch instead of
+ * one per shard keeps a checkpoint to a single small write; rows written before the run was recorded
+ * simply lack bit 1.
  */
 public final class LeafBatch {
-    public static final int LEAF_BYTES = 4 + 32 + 32 + 1;
+    static final int BASE_BYTES = 4 + 32 + 32 + 1;
+    static final int RUN_BYTES = 4 + 1;
     public static final byte CACHED = 1;
+    static final byte RUN = 2;
 
     private final ByteBuffer buf;
+    private int count;
 
     public LeafBatch(int capacity) {
-        this.buf = ByteBuffer.allocate(capacity * LEAF_BYTES);
+        this.buf = ByteBuffer.allocate(capacity * (BASE_BYTES + RUN_BYTES));
     }
 
-    public void add(int index, byte[] casIds, byte[] digests, boolean cached) {
+    public void add(int index, byte[] casIds, byte[] digests, boolean cached, int durationMs, int attempts) {
         buf.putInt(index);
         buf.put(casIds, index * 32, 32);
         buf.put(digests, index * 32, 32);
-        buf.put(cached ? CACHED : 0);
+        buf.put((byte) ((cached ? CACHED : 0) | RUN));
+        buf.putInt(durationMs);
+        buf.put((byte) Math.min(attempts, 127));
+        count++;
     }
 
     public int count() {
-        return buf.position() / LEAF_BYTES;
+        return count;
     }
 
     public byte[] bytes() {
@@ -35,20 +43,26 @@ public final class LeafBatch {
         return out;
     }
 
-    /** One stored leaf, as read back on resume. */
-    public record Leaf(int index, byte[] casId, byte[] digest, boolean cached) {
+    /** One stored leaf, as read back on resume; duration and attempts are 0 where the row did not record them. */
+    public record Leaf(int index, byte[] casId, byte[] digest, boolean cached, int durationMs, int attempts) {
     }
 
     public static void read(byte[] packed, Consumer<Leaf> sink) {
         ByteBuffer b = ByteBuffer.wrap(packed);
-        while (b.remaining() >= LEAF_BYTES) {
+        while (b.remaining() >= BASE_BYTES) {
             int index = b.getInt();
             byte[] cas = new byte[32];
             byte[] digest = new byte[32];
             b.get(cas);
             b.get(digest);
-            boolean cached = (b.get() & CACHED) != 0;
-            sink.accept(new Leaf(index, cas, digest, cached));
+            byte flags = b.get();
+            int duration = 0;
+            int attempts = 0;
+            if ((flags & RUN) != 0 && b.remaining() >= RUN_BYTES) {
+                duration = b.getInt();
+                attempts = b.get();
+            }
+            sink.accept(new Leaf(index, cas, digest, (flags & CACHED) != 0, duration, attempts));
         }
     }
 }

@@ -18,9 +18,21 @@ public interface PlannerConfig {
     @WithDefault("1000000")
     int maxShards();
 
-    /** Shards in flight per plan unless the plan asks for fewer ({@code HXO_MAX_CONCURRENCY}). */
+    /**
+     * {@code HXO_MAX_CONCURRENCY}: shards of one plan executing at once, across all workers (a plan may
+     * ask for fewer with {@code constraints.max_concurrency}, never for more). It protects what shards
+     * use; it is enforced where they execute.
+     */
     @WithDefault("64")
     int maxConcurrency();
+
+    /**
+     * {@code HXO_DISPATCH_WINDOW}: tasks of one plan sent without a result yet (a plan may set its own
+     * with {@code constraints.dispatch_window}). Flow control, and the bound on what runs again after a
+     * crash; not a concurrency limit, so fast shards run at full speed with the default.
+     */
+    @WithDefault("20000")
+    int dispatchWindow();
 
     @WithDefault("15000")
     long shardTimeoutMs();
@@ -68,6 +80,14 @@ public interface PlannerConfig {
      */
     @WithDefault("30")
     long undecidedCheckSeconds();
+
+    /** How often the owner sweeps its plans for time boxes, SLOs, due retries and lost tasks (ms). */
+    @WithDefault("200")
+    long sweepMs();
+
+    /** How long a plan taken over from another owner waits for that owner's unrecorded results (ms). */
+    @WithDefault("1500")
+    long resumeGraceMs();
 
     /** {@code HXO_MIGRATION_TIMEOUT}: seconds a migration may drain the planner. */
     @WithDefault("600")

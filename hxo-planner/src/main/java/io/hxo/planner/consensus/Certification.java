@@ -6,6 +6,7 @@ import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.payload.PlanState;
 import io.hxo.planner.announce.PlanEvents;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.deploy.Deployments;
@@ -52,7 +53,7 @@ public class Certification {
         }
         UUID planId = UUID.fromString(cert.planId());
         boolean certified = "certified".equals(cert.outcome());
-        String status = certified ? "certified" : "certification_failed";
+        PlanState status = certified ? PlanState.CERTIFIED : PlanState.CERTIFICATION_FAILED;
         JsonNode certificate = Json.tree(cert);
         PlanStore.Decided p = store.certify(planId, status, certificate).orElse(null);
         if (p == null) {

@@ -1,5 +1,6 @@
 package io.hxo.planner.consensus;
 
+import io.hxo.planner.checkpoint.CheckpointStore;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.merkle.MerkleTree;
@@ -22,9 +23,11 @@ public class StoredRoot {
     private static final int H = HashAlg.LENGTH;
 
     private final PlanStore store;
+    private final CheckpointStore checkpoints;
 
-    public StoredRoot(PlanStore store) {
+    public StoredRoot(PlanStore store, CheckpointStore checkpoints) {
         this.store = store;
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -37,20 +40,20 @@ public class StoredRoot {
                 .orElseThrow(() -> new IllegalStateException("plan " + planId + " is not in the store"));
         HashAlg alg = HashAlg.fromWire(layout.hashAlg());
         List<PlanStore.StageLayout> stages = layout.stages();
-        List<PlanStore.SplitShape> splits = store.splitShapes(planId);
+        List<CheckpointStore.SplitShape> splits = checkpoints.splitShapes(planId);
         int slots = 0;
         for (PlanStore.StageLayout s : stages) {
             slots = Math.max(slots, s.firstLeaf() + s.shardCount());
         }
-        for (PlanStore.SplitShape sp : splits) {
+        for (CheckpointStore.SplitShape sp : splits) {
             slots = Math.max(slots, sp.firstChild() + sp.childCount());
         }
         Slots tree = new Slots(slots);
-        for (PlanStore.SplitShape sp : splits) {
+        for (CheckpointStore.SplitShape sp : splits) {
             tree.firstChild[sp.parentSlot()] = sp.firstChild();
             tree.childCount[sp.parentSlot()] = sp.childCount();
         }
-        store.readLeaves(planId, leaf -> tree.put(leaf.index(), leaf.casId(), leaf.digest()));
+        checkpoints.readLeaves(planId, leaf -> tree.put(leaf.index(), leaf.casId(), leaf.digest()));
         Hashes hashes = new Hashes(alg, slots);
         for (PlanStore.StageLayout s : stages) {
             for (int slot = s.firstLeaf(); slot < s.firstLeaf() + s.shardCount(); slot++) {

@@ -1,5 +1,6 @@
 package io.hxo.planner.deploy;
 
+import io.hxo.planner.checkpoint.StoreException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.checkpoint.PlanStore;
@@ -73,7 +74,7 @@ public class DeploymentStore {
                         rs.getString(3), null, rs.getObject(4, UUID.class), null, rs.getTimestamp(5).toInstant()));
             }
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
     }
 
@@ -122,7 +123,7 @@ public class DeploymentStore {
                 }
             }
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
         return out;
     }
@@ -144,7 +145,7 @@ public class DeploymentStore {
                 return rs.next() ? Optional.of(row(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
     }
 
@@ -185,7 +186,7 @@ public class DeploymentStore {
                 }
             }
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
         return out;
     }
@@ -201,7 +202,7 @@ public class DeploymentStore {
             ps.setString(4, p.deployId());
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
     }
 
@@ -225,7 +226,7 @@ public class DeploymentStore {
             binder.bind(ps);
             ps.executeUpdate();
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
     }
 }

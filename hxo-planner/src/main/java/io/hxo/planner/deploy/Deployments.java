@@ -1,5 +1,6 @@
 package io.hxo.planner.deploy;
 
+import io.hxo.planner.checkpoint.StoreException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,7 @@ import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
 import io.quarkus.logging.Log;
-import io.hxo.planner.execute.PlanOwner;
+import io.hxo.planner.run.PlanRuns;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +51,7 @@ public class Deployments {
 
     private final DeploymentStore store;
     private final HxoPublisher publisher;
-    private final PlanOwner owner;
+    private final PlanRuns owner;
     private final PlatformRollback platforms;
     private final String netlifyHook;
     private final long checkSeconds;
@@ -66,7 +67,7 @@ public class Deployments {
         return t;
     });
 
-    public Deployments(DeploymentStore store, HxoPublisher publisher, PlannerConfig config, PlanOwner owner,
+    public Deployments(DeploymentStore store, HxoPublisher publisher, PlannerConfig config, PlanRuns owner,
             PlatformRollback platforms) {
         this.store = store;
         this.platforms = platforms;
@@ -97,7 +98,7 @@ public class Deployments {
         List<DeploymentStore.Deployment> pending;
         try {
             pending = store.unannounced(owner.ownedPartitions(), now.minus(Duration.ofDays(1)));
-        } catch (PlanStore.StoreException e) {
+        } catch (StoreException e) {
             Log.warnf("could not look for unannounced deployments: %s", e.getMessage());
             return List.of();
         }
@@ -157,7 +158,7 @@ public class Deployments {
             }
             try {
                 store.announced(d.deploymentId(), Instant.now());
-            } catch (PlanStore.StoreException e) {
+            } catch (StoreException e) {
                 Log.warnf("deployment %s: could not note its announcement: %s", d.deploymentId(), e.getMessage());
             }
         });
@@ -186,7 +187,7 @@ public class Deployments {
         }
         try {
             store.hookResult(deploymentId, result);
-        } catch (PlanStore.StoreException e) {
+        } catch (StoreException e) {
             Log.warnf("could not record the Netlify hook result of %s: %s", deploymentId, e.getMessage());
         }
         Log.infof("Netlify build hook for plan %s: %s", planId, result);

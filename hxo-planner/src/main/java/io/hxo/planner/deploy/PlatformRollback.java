@@ -1,5 +1,6 @@
 package io.hxo.planner.deploy;
 
+import io.hxo.planner.checkpoint.StoreException;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
@@ -55,7 +56,7 @@ public class PlatformRollback {
                 store.platformRollbackResult(rollback.deploymentId(), p, status);
                 Log.infof("rollback %s: %s service %s back to deploy %s: %s", rollback.deploymentId(), p.platform(),
                         p.serviceId(), p.deployId(), status);
-            } catch (PlanStore.StoreException e) {
+            } catch (StoreException e) {
                 Log.warnf("rollback %s: could not record the %s rollback of %s: %s", rollback.deploymentId(),
                         p.platform(), p.serviceId(), e.getMessage());
             }

@@ -1,5 +1,7 @@
 package io.hxo.planner.execute;
 
+import io.hxo.planner.dispatch.Dispatcher;
+import io.hxo.planner.run.PlanRuns;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -28,7 +30,8 @@ public class Drainer {
     static final Duration SETTLE = Duration.ofSeconds(1);
 
     private final KafkaClientService clients;
-    private final PlanOwner owner;
+    private final Dispatcher dispatcher;
+    private final PlanRuns runs;
     private final Worker worker;
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "hxo-drain");
@@ -37,9 +40,10 @@ public class Drainer {
     });
     private volatile State state = State.RUNNING;
 
-    public Drainer(KafkaClientService clients, PlanOwner owner, Worker worker) {
+    public Drainer(KafkaClientService clients, Dispatcher dispatcher, PlanRuns runs, Worker worker) {
         this.clients = clients;
-        this.owner = owner;
+        this.dispatcher = dispatcher;
+        this.runs = runs;
         this.worker = worker;
     }
 
@@ -51,7 +55,7 @@ public class Drainer {
     public synchronized State drain(Duration timeout) {
         if (state == State.RUNNING) {
             state = State.DRAINING;
-            owner.setDraining(true);
+            dispatcher.draining(true);
             pause("tasks", true);
             background.execute(() -> run(timeout));
         }
@@ -64,7 +68,7 @@ public class Drainer {
      */
     public synchronized State halt() {
         if (state != State.DRAINED) {
-            owner.setDraining(true);
+            dispatcher.draining(true);
             pause("tasks", true);
             state = State.DRAINED;
             Log.infof("stopped without draining: %d shards still running here", worker.running());
@@ -75,7 +79,7 @@ public class Drainer {
     public synchronized State resume() {
         if (state != State.RUNNING) {
             pause("tasks", false);
-            owner.setDraining(false);
+            dispatcher.draining(false);
             state = State.RUNNING;
             Log.info("drain lifted: claiming work again");
         }
@@ -83,13 +87,13 @@ public class Drainer {
     }
 
     private void run(Duration timeout) {
-        owner.setDraining(true);
+        dispatcher.draining(true);
         pause("tasks", true);
         long deadline = System.nanoTime() + timeout.toNanos();
         int lastInFlight = -1;
         long settledSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            int inFlight = owner.inFlight();
+            int inFlight = runs.inFlight();
             if (worker.running() > 0 || inFlight != lastInFlight) {
                 lastInFlight = inFlight;
                 settledSince = System.nanoTime();
@@ -112,7 +116,7 @@ public class Drainer {
             }
         }
         Log.infof("drained: %d shards still running here, %d dispatched for owned plans and not finished",
-                worker.running(), owner.inFlight());
+                worker.running(), runs.inFlight());
     }
 
     /** SIGTERM: finish what runs here before the consumers close. */

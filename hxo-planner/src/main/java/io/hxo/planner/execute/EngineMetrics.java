@@ -41,11 +41,11 @@ public class EngineMetrics {
         registry.gauge("hxo.concurrency.limit", limit);
     }
 
-    void created(int n) {
+    public void created(int n) {
         created.increment(n);
     }
 
-    void done(String kind, long durationMs) {
+    public void done(String kind, long durationMs) {
         done.increment();
         latency.computeIfAbsent(kind, k -> new ConcurrentHistogram(3_600_000L, 2)).recordValue(
                 Math.min(Math.max(durationMs, 0), 3_600_000L));
@@ -53,19 +53,19 @@ public class EngineMetrics {
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry)).record(Duration.ofMillis(durationMs));
     }
 
-    void cached(int n) {
+    public void cached(int n) {
         cached.increment(n);
     }
 
-    void failed() {
+    public void failed() {
         failed.increment();
     }
 
-    void split(int n) {
+    public void split(int n) {
         split.increment(n);
     }
 
-    void gauges(int inFlightNow, int limitNow) {
+    public void gauges(int inFlightNow, int limitNow) {
         inFlight.set(inFlightNow);
         limit.set(limitNow);
     }

@@ -3,6 +3,7 @@ package io.hxo.planner.execute;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.payload.PlanState;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -31,8 +32,6 @@ public class PlanGate {
     static final long FRESH_NANOS = 25_000_000L;
     /** The owner waits this long after an abort is durable before acknowledging it. */
     public static final long ABORT_SETTLE_MS = 40;
-    private static final Set<String> ENDED = Set.of("completed", "certified", "halted", "aborted", "timed_out",
-            "certification_failed");
 
     private final DataSource ds;
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
@@ -50,9 +49,10 @@ public class PlanGate {
         try {
             CloudEvent ev = KafkaBinding.fromRecord(record);
             Events.PlanChanged changed = ev.dataAs(Events.PlanChanged.class);
-            if (ENDED.contains(changed.status())) {
+            PlanState state = PlanState.fromWire(changed.status());
+            if (!state.live()) {
                 end(changed.planId());
-            } else if ("running".equals(changed.status())) {
+            } else if (state == PlanState.RUNNING) {
                 readings.remove(changed.planId()); // replayed: read again
             }
         } catch (IllegalArgumentException e) {
@@ -108,7 +108,7 @@ public class PlanGate {
                 PreparedStatement ps = c.prepareStatement("SELECT status FROM hxo.plans WHERE plan_id = ?")) {
             ps.setObject(1, UUID.fromString(planId));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && ENDED.contains(rs.getString(1));
+                return rs.next() && !PlanState.fromWire(rs.getString(1)).live();
             }
         } catch (SQLException e) {
             // Without the database nothing is checkpointed either; running a shard wastes at most work.

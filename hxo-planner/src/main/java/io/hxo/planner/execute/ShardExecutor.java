@@ -3,7 +3,7 @@ package io.hxo.planner.execute;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hxo.planner.partition.Partitioner.PartitionException;
+import io.hxo.planner.partition.PartitionException;
 import io.hxo.planner.partition.WorkItem;
 import java.util.ArrayList;
 import java.util.List;

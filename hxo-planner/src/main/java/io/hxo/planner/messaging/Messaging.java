@@ -5,7 +5,7 @@ import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.Drainer;
 import io.hxo.planner.execute.EngineMetrics;
-import io.hxo.planner.execute.PlanOwner;
+import io.hxo.planner.run.PlanRuns;
 import io.hxo.contracts.schema.SchemaMigrator;
 import org.flywaydb.core.Flyway;
 import io.quarkus.runtime.ShutdownEvent;
@@ -42,7 +42,7 @@ public class Messaging {
     }
 
     void start(@Observes StartupEvent ev, HxoPublisher publisher, PlannerConfig config, SchemaMigrator schema,
-            EngineMetrics metrics, PlanOwner owner, Drainer drainer,
+            EngineMetrics metrics, PlanRuns owner, Drainer drainer,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         heartbeats = Heartbeats.start(publisher, config.heartbeatIntervalMs(), "hxo-planner", config.instanceId(),
                 version, schema::version, () -> {

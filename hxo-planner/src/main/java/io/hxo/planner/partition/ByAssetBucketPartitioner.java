@@ -1,7 +1,6 @@
 package io.hxo.planner.partition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +20,10 @@ public class ByAssetBucketPartitioner implements Partitioner {
     }
 
     @Override
-    public ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException {
+    public ShardList partition(JsonNode config, ItemSource source, int maxShards) throws PartitionException {
         int per = ItemGroups.positive(config, "bucket_size", 500, 1_000_000);
         Map<String, List<WorkItem>> buckets = new TreeMap<>();
-        for (WorkItem item : executor.items(config)) {
+        for (WorkItem item : source.items(config)) {
             buckets.computeIfAbsent(item.bucket() == null ? "other" : item.bucket(), k -> new ArrayList<>()).add(item);
         }
         List<ItemGroups.Group> groups = new ArrayList<>();

@@ -3,7 +3,6 @@ package io.hxo.planner.partition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.json.Json;
-import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -20,7 +19,7 @@ public class ByCountPartitioner implements Partitioner {
     }
 
     @Override
-    public ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException {
+    public ShardList partition(JsonNode config, ItemSource source, int maxShards) throws PartitionException {
         JsonNode countNode = config.get("count");
         int count = 1;
         if (countNode != null && !countNode.isNull()) {

@@ -2,7 +2,6 @@ package io.hxo.planner.partition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +34,12 @@ public class ByFilesizePartitioner implements Partitioner {
     }
 
     @Override
-    public ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException {
+    public ShardList partition(JsonNode config, ItemSource source, int maxShards) throws PartitionException {
         long chunk = (long) ItemGroups.positive(config, "chunk_size_mb", 8, 1 << 20) << 20;
         List<ItemGroups.Group> groups = new ArrayList<>();
         List<WorkItem> current = new ArrayList<>();
         long size = 0;
-        for (WorkItem item : executor.items(config)) {
+        for (WorkItem item : source.items(config)) {
             if (!current.isEmpty() && size + item.size() > chunk) {
                 groups.add(new ItemGroups.Group(null, current));
                 current = new ArrayList<>();

@@ -1,7 +1,6 @@
 package io.hxo.planner.partition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +21,9 @@ public class ByModulePartitioner implements Partitioner {
     }
 
     @Override
-    public ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException {
+    public ShardList partition(JsonNode config, ItemSource source, int maxShards) throws PartitionException {
         Map<String, List<WorkItem>> modules = new LinkedHashMap<>();
-        for (WorkItem item : executor.items(config)) {
+        for (WorkItem item : source.items(config)) {
             modules.computeIfAbsent(module(item.key()), k -> new ArrayList<>()).add(item);
         }
         List<ItemGroups.Group> groups = new ArrayList<>();

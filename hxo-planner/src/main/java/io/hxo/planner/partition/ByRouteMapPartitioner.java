@@ -2,7 +2,6 @@ package io.hxo.planner.partition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +29,9 @@ public class ByRouteMapPartitioner implements Partitioner {
     }
 
     @Override
-    public ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException {
+    public ShardList partition(JsonNode config, ItemSource source, int maxShards) throws PartitionException {
         int per = ItemGroups.positive(config, "routes_per_shard", 10, 100_000);
-        List<WorkItem> items = executor.items(config);
+        List<WorkItem> items = source.items(config);
         List<ItemGroups.Group> groups = new ArrayList<>();
         for (int i = 0; i < items.size(); i += per) {
             groups.add(new ItemGroups.Group(null, items.subList(i, Math.min(items.size(), i + per))));

@@ -1,7 +1,6 @@
 package io.hxo.planner.partition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +15,9 @@ public class BySqlBatchPartitioner implements Partitioner {
     }
 
     @Override
-    public ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException {
+    public ShardList partition(JsonNode config, ItemSource source, int maxShards) throws PartitionException {
         int per = ItemGroups.positive(config, "batch_size", 20, 100_000);
-        List<WorkItem> items = executor.items(config);
+        List<WorkItem> items = source.items(config);
         List<ItemGroups.Group> groups = new ArrayList<>();
         for (int i = 0; i < items.size(); i += per) {
             groups.add(new ItemGroups.Group("batch-" + (i / per), items.subList(i, Math.min(items.size(), i + per))));

@@ -3,7 +3,6 @@ package io.hxo.planner.partition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hxo.planner.partition.Partitioner.PartitionException;
 import java.util.ArrayList;
 import java.util.List;
 

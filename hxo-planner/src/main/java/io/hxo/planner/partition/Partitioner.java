@@ -1,13 +1,12 @@
 package io.hxo.planner.partition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hxo.planner.execute.ShardExecutor;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * Turns a stage into shards. One CDI bean per partitioner name; which kinds may use it is declared
- * by the kinds' executors. Most partitioners group the executor's {@link ShardExecutor#items work
+ * by the kinds' executors. Most partitioners group the stage's {@link ItemSource work
  * items}; {@code by_count} makes synthetic shards.
  */
 public interface Partitioner {
@@ -17,11 +16,11 @@ public interface Partitioner {
 
     /**
      * @param config the stage's config object (never null; empty when the plan gave none)
-     * @param executor the kind's executor, which lists the work items
+     * @param items the stage's work items (its kind's executor lists them)
      * @param maxShards the most shards this stage may produce; a partitioner stops and refuses beyond it
      * @throws PartitionException naming the config field at fault
      */
-    ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException;
+    ShardList partition(JsonNode config, ItemSource source, int maxShards) throws PartitionException;
 
     /**
      * Predictive mode: the config with this partitioner's shard size chosen so that one shard is
@@ -40,17 +39,4 @@ public interface Partitioner {
         return Math.max(min, Long.highestOneBit(v));
     }
 
-    /** A refusal tied to a field of the stage's config ({@code field} is relative, e.g. {@code count}). */
-    final class PartitionException extends Exception {
-        private final String field;
-
-        public PartitionException(String field, String message) {
-            super(message);
-            this.field = field;
-        }
-
-        public String field() {
-            return field;
-        }
-    }
 }

@@ -2,7 +2,6 @@ package io.hxo.planner.partition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.planner.checkpoint.PlanStore;
-import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.UUID;
@@ -26,7 +25,7 @@ public class RecordedPartitioner implements Partitioner {
     }
 
     @Override
-    public ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException {
+    public ShardList partition(JsonNode config, ItemSource source, int maxShards) throws PartitionException {
         UUID plan;
         try {
             plan = UUID.fromString(config.path("recorded_plan").asText(""));

@@ -1,7 +1,6 @@
 package io.hxo.planner.partition;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hxo.planner.execute.ShardExecutor;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
@@ -15,7 +14,7 @@ public class SinglePartitioner implements Partitioner {
     }
 
     @Override
-    public ShardList partition(JsonNode config, ShardExecutor executor, int maxShards) throws PartitionException {
+    public ShardList partition(JsonNode config, ItemSource source, int maxShards) throws PartitionException {
         if (maxShards < 1) {
             throw new PartitionException("", "makes 1 shard; the limit is " + maxShards);
         }

@@ -1,18 +1,17 @@
 package io.hxo.planner.plan;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hxo.contracts.json.JsonbText;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.json.Json;
+import io.hxo.contracts.json.JsonbText;
 import io.hxo.contracts.payload.Problem;
-import io.hxo.contracts.payload.Problem.FieldError;
 import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.ExecutorRegistry;
-import io.hxo.planner.secrets.PlanSecrets;
 import io.hxo.planner.execute.ShardExecutor;
+import io.hxo.planner.partition.PartitionException;
 import io.hxo.planner.partition.Partitioner;
 import io.hxo.planner.partition.ShardList;
+import io.hxo.planner.secrets.PlanSecrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -68,7 +67,7 @@ public class PlanValidator {
 
     private ValidatedPlan validate(JsonNode plan, int shardLimit, Map<String, List<JsonNode>> storedInputs)
             throws PlanRejected {
-        Errors errors = new Errors();
+        FieldErrors errors = new FieldErrors();
         if (plan == null || !plan.isObject()) {
             errors.shape("", "the plan must be a JSON object");
             throw errors.rejection();
@@ -87,6 +86,7 @@ public class PlanValidator {
         JsonNode constraints = plan.get("constraints");
         Integer maxShardsAsked = null;
         Integer maxConcurrency = null;
+        Integer dispatchWindow = null;
         Long timeboxMs = null;
         if (constraints != null && !constraints.isNull()) {
             if (!constraints.isObject()) {
@@ -94,6 +94,7 @@ public class PlanValidator {
             } else {
                 maxShardsAsked = positiveInt(constraints, "max_shards", "constraints.max_shards", errors);
                 maxConcurrency = positiveInt(constraints, "max_concurrency", "constraints.max_concurrency", errors);
+                dispatchWindow = positiveInt(constraints, "dispatch_window", "constraints.dispatch_window", errors);
                 Integer timebox = positiveInt(constraints, "timebox_ms", "constraints.timebox_ms", errors);
                 timeboxMs = timebox == null ? null : timebox.longValue();
             }
@@ -157,7 +158,7 @@ public class PlanValidator {
                         config = sizing.sized(d.kind, d.executor.name(), d.partitioner, config);
                     }
                     shards = stored != null ? ShardList.of(stored)
-                            : d.partitioner.partition(config, d.executor, Math.max(remaining, 0));
+                            : d.partitioner.partition(config, d.executor::items, Math.max(remaining, 0));
                     if (stored == null) {
                         shards = d.executor.arrange(config, shards);
                         var blocked = d.executor.precondition(config, inputsOf(shards));
@@ -165,7 +166,7 @@ public class PlanValidator {
                             throw blocked.get();
                         }
                     }
-                } catch (Partitioner.PartitionException e) {
+                } catch (PartitionException e) {
                     errors.semantic(configPath(d.index, e.field()), e.getMessage());
                     continue;
                 }
@@ -183,9 +184,13 @@ public class PlanValidator {
         if (!errors.isEmpty()) {
             throw errors.rejection();
         }
-        int concurrency = maxConcurrency == null ? config.maxConcurrency() : maxConcurrency;
-        return new ValidatedPlan(name, List.copyOf(stages), (int) total, concurrency, timeboxMs, idempotencyKey,
-                normalized(name, stages, maxShardsAsked, maxConcurrency, timeboxMs, idempotencyKey, rollbackOf));
+        // A plan may ask for less concurrency than HXO_MAX_CONCURRENCY, never more: the limit protects
+        // what shards use. The dispatch window is flow control and may be set freely.
+        int concurrency = maxConcurrency == null ? config.maxConcurrency() : Math.min(maxConcurrency, config.maxConcurrency());
+        int window = dispatchWindow == null ? config.dispatchWindow() : dispatchWindow;
+        return new ValidatedPlan(name, List.copyOf(stages), (int) total, concurrency, window, timeboxMs, idempotencyKey,
+                NormalizedPlan.of(name, stages, maxShardsAsked, maxConcurrency, dispatchWindow, timeboxMs, idempotencyKey,
+                        rollbackOf));
     }
 
     private static String configPath(int stage, String field) {
@@ -204,7 +209,7 @@ public class PlanValidator {
         return asked != null && asked < shardLimit ? " (constraints.max_shards)" : " (HXO_MAX_SHARDS)";
     }
 
-    private StageDraft stage(JsonNode node, int i, Map<String, Integer> indexById, Errors errors) {
+    private StageDraft stage(JsonNode node, int i, Map<String, Integer> indexById, FieldErrors errors) {
         String at = "stages[" + i + "]";
         if (!node.isObject()) {
             errors.shape(at, "must be an object");
@@ -294,7 +299,7 @@ public class PlanValidator {
 
     /** Kahn's algorithm; among ready stages the one written first goes first, so order is stable. */
     private static List<StageDraft> topologicalOrder(List<StageDraft> drafts, Map<String, Integer> indexById,
-            Errors errors) {
+            FieldErrors errors) {
         int n = drafts.size();
         int[] pendingDeps = new int[n];
         Map<Integer, List<Integer>> dependents = new HashMap<>();
@@ -358,44 +363,8 @@ public class PlanValidator {
         return String.join(" → ", names);
     }
 
-    private static ObjectNode normalized(String name, List<ValidatedPlan.Stage> stages, Integer maxShards,
-            Integer maxConcurrency, Long timeboxMs, String idempotencyKey, String rollbackOf) {
-        ObjectNode root = Json.mapper().createObjectNode();
-        root.put("name", name);
-        ArrayNode arr = root.putArray("stages");
-        for (ValidatedPlan.Stage s : stages) {
-            ObjectNode o = arr.addObject();
-            o.put("id", s.id());
-            o.put("kind", s.kind());
-            if (s.sloMs() != null) {
-                o.put("slo_ms", s.sloMs());
-            }
-            ArrayNode deps = o.putArray("depends_on");
-            s.dependsOn().forEach(deps::add);
-            o.put("partitioner", s.partitioner());
-            o.put("executor", s.executor());
-            o.set("config", s.config());
-        }
-        ObjectNode c = root.putObject("constraints");
-        if (maxShards != null) {
-            c.put("max_shards", maxShards);
-        }
-        if (maxConcurrency != null) {
-            c.put("max_concurrency", maxConcurrency);
-        }
-        if (timeboxMs != null) {
-            c.put("timebox_ms", timeboxMs);
-        }
-        if (idempotencyKey != null) {
-            root.put("idempotency_key", idempotencyKey);
-        }
-        if (rollbackOf != null) {
-            root.put("rollback_of", rollbackOf);
-        }
-        return root;
-    }
 
-    private static String text(JsonNode node, String field, String path, boolean required, Errors errors) {
+    private static String text(JsonNode node, String field, String path, boolean required, FieldErrors errors) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             if (required) {
@@ -410,7 +379,7 @@ public class PlanValidator {
         return v.textValue();
     }
 
-    private static Integer positiveInt(JsonNode node, String field, String path, Errors errors) {
+    private static Integer positiveInt(JsonNode node, String field, String path, FieldErrors errors) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
@@ -424,39 +393,5 @@ public class PlanValidator {
 
     private record StageDraft(int index, String id, String kind, Long sloMs, List<String> dependsOn, JsonNode config,
             Partitioner partitioner, ShardExecutor executor) {
-    }
-
-    /** Collected refusals; any shape error makes the answer 400, otherwise 422. */
-    private static final class Errors {
-        private final List<FieldError> list = new ArrayList<>();
-        private boolean shape;
-
-        void shape(String path, String message) {
-            list.add(new FieldError(path, message));
-            shape = true;
-        }
-
-        void semantic(String path, String message) {
-            list.add(new FieldError(path, message));
-        }
-
-        boolean isEmpty() {
-            return list.isEmpty();
-        }
-
-        int size() {
-            return list.size();
-        }
-
-        PlanRejected rejection() {
-            int status = shape ? 400 : 422;
-            String detail = list.size() == 1 ? pathOf(list.get(0)) + list.get(0).message()
-                    : list.size() + " problems in the plan; see errors";
-            return new PlanRejected(Problem.invalid(status, detail, list));
-        }
-
-        private static String pathOf(FieldError e) {
-            return e.path().isEmpty() ? "" : e.path() + ": ";
-        }
     }
 }

@@ -13,6 +13,7 @@ public record ValidatedPlan(
         List<Stage> stages,
         int totalShards,
         int maxConcurrency,
+        int dispatchWindow,
         Long timeboxMs,
         String idempotencyKey,
         JsonNode normalized) {

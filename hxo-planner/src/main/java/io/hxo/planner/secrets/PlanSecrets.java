@@ -1,5 +1,6 @@
 package io.hxo.planner.secrets;
 
+import io.hxo.planner.checkpoint.StoreException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -112,7 +113,7 @@ public class PlanSecrets {
                 ps.setBytes(3, seal.seal(fp, value));
                 ps.executeUpdate();
             } catch (SQLException e) {
-                throw new PlanStore.StoreException(e);
+                throw new StoreException(e);
             }
             opened.put(fp, value);
         }
@@ -189,7 +190,7 @@ public class PlanSecrets {
                 return value;
             }
         } catch (SQLException e) {
-            throw new PlanStore.StoreException(e);
+            throw new StoreException(e);
         }
     }
 }

@@ -6,7 +6,7 @@ import io.hxo.contracts.config.ConfigFacts;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.execute.ShardExecutor;
 import io.hxo.planner.secrets.PlanSecrets;
-import io.hxo.planner.partition.Partitioner.PartitionException;
+import io.hxo.planner.partition.PartitionException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;

@@ -10,7 +10,7 @@ import io.hxo.contracts.json.Jcs;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.execute.ShardExecutor;
 import io.hxo.planner.secrets.PlanSecrets;
-import io.hxo.planner.partition.Partitioner.PartitionException;
+import io.hxo.planner.partition.PartitionException;
 import io.hxo.planner.partition.ShardList;
 import io.hxo.planner.partition.WorkItem;
 import jakarta.enterprise.context.ApplicationScoped;

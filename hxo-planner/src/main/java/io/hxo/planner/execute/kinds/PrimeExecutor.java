@@ -8,7 +8,7 @@ import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.execute.ShardExecutor;
 import io.hxo.planner.secrets.PlanSecrets;
-import io.hxo.planner.partition.Partitioner.PartitionException;
+import io.hxo.planner.partition.PartitionException;
 import io.hxo.planner.partition.WorkItem;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;

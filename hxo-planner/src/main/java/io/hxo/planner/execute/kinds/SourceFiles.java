@@ -3,7 +3,7 @@ package io.hxo.planner.execute.kinds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.json.Json;
-import io.hxo.planner.partition.Partitioner.PartitionException;
+import io.hxo.planner.partition.PartitionException;
 import io.hxo.planner.partition.WorkItem;
 import java.io.IOException;
 import java.io.UncheckedIOException;

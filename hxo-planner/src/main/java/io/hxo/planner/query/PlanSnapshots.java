@@ -1,0 +1,66 @@
+package io.hxo.planner.query;
+
+import io.hxo.contracts.payload.PlanStatus;
+import io.hxo.planner.run.PlanRun;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The live plans' status as the owner last published it, for readers on other threads: a status read
+ * never waits behind the owner's batches. The owner refreshes a plan's snapshot as it advances, at
+ * most every {@link #EVERY_NANOS} (the per-stage counts walk every slot), and at once when it starts.
+ */
+@ApplicationScoped
+public class PlanSnapshots {
+    static final long EVERY_NANOS = 200_000_000L;
+
+    private record Snapshot(PlanStatus status, long at) {
+    }
+
+    private final Map<UUID, Snapshot> live = new ConcurrentHashMap<>();
+
+    /** On the owner thread: a fresh snapshot when the last is old enough, or when {@code now} says so. */
+    public void publish(PlanRun run, boolean now) {
+        Snapshot last = live.get(run.planId());
+        long t = System.nanoTime();
+        if (!now && last != null && t - last.at() < EVERY_NANOS) {
+            return;
+        }
+        live.put(run.planId(), new Snapshot(liveStatus(run), t));
+    }
+
+    public void forget(UUID planId) {
+        live.remove(planId);
+    }
+
+    public Optional<PlanStatus> get(UUID planId) {
+        Snapshot s = live.get(planId);
+        return s == null ? Optional.empty() : Optional.of(s.status());
+    }
+
+    /** A live plan's status, as its owner sees it now (on the owner thread, for snapshots). */
+    static PlanStatus liveStatus(PlanRun run) {
+        return new PlanStatus(run.planId().toString(), run.name(), run.status().wire(), run.totalLeaves(), run.counts(),
+                null, run.alg().wireName(), null, run.createdAt(), run.startedAt(), null, eta(run), run.error(),
+                run.stageStatuses());
+    }
+
+    /** Seconds left, from the shards still to run and how long this plan's shards took so far. */
+    private static Long eta(PlanRun run) {
+        long samples = 0;
+        double totalMs = 0;
+        for (PlanRun.StageRun s : run.stages()) {
+            samples += s.samples();
+            totalMs += s.meanMs() * s.samples();
+        }
+        long remaining = (long) run.totalLeaves() - run.done();
+        if (samples == 0) {
+            return run.predictedMs() > 0 ? Math.max(1, run.predictedMs() / 1000) : null;
+        }
+        double waves = Math.ceil((double) remaining / Math.max(1, run.executionLimit()));
+        return (long) Math.ceil(waves * (totalMs / samples) / 1000.0);
+    }
+}
