@@ -680,7 +680,8 @@ async function renderPlan(planId) {
         h('p', { class: 'muted' }, 'Fetches the shard\'s RFC 9162 inclusion proof and checks it here in the browser, against the plan\'s certified root. The proof below can be edited and checked again.'),
         h('form', { id: 'verify-form', class: 'row', onsubmit: (e) => { e.preventDefault(); fetchAndVerify(planId); } },
           h('label', { for: 'cas-id' }, 'shard (cas id)'),
-          h('input', { id: 'cas-id', class: 'mono', size: 66, maxlength: 64, pattern: '[0-9a-f]{64}', required: true, autocomplete: 'off' }),
+          h('input', { id: 'cas-id', class: 'mono', size: 66, maxlength: 64, pattern: '[0-9a-f]{64}', required: true, autocomplete: 'off', list: 'shard-choices' }),
+          h('datalist', { id: 'shard-choices' }),
           h('button', { type: 'submit', id: 'fetch-proof' }, 'Fetch and verify')),
         h('label', { for: 'proof-json' }, 'proof'),
         h('textarea', { id: 'proof-json', class: 'mono', rows: 8, spellcheck: 'false' }),
@@ -745,32 +746,24 @@ function fillCasSuggestion(planId) {
   if (input && !input.value && seen && seen.length) {
     input.value = seen[0].cas_id;
   }
+  const choices = $('#shard-choices');
+  if (choices && seen) {
+    choices.replaceChildren(...seen.map((l) => h('option', { value: l.cas_id },
+      (l.stage ? l.stage + ' ' : '') + '#' + l.index)));
+  }
 }
 
-/** A plan loaded after it ran: find a few of its leaves in the bus's history of hxo.shard.done. */
+/** A plan's shards to pick from: the first page of its done shards, from the gateway's shard listing. */
 async function findLeaves(plan) {
-  if (!plan.created_at) {
+  let page;
+  try {
+    page = await get(`/api/hxo/plan/${encodeURIComponent(plan.plan_id)}/shards?state=done&limit=50`);
+  } catch (e) {
     return;
   }
-  const from = new Date(new Date(plan.created_at).getTime() - 1000).toISOString();
-  let after = null;
-  for (let page = 0; page < 5 && !state.leaves.get(plan.plan_id); page++) {
-    let answer;
-    try {
-      answer = await get(`/api/genesis/events?topic=hxo.shard.done&from=${encodeURIComponent(from)}&limit=200` + (after !== null ? '&after=' + after : ''));
-    } catch (e) {
-      return;
-    }
-    for (const ev of answer.events || []) {
-      if (ev.subject === plan.plan_id && ev.data && Array.isArray(ev.data.leaves) && ev.data.leaves.length) {
-        state.leaves.set(plan.plan_id, ev.data.leaves.slice(0, 20).map((l) => ({ cas_id: l.cas_id, index: l.index })));
-        break;
-      }
-    }
-    if (!answer.more) {
-      break;
-    }
-    after = answer.through;
+  const shards = (page.shards || []).map((s) => ({ cas_id: s.cas_id, index: s.index, stage: s.stage }));
+  if (shards.length) {
+    state.leaves.set(plan.plan_id, shards);
   }
   fillCasSuggestion(plan.plan_id);
 }

@@ -1,5 +1,6 @@
 package io.hxo.ctl;
 
+import io.hxo.contracts.payload.PlanState;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.json.Json;
@@ -31,11 +32,17 @@ final class CanaryGate {
         ENDED_UNCERTIFIED;
 
         static Decision of(String status) {
-            return switch (status) {
-                case "certified" -> CERTIFIED;
-                case "certification_failed" -> CERTIFICATION_FAILED;
-                case "halted", "aborted", "timed_out" -> ENDED_UNCERTIFIED;
-                default -> UNDECIDED;
+            PlanState state;
+            try {
+                state = PlanState.fromWire(status);
+            } catch (IllegalArgumentException e) {
+                return UNDECIDED; // a state this hxoctl does not know yet
+            }
+            return switch (state) {
+                case CERTIFIED -> CERTIFIED;
+                case CERTIFICATION_FAILED -> CERTIFICATION_FAILED;
+                case HALTED, ABORTED, TIMED_OUT -> ENDED_UNCERTIFIED;
+                case ACCEPTED, RUNNING, COMPLETED -> UNDECIDED;
             };
         }
     }

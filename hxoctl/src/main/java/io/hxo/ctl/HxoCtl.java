@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
         description = "Operate an HXO suite through its gateway.",
         subcommands = {VerifyCommand.class, HealthCommand.class, LinksCommand.class, SubmitCommand.class,
                 StatusCommand.class, ProofCommand.class, AlertsCommand.class, RollbackPointsCommand.class,
-                RollbackCommand.class, AuditCommand.class, SuppressCommand.class, MigrateCommand.class})
+                RollbackCommand.class, AuditCommand.class, SuppressCommand.class, MigrateCommand.class,
+                ShardsCommand.class})
 public class HxoCtl {
     @Option(names = "--url", scope = ScopeType.INHERIT, defaultValue = "${env:HXO_URL:-http://127.0.0.1:8080}",
             description = "gateway base URL (env HXO_URL; default ${DEFAULT-VALUE})")

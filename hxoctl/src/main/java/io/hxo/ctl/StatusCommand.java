@@ -1,7 +1,7 @@
 package io.hxo.ctl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Set;
+import io.hxo.contracts.payload.PlanState;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,10 +11,6 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "status", description = {"A plan's status; --watch follows it with a progress bar until it ends.",
         "Exit 0 while running or when completed/certified, 1 when it ended otherwise."})
 class StatusCommand implements Callable<Integer> {
-    static final Set<String> ENDED = Set.of("completed", "certified", "halted", "aborted", "timed_out",
-            "certification_failed");
-    /** A completed plan is still waiting for its certificate: keep watching. */
-    static final Set<String> FINAL = Set.of("certified", "halted", "aborted", "timed_out", "certification_failed");
 
     @ParentCommand
     HxoCtl root;
@@ -47,10 +43,10 @@ class StatusCommand implements Callable<Integer> {
                 return 1;
             }
             JsonNode s = a.body();
-            String status = s.path("status").asText();
+            PlanState state = PlanState.fromWire(s.path("status").asText());
             // A completed plan becomes certified within the consensus timeout; wait a little for it.
-            completedPolls = "completed".equals(status) ? completedPolls + 1 : 0;
-            boolean done = !watch || FINAL.contains(status) || completedPolls * pollMs > 30_000;
+            completedPolls = state == PlanState.COMPLETED ? completedPolls + 1 : 0;
+            boolean done = !watch || (!state.live() && state != PlanState.COMPLETED) || completedPolls * pollMs > 30_000;
             if (root.json) {
                 System.out.println(s.toPrettyString());
             } else if (tty && watch) {
@@ -60,7 +56,7 @@ class StatusCommand implements Callable<Integer> {
                 System.out.println(line(s));
             }
             if (done) {
-                return Set.of("completed", "certified").contains(status) || !ENDED.contains(status) ? 0 : 1;
+                return state.live() || state == PlanState.COMPLETED || state == PlanState.CERTIFIED ? 0 : 1;
             }
             Thread.sleep(pollMs);
         }

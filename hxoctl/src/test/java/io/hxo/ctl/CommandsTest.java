@@ -296,6 +296,23 @@ class CommandsTest {
     }
 
     @Test
+    void shardsFollowThePagesAndPrintEachShardsStateAndErrorOrDigest() {
+        String cas = "ab".repeat(32);
+        gw.on("GET", "/api/hxo/plan/" + PLAN + "/shards", r -> StubGateway.Response.json(200, r.query().contains("after=0")
+                ? "{\"plan_id\":\"" + PLAN + "\",\"total\":2,\"next\":null,\"shards\":[{\"stage\":\"bad\",\"index\":1,"
+                        + "\"position\":1,\"cas_id\":\"" + cas + "\",\"state\":\"failed\",\"attempts\":3,"
+                        + "\"error\":\"boom\",\"cached\":false}]}"
+                : "{\"plan_id\":\"" + PLAN + "\",\"total\":2,\"next\":0,\"shards\":[{\"stage\":\"ok\",\"index\":0,"
+                        + "\"position\":0,\"cas_id\":\"" + cas + "\",\"state\":\"done\",\"attempts\":1,\"duration_ms\":31,"
+                        + "\"output_digest\":\"" + "cd".repeat(32) + "\",\"cached\":false}]}"));
+        assertThat(run("shards", PLAN, "--state", "failed")).isZero();
+        assertThat(printed()).contains("ok").contains("cd".repeat(32)).contains("31")
+                .contains("bad").contains("failed").contains("boom");
+        assertThat(gw.requests).extracting(StubGateway.Request::query).anyMatch(q -> q.contains("state=failed"))
+                .anyMatch(q -> q.contains("after=0"));
+    }
+
+    @Test
     void statusWatchEndsWhenThePlanIsCertified() {
         AtomicInteger polls = new AtomicInteger();
         gw.on("GET", "/api/hxo/status/" + PLAN, r -> StubGateway.Response.json(200, polls.incrementAndGet() < 3

@@ -13,6 +13,7 @@ import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.auth.Roles;
 import io.hxo.gateway.command.CommandBus;
+import io.hxo.gateway.consensus.Decisions;
 import io.hxo.gateway.links.LinkRegistry;
 import io.hxo.gateway.problem.ApiProblem;
 import io.hxo.gateway.problem.ProblemMappers;
@@ -72,8 +73,11 @@ public class HxoResource {
     private final PlanStatusReads statusReads;
     private final LinkRegistry links;
     private final SecurityIdentity identity;
+    private final Decisions decisions;
 
-    public HxoResource(CommandBus commands, PlanStatusReads statusReads, LinkRegistry links, SecurityIdentity identity) {
+    public HxoResource(CommandBus commands, PlanStatusReads statusReads, LinkRegistry links, SecurityIdentity identity,
+            Decisions decisions) {
+        this.decisions = decisions;
         this.commands = commands;
         this.statusReads = statusReads;
         this.links = links;
@@ -332,6 +336,42 @@ public class HxoResource {
     }
 
     @GET
+    @Path("/plan/{plan_id}/shards")
+    @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
+    @Tag(name = "proofs")
+    @Operation(operationId = "listPlanShards", summary = "A plan's shards, page by page",
+            description = "Each shard in Merkle order with its stage, slot (index), position (the cursor), CAS id,"
+                    + " state (pending, done, failed), attempts, how long its successful attempt ran, output digest,"
+                    + " whether it was served from the store, and the last error of a shard that failed for good."
+                    + " A running plan's shard whose result is not checkpointed yet shows as pending. Page with"
+                    + " after = the answer's next.")
+    @APIResponse(responseCode = "200", description = "A page of shards", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Commands.ShardPage.class)))
+    @APIResponse(responseCode = "404", ref = "NotFound")
+    @APIResponse(responseCode = "504", ref = "GatewayTimeout")
+    public Uni<Response> shards(@Parameter(description = PLAN_ID, schema = @Schema(type = SchemaType.STRING, format = "uuid"))
+            @PathParam("plan_id") String planId,
+            @Parameter(description = "Only shards in this state", schema = @Schema(type = SchemaType.STRING,
+                    enumeration = {"pending", "done", "failed"})) @QueryParam("state") String state,
+            @Parameter(description = "Only shards of this stage", example = "pack") @QueryParam("stage") String stage,
+            @Parameter(description = "Shards after this position (a previous page's next)",
+                    schema = @Schema(type = SchemaType.INTEGER, format = "int32", minimum = "-1"))
+            @QueryParam("after") Integer after,
+            @Parameter(description = "At most this many (1 to 1000)", schema = @Schema(type = SchemaType.INTEGER,
+                    format = "int32", minimum = "1", maximum = "1000")) @QueryParam("limit") @DefaultValue("100") int limit) {
+        String id = uuid(planId);
+        if (limit < 1 || limit > Commands.MAX_SHARDS_PAGE || (after != null && after < -1)) {
+            throw ApiProblem.of(400, "invalid-request", "Invalid request", "limit must be 1 to "
+                    + Commands.MAX_SHARDS_PAGE + " and after -1 or more");
+        }
+        if (state != null && !List.of("pending", "done", "failed").contains(state)) {
+            throw ApiProblem.of(400, "invalid-request", "Invalid request", "state must be pending, done or failed");
+        }
+        return commands.request(Topic.HXO_COMMANDS, Commands.PLAN_SHARDS, id,
+                new Commands.ShardsQuery(id, state, stage, after, limit)).map(HxoResource::answer);
+    }
+
+    @GET
     @Path("/plan/{plan_id}/certificate")
     @RolesAllowed({Roles.CAPTAIN, Roles.ADMIRAL})
     @Tag(name = "proofs")
@@ -345,6 +385,11 @@ public class HxoResource {
     public Uni<Response> certificate(@Parameter(description = PLAN_ID, schema = @Schema(type = SchemaType.STRING, format = "uuid"))
             @PathParam("plan_id") String planId) {
         String id = uuid(planId);
+        // Decided here: served at once. Decided elsewhere (another instance, before a restart): the planner's record.
+        var decided = decisions.of(id);
+        if (decided.isPresent()) {
+            return Uni.createFrom().item(Response.ok(decided.get()).build());
+        }
         return statusReads.status(id).map(reply -> {
             if (!reply.isSuccess()) {
                 return problem(reply);

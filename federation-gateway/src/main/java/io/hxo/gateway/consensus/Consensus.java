@@ -34,9 +34,11 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class Consensus {
     private final HxoPublisher publisher;
     private final GatewayConfig config;
+    private final Decisions decisions;
     private final Map<String, Round> rounds = new ConcurrentHashMap<>();
 
-    public Consensus(HxoPublisher publisher, GatewayConfig config) {
+    public Consensus(HxoPublisher publisher, GatewayConfig config, Decisions decisions) {
+        this.decisions = decisions;
         this.publisher = publisher;
         this.config = config;
     }
@@ -142,6 +144,7 @@ public class Consensus {
         boolean disagreement = outcome.equals("disagreement");
         Events.Certificate cert = new Events.Certificate(planId, ready.merkleRoot(), ready.leafCount(), ready.hashAlg(),
                 config.consensusMode().name(), outcome, List.copyOf(round.votes.values()), missing, Instant.now());
+        decisions.record(cert);
         if (certified) {
             publisher.emit(Topic.HXO_AGGREGATE_FINALIZED, planId, cert);
             Log.infof("plan %s certified (%s, %d votes)", planId, config.consensusMode(), round.votes.size());
