@@ -43,7 +43,11 @@ import org.apache.kafka.common.utils.Utils;
  * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench latency [runs] [rounds]
  * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench throughput SHARDS [CONCURRENCY]
  * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench resume SHARDS [CONCURRENCY]
+ * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench reads SHARDS [READS_PER_SECOND]
  * </pre>
+ * {@code reads}: while a plan of SHARDS runs (default configuration), the status, a shard's proof and
+ * the certificate of a finished plan are read through the gateway at READS_PER_SECOND (20: within one
+ * principal's default rate limit), and each route's latency percentiles are printed.
  * {@code resume} needs two planner instances ({@code HXO_PLANNER_INSTANCES=2 ./hxo up}): it kills the
  * plan's owner with SIGKILL half-way and measures how the survivor finishes.
  * Settings from the environment: HXO_URL (http://127.0.0.1:8080), ADMIRAL_TOKEN, KAFKA_BOOTSTRAP_SERVERS
@@ -59,7 +63,8 @@ public final class SuiteBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: SuiteBench latency [runs] [rounds] | throughput SHARDS [CONCURRENCY] | resume SHARDS [CONCURRENCY]");
+            System.err.println("usage: SuiteBench latency [runs] [rounds] | throughput SHARDS [WINDOW] | resume SHARDS [WINDOW]"
+                    + " | reads SHARDS [READS_PER_SECOND]");
             System.exit(2);
         }
         SuiteBench b = new SuiteBench();
@@ -72,6 +77,7 @@ public final class SuiteBench {
                 case "throughput" -> b.throughput(Integer.parseInt(args[1]),
                         args.length > 2 ? Integer.valueOf(args[2]) : null);
                 case "resume" -> b.resume(Integer.parseInt(args[1]), args.length > 2 ? Integer.valueOf(args[2]) : null);
+                case "reads" -> b.reads(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 20);
                 default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
             }
         } finally {
@@ -318,6 +324,56 @@ public final class SuiteBench {
         p.put("fetch.max.wait.ms", "5");
         p.put("max.partition.fetch.bytes", String.valueOf(8 << 20));
         return p;
+    }
+
+    /** Reads of a finished plan while a large one runs on the same owner: p50/p99/max per route. */
+    void reads(int shards, int perSecond) throws Exception {
+        String finished = submit(noopPlan("bench-reads-finished", 100, null, UUID.randomUUID().toString()));
+        awaitEnd(finished, Duration.ofMinutes(2));
+        JsonNode page = get("/api/hxo/plan/" + finished + "/shards?state=done&limit=1");
+        String cas = page.path("shards").path(0).path("cas_id").asText();
+        String[] routes = {"/api/hxo/status/" + finished, "/api/hxo/plan/" + finished + "/proof/" + cas,
+                "/api/hxo/plan/" + finished + "/certificate"};
+        Histogram[] h = {new Histogram(60_000_000L, 3), new Histogram(60_000_000L, 3), new Histogram(60_000_000L, 3)};
+        int[] refused = new int[3];
+        long t0 = System.nanoTime();
+        String big = submit(noopPlan("bench-reads-running", shards, null, UUID.randomUUID().toString()));
+        long period = 1_000_000_000L / Math.max(1, perSecond);
+        long next = System.nanoTime();
+        int i = 0;
+        while (!ended.containsKey(big) && System.nanoTime() - t0 < Duration.ofMinutes(30).toNanos()) {
+            next += period;
+            int r = i++ % routes.length;
+            long s0 = System.nanoTime();
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url + routes[r]))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+            h[r].recordValue(Math.min((System.nanoTime() - s0) / 1000, 60_000_000L));
+            if (answer.statusCode() != 200) {
+                refused[r]++;
+            }
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+        }
+        double seconds = (ended.getOrDefault(big, System.nanoTime()) - t0) / 1e9;
+        System.out.printf("%d-shard plan (default configuration) ran %.1f s (%.0f shards/s) while a finished plan was read"
+                + " at %d/s:%n", shards, seconds, shards / seconds, perSecond);
+        String[] names = {"status", "proof", "certificate"};
+        for (int r = 0; r < 3; r++) {
+            System.out.printf("  %-11s %5d reads: p50 %.1f ms, p99 %.1f ms, max %.1f ms, not 200: %d%n", names[r],
+                    h[r].getTotalCount(), h[r].getValueAtPercentile(50) / 1000.0, h[r].getValueAtPercentile(99) / 1000.0,
+                    h[r].getMaxValue() / 1000.0, refused[r]);
+        }
+    }
+
+    JsonNode get(String path) throws Exception {
+        HttpResponse<String> m = http.send(HttpRequest.newBuilder(URI.create(url + path))
+                .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        if (m.statusCode() != 200) {
+            throw new IllegalStateException(path + " answered " + m.statusCode() + ": " + m.body());
+        }
+        return Json.tree(m.body().getBytes());
     }
 
     JsonNode status(String id) throws Exception {
