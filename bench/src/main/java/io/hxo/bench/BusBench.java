@@ -39,6 +39,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench publish [EVENTS] [ROUNDS]
  * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench sse [RATE] [SECONDS] [RUNS]
  * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench hop [EVENTS]
+ * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench store [EVENTS] [ROUNDS]
+ * java -cp bench/target/benchmarks.jar io.hxo.bench.BusBench backlog [EVENTS]
  * </pre>
  * {@code publish} needs only the broker: the same events (same payload, same CloudEvent headers)
  * through the {@code contracts} publisher (which signs each one) and through a raw Kafka producer
@@ -51,6 +53,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * {@code hop} needs only the broker: one signed event at a time through the {@code contracts}
  * publisher to a plain consumer, 20 ms apart, as a plan's steps follow each other; it measures the
  * floor every service-to-service step pays on this machine.
+ * {@code store} needs the broker and genesis-bus: EVENTS signed alerts as fast as the publisher
+ * sends them, and the clock stops when the last of them is on {@code genesis.feed}, which the bus
+ * writes only after its store committed them; so it is the store's insert rate with the recorder
+ * and the feed around it, the bus's whole path for an event. ROUNDS measured rounds after a warm-up.
+ * {@code backlog} measures the store alone, with nothing else competing for the cores: it publishes
+ * EVENTS signed alerts while genesis-bus is stopped, prints {@code published}, and then waits for
+ * them on the feed while the bus (started by the caller now) works off the backlog; the rate is taken
+ * between the broker times of the first and the last feed record carrying them.
  * Settings: KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:9092), SEED_SECRET, HXO_URL, CAPTAIN_TOKEN or ADMIRAL_TOKEN.
  */
 public final class BusBench {
@@ -62,7 +72,8 @@ public final class BusBench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: BusBench publish [EVENTS] [ROUNDS] | sse [RATE] [SECONDS] [RUNS] | hop [EVENTS]");
+            System.err.println("usage: BusBench publish [EVENTS] [ROUNDS] | sse [RATE] [SECONDS] [RUNS] | hop [EVENTS]"
+                    + " | store [EVENTS] [ROUNDS] | backlog [EVENTS]");
             System.exit(2);
         }
         switch (args[0]) {
@@ -77,6 +88,9 @@ public final class BusBench {
                 }
             }
             case "hop" -> hop(args.length > 1 ? Integer.parseInt(args[1]) : 500);
+            case "backlog" -> backlog(args.length > 1 ? Integer.parseInt(args[1]) : 300_000);
+            case "store" -> store(args.length > 1 ? Integer.parseInt(args[1]) : 100_000,
+                    args.length > 2 ? Integer.parseInt(args[2]) : 5);
             default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
         }
     }
@@ -113,6 +127,109 @@ public final class BusBench {
         System.out.printf("%d hops (publish -> consumer poll returns): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                 events, hops.getValueAtPercentile(50) / 1e6, hops.getValueAtPercentile(90) / 1e6,
                 hops.getValueAtPercentile(99) / 1e6, hops.getMaxValue() / 1e6);
+    }
+
+    /** Rounds of EVENTS signed alerts: publish all, stop the clock when the last one is on the feed. */
+    static void store(int events, int rounds) throws Exception {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put("bootstrap.servers", kafkaConfig().get("bootstrap.servers"));
+        cfg.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        cfg.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        cfg.put("max.partition.fetch.bytes", 8 * 1024 * 1024);
+        List<Double> rates = new ArrayList<>();
+        try (HxoPublisher publisher = HxoPublisher.create(kafkaConfig(), "bench", UUID.randomUUID().toString());
+                var feed = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(cfg)) {
+            var tp = new org.apache.kafka.common.TopicPartition(Topic.GENESIS_FEED.topicName(), 0);
+            feed.assign(List.of(tp));
+            for (int round = 0; round <= rounds; round++) {
+                String run = "store-" + UUID.randomUUID();
+                feed.seekToEnd(List.of(tp));
+                feed.position(tp);
+                long t0 = System.nanoTime();
+                List<CompletableFuture<?>> acks = new ArrayList<>(events);
+                for (int i = 0; i < events; i++) {
+                    // 64 subjects, so the events spread over the topic's partitions as a plan's do.
+                    acks.add(publisher.emit(Topic.HXO_ALERT, run + "-" + (i & 63), new Events.Alert("slo.breach", "info",
+                            null, "bench", "x".repeat(200), Map.of("n", i))));
+                }
+                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+                double published = (System.nanoTime() - t0) / 1e9;
+                long seen = 0;
+                long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+                while (seen < events && System.nanoTime() < deadline) {
+                    for (var rec : feed.poll(java.time.Duration.ofMillis(200))) {
+                        var batch = KafkaBinding.fromRecord(rec).dataAs(io.hxo.contracts.payload.Genesis.FeedBatch.class);
+                        seen += batch.events().stream().filter(e -> e.subject() != null && e.subject().startsWith(run))
+                                .count();
+                    }
+                }
+                double stored = (System.nanoTime() - t0) / 1e9;
+                if (seen < events) {
+                    throw new IllegalStateException("only " + seen + " of " + events + " events reached the feed in 5 min");
+                }
+                double rate = events / stored;
+                if (round > 0) { // round 0 warms up the bus and the bench
+                    rates.add(rate);
+                }
+                System.out.printf("round %d: %d events published in %.2f s, all on the feed after %.2f s: %.0f events/s%n",
+                        round, events, published, stored, rate);
+            }
+        }
+        System.out.printf("store: %d events per round, median of %d rounds %.0f events/s (min %.0f, max %.0f)%n", events,
+                rounds, median(rates), rates.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+                rates.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    }
+
+    /** EVENTS alerts published while the bus is down, then the rate at which its store works them off. */
+    static void backlog(int events) throws Exception {
+        Map<String, Object> cfg = new HashMap<>();
+        cfg.put("bootstrap.servers", kafkaConfig().get("bootstrap.servers"));
+        cfg.put("key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class.getName());
+        cfg.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        cfg.put("max.partition.fetch.bytes", 8 * 1024 * 1024);
+        String run = "backlog-" + UUID.randomUUID();
+        try (HxoPublisher publisher = HxoPublisher.create(kafkaConfig(), "bench", UUID.randomUUID().toString());
+                var feed = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(cfg)) {
+            var tp = new org.apache.kafka.common.TopicPartition(Topic.GENESIS_FEED.topicName(), 0);
+            feed.assign(List.of(tp));
+            feed.seekToEnd(List.of(tp));
+            feed.position(tp);
+            List<CompletableFuture<?>> acks = new ArrayList<>(events);
+            for (int i = 0; i < events; i++) {
+                acks.add(publisher.emit(Topic.HXO_ALERT, run + "-" + (i & 63), new Events.Alert("slo.breach", "info",
+                        null, "bench", "x".repeat(200), Map.of("n", i))));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
+            System.out.println("published " + events + " events as " + run);
+            System.out.flush();
+            long seen = 0;
+            long firstAt = -1;
+            long firstCount = 0;
+            long lastAt = -1;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(15);
+            while (seen < events && System.nanoTime() < deadline) {
+                for (var rec : feed.poll(java.time.Duration.ofMillis(500))) {
+                    var batch = KafkaBinding.fromRecord(rec).dataAs(io.hxo.contracts.payload.Genesis.FeedBatch.class);
+                    long ours = batch.events().stream().filter(e -> e.subject() != null && e.subject().startsWith(run))
+                            .count();
+                    if (ours > 0 && firstAt < 0) {
+                        firstAt = rec.timestamp();
+                        firstCount = ours;
+                    }
+                    if (ours > 0) {
+                        lastAt = rec.timestamp();
+                    }
+                    seen += ours;
+                }
+            }
+            if (seen < events) {
+                throw new IllegalStateException("only " + seen + " of " + events + " events reached the feed in 15 min");
+            }
+            double seconds = (lastAt - firstAt) / 1000.0;
+            System.out.printf("backlog: %d events stored and on the feed in %.2f s after the first feed record:"
+                    + " %.0f events/s (feed records at %d..%d ms since the epoch)%n", events, seconds,
+                    (events - firstCount) / seconds, firstAt, lastAt);
+        }
     }
 
     static Map<String, Object> kafkaConfig() {

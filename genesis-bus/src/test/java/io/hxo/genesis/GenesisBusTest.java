@@ -11,6 +11,9 @@ import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,6 +47,10 @@ class GenesisBusTest {
     @Inject
     DataSource db;
 
+    /** The store's own connections (the reactive client's pool). */
+    @Inject
+    Pool pool;
+
     @ConfigProperty(name = "mp.messaging.incoming.events.topics")
     String storedTopics;
 
@@ -58,9 +65,10 @@ class GenesisBusTest {
     }
 
     @Test
-    void everyStatementIsPlannedForItsOwnParametersAndTheTableAsItIsNow() throws Exception {
+    void everyStatementIsPlannedForItsOwnParametersAndTheTableAsItIsNow() {
         // A generic plan kept from when the tables were empty turns lookups into full scans later.
-        assertThat(io.hxo.contracts.testing.PgSettings.show(db, "plan_cache_mode")).isEqualTo("force_custom_plan");
+        Row row = pool.query("SHOW plan_cache_mode").execute().await().atMost(Duration.ofSeconds(10)).iterator().next();
+        assertThat(row.getString(0)).isEqualTo("force_custom_plan");
     }
 
     /**
@@ -69,31 +77,22 @@ class GenesisBusTest {
      * The rows are inserted in a transaction that is rolled back.
      */
     @Test
-    void aPlansLeafEventsAreReadThroughOneIndexOnSubjectAndTopic() throws Exception {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try (var st = c.createStatement();
-                    PreparedStatement explain = c.prepareStatement("EXPLAIN " + io.hxo.genesis.store.EventStore.SUBJECT_TOPIC_SQL)) {
-                st.executeUpdate("""
+    void aPlansLeafEventsAreReadThroughOneIndexOnSubjectAndTopic() {
+        String plan = pool.withConnection(c -> c.begin().flatMap(tx -> c.query("""
                         INSERT INTO genesis.events (source, id, topic, type, subject, time, kafka_partition, kafka_offset, data)
                         SELECT '/explain-test', 'e-' || n, 'hxo.shard.done', 'hxo.shard.done', 'plan-' || n, now(), 0, n, '{}'
-                        FROM generate_series(1, 5000) n""");
+                        FROM generate_series(1, 5000) n""").execute()
                 // Bound as the store binds them, so the plan is the one the store's own call gets.
-                explain.setString(1, "plan-42");
-                explain.setString(2, "hxo.shard.done");
-                explain.setLong(3, 0);
-                StringBuilder plan = new StringBuilder();
-                try (ResultSet rs = explain.executeQuery()) {
-                    while (rs.next()) {
-                        plan.append(rs.getString(1)).append('\n');
-                    }
-                }
-                assertThat(plan.toString()).contains("Index Scan using events_subject_topic")
-                        .doesNotContain("Filter: (subject");
-            } finally {
-                c.rollback();
-            }
-        }
+                .flatMap(inserted -> c.preparedQuery("EXPLAIN " + io.hxo.genesis.store.EventStore.SUBJECT_TOPIC_SQL)
+                        .execute(Tuple.of("plan-42", "hxo.shard.done", 0L, 200L)))
+                .map(rows -> {
+                    StringBuilder out = new StringBuilder();
+                    rows.forEach(r -> out.append(r.getString(0)).append('\n'));
+                    return out.toString();
+                })
+                .call(tx::rollback)))
+                .await().atMost(Duration.ofSeconds(30));
+        assertThat(plan).contains("Index Scan using events_subject_topic").doesNotContain("Filter: (subject");
     }
 
     @Test

@@ -10,11 +10,12 @@ import java.util.Locale;
 
 /**
  * {@code DATABASE_URL} as Render, Heroku and the seed write it ({@code postgresql://},
- * {@code postgres://}, {@code postgresql+asyncpg://}), turned into what a JDBC driver takes.
+ * {@code postgres://}, {@code postgresql+asyncpg://}), turned into what a JDBC driver takes (for
+ * Flyway's migrations) and what the reactive client takes (for everything else).
  * A {@code jdbc:postgresql://} URL is accepted as it is.
  */
 public record DatabaseUrl(String jdbcUrl, String username, String password, String host, int port,
-        String database) {
+        String database, String sslMode) {
 
     public static DatabaseUrl parse(String url) {
         if (url == null || url.isBlank()) {
@@ -59,6 +60,7 @@ public record DatabaseUrl(String jdbcUrl, String username, String password, Stri
             password = colon < 0 ? null : decode(info.substring(colon + 1));
         }
         List<String> params = new ArrayList<>();
+        String sslMode = null;
         if (uri.getRawQuery() != null) {
             for (String p : uri.getRawQuery().split("&")) {
                 if (p.isEmpty()) {
@@ -69,8 +71,11 @@ public record DatabaseUrl(String jdbcUrl, String username, String password, Stri
                 switch (key) {
                     case "user" -> user = user == null ? decode(value) : user;
                     case "password" -> password = password == null ? decode(value) : password;
-                    // asyncpg spells TLS "ssl=require"; pgjdbc calls it sslmode
-                    case "ssl" -> params.add("sslmode=" + value);
+                    // asyncpg spells TLS "ssl=require"; pgjdbc and the reactive client call it sslmode
+                    case "ssl", "sslmode" -> {
+                        params.add("sslmode=" + value);
+                        sslMode = decode(value);
+                    }
                     default -> params.add(p);
                 }
             }
@@ -81,7 +86,18 @@ public record DatabaseUrl(String jdbcUrl, String username, String password, Stri
         if (!params.isEmpty()) {
             jdbc.append('?').append(String.join("&", params));
         }
-        return new DatabaseUrl(jdbc.toString(), user, password, host, port, database);
+        return new DatabaseUrl(jdbc.toString(), user, password, host, port, database, sslMode);
+    }
+
+    /**
+     * The URL the reactive PostgreSQL client takes: host, port, database and {@code sslmode}; the
+     * user and password go in their own settings. Other parameters are pgjdbc's and stay in
+     * {@link #jdbcUrl()} only.
+     */
+    public String reactiveUrl() {
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        String db = java.net.URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+        return "postgresql://" + h + ":" + port + "/" + db + (sslMode == null ? "" : "?sslmode=" + sslMode);
     }
 
     private static String decode(String s) {

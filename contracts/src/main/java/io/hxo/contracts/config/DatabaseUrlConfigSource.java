@@ -6,8 +6,9 @@ import java.util.Set;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
 /**
- * Lets every service take {@code DATABASE_URL} as platforms write it: derives the datasource URL,
- * user and password from it. Its ordinal sits above application.properties and below explicit
+ * Lets every service take {@code DATABASE_URL} as platforms write it: derives the datasource's
+ * JDBC URL (Flyway's migrations), reactive URL (the service's own reads and writes), user and
+ * password from it. Its ordinal sits above application.properties and below explicit
  * {@code QUARKUS_DATASOURCE_*} variables, so those still win.
  */
 public final class DatabaseUrlConfigSource implements ConfigSource {
@@ -21,6 +22,7 @@ public final class DatabaseUrlConfigSource implements ConfigSource {
         if (databaseUrl != null && !databaseUrl.isBlank()) {
             DatabaseUrl url = DatabaseUrl.parse(databaseUrl);
             values.put("quarkus.datasource.jdbc.url", url.jdbcUrl());
+            values.put("quarkus.datasource.reactive.url", url.reactiveUrl());
             if (url.username() != null) {
                 values.put("quarkus.datasource.username", url.username());
             }

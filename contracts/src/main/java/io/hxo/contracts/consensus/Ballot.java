@@ -39,10 +39,18 @@ public final class Ballot {
      */
     public static Optional<Events.AggregateReady> toVoteOn(ConsumerRecord<String, byte[]> record) {
         try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
-            if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
-                return Optional.empty();
-            }
+            return toVoteOn(KafkaBinding.fromRecord(record));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The same for an event a consumer received already read (hxo-runtime's converter). */
+    public static Optional<Events.AggregateReady> toVoteOn(CloudEvent ev) {
+        if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
+            return Optional.empty();
+        }
+        try {
             return Optional.of(ev.dataAs(Events.AggregateReady.class));
         } catch (IllegalArgumentException e) {
             return Optional.empty();

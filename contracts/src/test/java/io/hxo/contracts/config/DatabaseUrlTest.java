@@ -13,6 +13,7 @@ class DatabaseUrlTest {
         assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://dpg-abc.oregon-postgres.render.com:5432/hxo_db");
         assertThat(u.username()).isEqualTo("hxo");
         assertThat(u.password()).isEqualTo("s3cr@t");
+        assertThat(u.reactiveUrl()).isEqualTo("postgresql://dpg-abc.oregon-postgres.render.com:5432/hxo_db");
     }
 
     @Test
@@ -26,6 +27,7 @@ class DatabaseUrlTest {
     void asyncpgStyleFromTheSeed() {
         DatabaseUrl u = DatabaseUrl.parse("postgresql+asyncpg://user:pw@db:5432/hxo?ssl=require");
         assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/hxo?sslmode=require");
+        assertThat(u.reactiveUrl()).isEqualTo("postgresql://db:5432/hxo?sslmode=require");
         assertThat(u.username()).isEqualTo("user");
     }
 
@@ -33,6 +35,14 @@ class DatabaseUrlTest {
     void userWithoutPasswordAndJdbcPassThrough() {
         assertThat(DatabaseUrl.parse("postgresql://postgres@127.0.0.1:5432/hxo").password()).isNull();
         assertThat(DatabaseUrl.parse("jdbc:postgresql://h:1/d").jdbcUrl()).isEqualTo("jdbc:postgresql://h:1/d");
+    }
+
+    @Test
+    void theReactiveUrlKeepsOnlyWhatTheReactiveClientTakes() {
+        DatabaseUrl u = DatabaseUrl.parse("postgres://u:p@127.0.0.1:6543/app?sslmode=verify-full&options=-c%20x%3Dy");
+        assertThat(u.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:6543/app?sslmode=verify-full&options=-c%20x%3Dy");
+        assertThat(u.reactiveUrl()).isEqualTo("postgresql://127.0.0.1:6543/app?sslmode=verify-full");
+        assertThat(DatabaseUrl.parse("jdbc:postgresql://h:1/d").reactiveUrl()).isEqualTo("postgresql://h:1/d");
     }
 
     @Test
@@ -46,6 +56,7 @@ class DatabaseUrlTest {
     void configSourceFeedsTheDatasource() {
         DatabaseUrlConfigSource src = new DatabaseUrlConfigSource("postgres://a:b@h:7/d");
         assertThat(src.getValue("quarkus.datasource.jdbc.url")).isEqualTo("jdbc:postgresql://h:7/d");
+        assertThat(src.getValue("quarkus.datasource.reactive.url")).isEqualTo("postgresql://h:7/d");
         assertThat(src.getValue("quarkus.datasource.username")).isEqualTo("a");
         assertThat(src.getValue("quarkus.datasource.password")).isEqualTo("b");
         assertThat(new DatabaseUrlConfigSource(null).getPropertyNames()).isEmpty();

@@ -184,8 +184,14 @@ public final class KafkaTestClient implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code KAFKA_BOOTSTRAP_SERVERS}, else the broker the test-support module started for this JVM
+     * (it publishes the address as a system property), else localhost:9092.
+     */
     public static String bootstrap() {
-        return System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+        String env = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        return env != null && !env.isBlank() ? env
+                : System.getProperty("io.hxo.testing.kafka-bootstrap-servers", "localhost:9092");
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.hxo.genesis.api;
 
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Genesis;
 import io.hxo.contracts.payload.Ping;
 import io.hxo.contracts.payload.Problem;
@@ -13,15 +12,14 @@ import io.hxo.genesis.logs.LogRing;
 import io.hxo.genesis.replay.History;
 import io.hxo.genesis.replay.Terc;
 import io.hxo.genesis.store.EventStore;
+import io.hxo.genesis.store.StoreUnavailableException;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -32,6 +30,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class BusQueries {
     /** A query older than this was given up by its gateway long ago; answering it is wasted work. */
     private static final Duration STALE = Duration.ofSeconds(30);
+    /** How long an answer may wait for the store; the gateway has given up on it by then. */
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(20);
 
     private final HxoPublisher publisher;
     private final History history;
@@ -57,16 +57,14 @@ public class BusQueries {
         this.config = config;
     }
 
+    /**
+     * Blocking on purpose, several at once: the metrics ask the broker's admin API, whose calls
+     * block, and the migration runs Flyway over JDBC; history pages and figures await the store's
+     * reactive reads on the same worker thread.
+     */
     @Incoming("genesis-commands")
     @Blocking(ordered = false)
-    public void onCommand(ConsumerRecord<String, byte[]> record) {
-        CloudEvent request;
-        try {
-            request = KafkaBinding.fromRecord(record);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("skipped unreadable command @%d: %s", record.offset(), e.getMessage());
-            return;
-        }
+    public void onCommand(CloudEvent request) {
         if (request.time().isBefore(Instant.now().minus(STALE))) {
             return;
         }
@@ -87,7 +85,8 @@ public class BusQueries {
         }
         try {
             return switch (request.type()) {
-                case Genesis.HISTORY -> Reply.ok(200, history.page(request.dataAs(Genesis.HistoryQuery.class)));
+                case Genesis.HISTORY -> Reply.ok(200, history.page(request.dataAs(Genesis.HistoryQuery.class)).await()
+                        .atMost(STORE_TIMEOUT));
                 case Genesis.METRICS -> Reply.ok(200, metrics());
                 case Genesis.LOGS -> {
                     int n = request.dataAs(Genesis.LogsQuery.class).lines();
@@ -102,7 +101,7 @@ public class BusQueries {
             };
         } catch (IllegalArgumentException e) {
             return Reply.problem(Problem.of(400, "bad-request", "Bad request", e.getMessage()));
-        } catch (SQLException e) {
+        } catch (StoreUnavailableException e) {
             Log.warnf("query %s failed: %s", request.type(), e.getMessage());
             return Reply.problem(Problem.of(503, "store-unavailable", "Event store unavailable",
                     "the event store could not be read; try again"));
@@ -127,8 +126,8 @@ public class BusQueries {
         }
     }
 
-    private Map<String, Object> metrics() throws SQLException, InterruptedException {
-        Map<String, Object> out = new LinkedHashMap<>(store.figures());
+    private Map<String, Object> metrics() throws InterruptedException {
+        Map<String, Object> out = new LinkedHashMap<>(store.figures().await().atMost(STORE_TIMEOUT));
         out.put("terc", terc.figures());
         out.put("consumer_lag", lag.byGroup());
         java.util.Set<String> present = lag.topics();

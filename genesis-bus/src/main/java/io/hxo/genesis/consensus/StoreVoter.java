@@ -9,10 +9,11 @@ import io.hxo.contracts.topic.Topic;
 import io.hxo.genesis.config.HxoConfig;
 import io.hxo.genesis.store.EventStore;
 import io.hxo.genesis.store.StoreCommits;
+import io.hxo.runtime.messaging.Received;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -29,6 +30,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class StoreVoter {
     public static final String VALIDATOR = "genesis-bus";
     static final long LONGEST_PAUSE_MS = 100;
+    /** Stored events one read takes; a plan's leaves come 2,000 to an event (~200 KB each). */
+    static final int PAGE_EVENTS = 200;
+    /** How long one page may take before the vote says the store could not be read. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final EventStore store;
     private final StoreCommits commits;
@@ -42,15 +47,20 @@ public class StoreVoter {
         this.config = config;
     }
 
+    /**
+     * Blocking on purpose: a vote waits (bounded) for this instance's store to commit the last leaves,
+     * and folds up to millions of leaves into a root, seconds of CPU that no event loop may carry. It
+     * runs on a worker thread and awaits the store's reads there.
+     */
     @Incoming("aggregate-ready")
     @Blocking
-    public void onReady(ConsumerRecord<String, byte[]> record) throws InterruptedException {
-        Events.AggregateReady ready = Ballot.toVoteOn(record).orElse(null);
+    public void onReady(Received record) throws InterruptedException {
+        Events.AggregateReady ready = Ballot.toVoteOn(record.event()).orElse(null);
         if (ready == null) {
             return;
         }
         long arrived = System.nanoTime();
-        long ageOnArrivalMs = System.currentTimeMillis() - record.timestamp();
+        long ageOnArrivalMs = System.currentTimeMillis() - record.timestamp().toEpochMilli();
         String root = null;
         String error = null;
         try {
@@ -74,7 +84,7 @@ public class StoreVoter {
                 error = "the event store holds " + leaves.fold.size() + " of " + ready.leafCount() + " leaves";
             }
             root = leaves.fold.root(HashAlg.fromWire(ready.hashAlg()));
-        } catch (java.sql.SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             error = "cannot read the event store: " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
@@ -94,9 +104,15 @@ public class StoreVoter {
             this.planId = planId;
         }
 
-        void readNew() throws java.sql.SQLException {
-            lastSeq = store.eachData(Topic.HXO_SHARD_DONE.topicName(), planId, lastSeq,
-                    fold::addShardsDone);
+        /** Pages through what was stored since the last read; the leaves are folded here, on the worker thread. */
+        void readNew() {
+            EventStore.DataPage page;
+            do {
+                page = store.dataAfter(Topic.HXO_SHARD_DONE.topicName(), planId, lastSeq, PAGE_EVENTS).await()
+                        .atMost(READ_TIMEOUT);
+                page.data().forEach(fold::addShardsDone);
+                lastSeq = page.lastSeq();
+            } while (page.full());
         }
     }
 }

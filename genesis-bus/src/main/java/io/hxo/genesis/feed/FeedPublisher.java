@@ -8,23 +8,27 @@ import io.hxo.contracts.payload.Genesis.StoredEvent;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes what the store just committed on {@code genesis.feed}, in store order, in records of
- * bounded size. Called while the store's order lock is held, it returns only once the broker has
- * every record (all on partition 0, whatever the topic's partition count): the next store transaction (of any bus instance) cannot overtake it on the feed.
+ * bounded size. The store holds its order lock until the {@code Uni} this returns completes, which
+ * is once the broker has every record (all on partition 0, whatever the topic's partition count):
+ * the next store transaction (of any bus instance) cannot overtake it on the feed.
  */
 @ApplicationScoped
 public class FeedPublisher {
     /** Roughly how much event data one feed record carries (Kafka's default record limit is 1 MB). */
     static final int RECORD_BYTES = 512 * 1024;
     static final int RECORD_EVENTS = 500;
+    /** How long one record may wait for the broker before it is sent again. */
+    static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final HxoPublisher publisher;
 
@@ -32,25 +36,25 @@ public class FeedPublisher {
         this.publisher = publisher;
     }
 
-    public void publish(FeedBatch committed) {
-        for (FeedBatch record : split(committed)) {
-            long backoff = 100;
-            while (true) {
-                try {
-                    publisher.publish(Topic.GENESIS_FEED, 0,
-                            publisher.event(Topic.GENESIS_FEED.topicName(), null, record)).get(30, TimeUnit.SECONDS);
-                    break;
-                } catch (ExecutionException | TimeoutException e) {
-                    // Stored but not yet on the feed: keep the order lock and try again, never skip.
-                    Log.warnf("genesis.feed publish failed (%s); retrying in %d ms", e.getMessage(), backoff);
-                    sleep(backoff);
-                    backoff = Math.min(5000, backoff * 2);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while publishing the feed", e);
-                }
-            }
-        }
+    /**
+     * The committed batch's records, one after the other, each sent again until the broker has it:
+     * stored but not yet on the feed, it is never skipped. Each send runs on the worker pool (the
+     * producer signs the record on the calling thread and may wait for metadata), never on an event loop.
+     */
+    public Uni<Void> publish(FeedBatch committed) {
+        return Multi.createFrom().iterable(split(committed))
+                .onItem().transformToUniAndConcatenate(this::send)
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> send(FeedBatch record) {
+        return Uni.createFrom().completionStage(() -> publisher.publish(Topic.GENESIS_FEED, 0,
+                        publisher.event(Topic.GENESIS_FEED.topicName(), null, record)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .ifNoItem().after(SEND_TIMEOUT).fail()
+                .onFailure().invoke(e -> Log.warnf("genesis.feed publish failed (%s); retrying", e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
+                .replaceWithVoid();
     }
 
     /** Splits a committed batch into feed records, each following on from the one before. */
@@ -86,15 +90,6 @@ public class FeedPublisher {
             return text.length();
         }
         return data.toString().length();
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while publishing the feed", e);
-        }
     }
 
     /** Upper bound of a page the bus answers with, in the same spirit. */

@@ -8,8 +8,8 @@ import io.hxo.contracts.payload.Genesis.HistoryQuery;
 import io.hxo.contracts.payload.Genesis.StoredEvent;
 import io.hxo.genesis.feed.FeedPublisher;
 import io.hxo.genesis.store.EventStore;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.function.Predicate;
 
@@ -27,8 +27,12 @@ public class History {
         this.store = store;
     }
 
-    /** The answer to a query; throws IllegalArgumentException for a bad pattern or range. */
-    public HistoryPage page(HistoryQuery q) throws SQLException {
+    /**
+     * The answer to a query: at once from the cache, or from the store (which fails with
+     * StoreUnavailableException when it cannot be read); throws IllegalArgumentException for a bad
+     * pattern or range.
+     */
+    public Uni<HistoryPage> page(HistoryQuery q) {
         TopicPattern pattern = TopicPattern.parse(q.pattern() == null ? "*" : q.pattern());
         int limit = q.limit() <= 0 ? 100 : Math.min(q.limit(), Genesis.MAX_PAGE);
         if (q.after() != null && q.after() < 0) {
@@ -42,7 +46,7 @@ public class History {
             FeedWindow.Slice slice = terc.window().after(q.after(), filter, limit);
             if (slice != null) {
                 terc.hit();
-                return new HistoryPage(slice.events(), slice.more(), slice.through(), "cache");
+                return Uni.createFrom().item(new HistoryPage(slice.events(), slice.more(), slice.through(), "cache"));
             }
         }
         terc.miss();

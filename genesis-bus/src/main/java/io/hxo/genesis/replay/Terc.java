@@ -1,6 +1,5 @@
 package io.hxo.genesis.replay;
 
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.feed.FeedWindow;
 import io.hxo.contracts.payload.Genesis.FeedBatch;
 import io.hxo.genesis.config.HxoConfig;
@@ -8,7 +7,6 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -26,15 +24,11 @@ public class Terc {
         this.window = new FeedWindow(config.eventCacheLimit());
     }
 
+    /** A feed record, as hxo-runtime's converter reads it (an unreadable one is logged and skipped there). */
     @Incoming("terc")
-    public void onFeed(ConsumerRecord<String, byte[]> record) {
-        try {
-            FeedBatch batch = KafkaBinding.fromRecord(record).dataAs(FeedBatch.class);
-            if (window.append(batch) == FeedWindow.Appended.RESTARTED && batch.prev() > 0) {
-                Log.debugf("replay cache starts after seq %d", batch.prev());
-            }
-        } catch (IllegalArgumentException e) {
-            Log.warnf("skipped unreadable feed record @%d: %s", record.offset(), e.getMessage());
+    public void onFeed(FeedBatch batch) {
+        if (window.append(batch) == FeedWindow.Appended.RESTARTED && batch.prev() > 0) {
+            Log.debugf("replay cache starts after seq %d", batch.prev());
         }
     }
 

@@ -1,43 +1,89 @@
 package io.hxo.genesis.store;
 
-import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.json.Json;
-import io.hxo.contracts.json.JsonbText;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.util.RawValue;
-import java.io.IOException;
+import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.feed.TopicPattern;
+import io.hxo.contracts.json.Json;
+import io.hxo.contracts.json.JsonbText;
 import io.hxo.contracts.payload.DeadLetter;
 import io.hxo.contracts.payload.Genesis.FeedBatch;
 import io.hxo.contracts.payload.Genesis.HistoryPage;
 import io.hxo.contracts.payload.Genesis.StoredEvent;
-import java.sql.ResultSet;
-import java.sql.Statement;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.util.List;
-import javax.sql.DataSource;
+import java.util.function.Function;
 
-/** The event store and the dead-letter table in schema {@code genesis}. */
+/**
+ * The event store and the dead-letter table in schema {@code genesis}, on the reactive PostgreSQL
+ * client. Every method returns a {@link Uni} and blocks no thread; the work that costs CPU (checking
+ * each event's data before the insert, building a history page's JSON) runs on the worker pool, not
+ * on the connection's event loop.
+ */
 @ApplicationScoped
 public class EventStore {
-    private final DataSource ds;
+    /** Session lock key serialising store transactions across bus instances, so commit order is seq order. */
+    private static final long STORE_ORDER_LOCK = 0x6878_6f5f_6665_6564L;
+    private static final String LOCK = "SELECT pg_advisory_lock(" + STORE_ORDER_LOCK + ")";
+    private static final String UNLOCK = "SELECT pg_advisory_unlock(" + STORE_ORDER_LOCK + ")";
 
-    public EventStore(DataSource ds) {
-        this.ds = ds;
+    /**
+     * A batch and its dead letters in one statement, which commits itself: its snapshot, taken after
+     * the order lock, gives the highest sequence number stored before it ({@code prev}); the events
+     * go in in arrival order, skipping any already stored (same source and id); the dead letters go
+     * in with them or not at all.
+     */
+    static final String INSERT = """
+            WITH prev AS (SELECT coalesce(max(seq), 0) AS seq FROM genesis.events),
+            added AS (
+                INSERT INTO genesis.events (source, id, topic, type, subject, time, correlation_id, causation_id,
+                                            kafka_partition, kafka_offset, data)
+                SELECT s, i, tp, ty, su, ti, co, ca, pa, os, d::jsonb
+                FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                            $7::text[], $8::text[], $9::int[], $10::bigint[], $11::text[])
+                     WITH ORDINALITY AS t(s, i, tp, ty, su, ti, co, ca, pa, os, d, ord)
+                ORDER BY ord
+                ON CONFLICT ON CONSTRAINT events_once DO NOTHING
+                RETURNING seq, source, id),
+            letters AS (
+                INSERT INTO genesis.dead_letters (reason, topic, kafka_partition, kafka_offset, consumer, consumer_group,
+                        event_id, event_source, event_type, record_key, headers, value_base64, refused_at)
+                SELECT re, tp, pa, os, cs, gr, ei, es, et, rk, he::jsonb, vb, ra
+                FROM unnest($12::text[], $13::text[], $14::int[], $15::bigint[], $16::text[], $17::text[],
+                            $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[],
+                            $24::timestamptz[]) AS l(re, tp, pa, os, cs, gr, ei, es, et, rk, he, vb, ra)
+                ON CONFLICT ON CONSTRAINT dead_letters_once DO NOTHING)
+            SELECT added.seq, added.source, added.id, prev.seq FROM added CROSS JOIN prev""";
+
+    /** A subject's events of one topic in store order, a page at a time; index {@code events_subject_topic} answers it (V3). */
+    public static final String SUBJECT_TOPIC_SQL = """
+            SELECT seq, convert_to(data::text, 'UTF8') FROM genesis.events
+            WHERE subject = $1 AND topic = $2 AND seq > $3 ORDER BY seq LIMIT $4""";
+
+    private final Pool pool;
+
+    public EventStore(Pool pool) {
+        this.pool = pool;
     }
 
     /** An event as consumed, with where it came from. */
@@ -48,194 +94,156 @@ public class EventStore {
     public record Refused(DeadLetter letter) {
     }
 
-    /** Session lock key serialising store transactions across bus instances, so commit order is seq order. */
-    private static final long STORE_ORDER_LOCK = 0x6878_6f5f_6665_6564L;
-
     /**
-     * Stores a batch in one transaction, in arrival order. An event already stored (same source and
-     * id) is skipped, so redelivery never duplicates. After the commit, and before another bus
-     * instance may store anything, {@code committed} receives what was new, in sequence order; so
-     * whatever it publishes follows the store's order exactly.
+     * Stores a batch (and its dead letters) in one statement, in arrival order. An event already
+     * stored (same source and id) is skipped, so redelivery never duplicates. After the commit, and
+     * before another bus instance may store anything, {@code committed} receives what was new, in
+     * sequence order, and the order lock is held until the {@code Uni} it returns completes; so
+     * whatever it publishes follows the store's order exactly. Emits what was new.
      *
-     * <p>Without dead letters the batch is one statement that commits itself: it reads the highest
-     * stored sequence number and inserts in the same snapshot, taken after the lock. This runs for
-     * every batch the bus consumes, so it costs three round trips to the database (lock, insert,
-     * unlock) instead of five (the read and the commit on their own).
+     * <p>The lock and the insert are pipelined (sent together on one connection; PostgreSQL runs the
+     * insert once the lock is granted), so a batch costs two round trips: lock with insert, unlock.
      */
-    public void store(List<Incoming> events, List<Refused> refused, Consumer<FeedBatch> committed) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            try (Statement st = c.createStatement()) {
-                st.execute("SELECT pg_advisory_lock(" + STORE_ORDER_LOCK + ")");
-            }
-            try {
-                FeedBatch added;
-                if (refused.isEmpty()) {
-                    added = insertEvents(c, events);
-                } else {
-                    c.setAutoCommit(false);
-                    try {
-                        added = insertEvents(c, events);
-                        insertDeadLetters(c, refused);
-                        c.commit();
-                    } catch (SQLException | RuntimeException e) {
-                        c.rollback();
-                        throw e;
-                    } finally {
-                        c.setAutoCommit(true);
-                    }
-                }
-                if (!added.events().isEmpty()) {
-                    committed.accept(added);
-                }
-            } finally {
-                try (Statement st = c.createStatement()) {
-                    st.execute("SELECT pg_advisory_unlock(" + STORE_ORDER_LOCK + ")");
-                }
-            }
-        }
+    public Uni<FeedBatch> store(List<Incoming> events, List<Refused> refused,
+            Function<FeedBatch, Uni<Void>> committed) {
+        return Uni.createFrom().item(() -> Batch.of(events, refused))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(batch -> pool.withConnection(conn -> lockAndInsert(conn, batch)
+                        .call(added -> added.events().isEmpty() ? Uni.createFrom().voidItem() : committed.apply(added))
+                        .eventually(() -> conn.query(UNLOCK).execute())));
     }
 
-    /**
-     * Inserts what is new and returns it as stored, in sequence order, after the highest sequence
-     * number stored before it ({@code prev}; -1 when nothing was new). One statement: its snapshot
-     * sees what was committed before it, not its own rows, so {@code prev} is read before the insert.
-     */
-    private static FeedBatch insertEvents(Connection c, List<Incoming> events) throws SQLException {
-        if (events.isEmpty()) {
-            return new FeedBatch(-1, List.of());
+    private static Uni<FeedBatch> lockAndInsert(SqlConnection conn, Batch batch) {
+        Uni<RowSet<Row>> lock = conn.query(LOCK).execute();
+        Uni<RowSet<Row>> insert = conn.preparedQuery(INSERT).execute(batch.tuple);
+        return Uni.combine().all().unis(lock, insert).collectFailures().asTuple()
+                .map(done -> batch.added(done.getItem2()));
+    }
+
+    /** A batch as the insert binds it: one array per column, the events' data checked once. */
+    private static final class Batch {
+        final List<Incoming> events;
+        final String[] data;
+        final Tuple tuple;
+
+        private Batch(List<Incoming> events, String[] data, Tuple tuple) {
+            this.events = events;
+            this.data = data;
+            this.tuple = tuple;
         }
-        int n = events.size();
-        String[] sources = new String[n];
-        String[] ids = new String[n];
-        String[] topics = new String[n];
-        String[] types = new String[n];
-        String[] subjects = new String[n];
-        Timestamp[] times = new Timestamp[n];
-        String[] correlations = new String[n];
-        String[] causations = new String[n];
-        Integer[] partitions = new Integer[n];
-        Long[] offsets = new Long[n];
-        String[] data = new String[n];
-        for (int i = 0; i < n; i++) {
-            Incoming in = events.get(i);
-            CloudEvent ev = in.event();
-            sources[i] = ev.source();
-            ids[i] = ev.id();
-            topics[i] = in.topic();
-            types[i] = ev.type();
-            subjects[i] = ev.subject();
-            times[i] = Timestamp.from(ev.time());
-            correlations[i] = ev.correlationId();
-            causations[i] = ev.causationId();
-            partitions[i] = in.partition();
-            offsets[i] = in.offset();
-            data[i] = jsonOrNull(ev.data());
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
-                WITH prev AS (SELECT coalesce(max(seq), 0) AS seq FROM genesis.events),
-                added AS (
-                    INSERT INTO genesis.events (source, id, topic, type, subject, time, correlation_id, causation_id,
-                                                kafka_partition, kafka_offset, data)
-                    SELECT s, i, tp, ty, su, ti, co, ca, pa, os, d::jsonb
-                    FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[],
-                                ?::text[], ?::int[], ?::bigint[], ?::text[])
-                         WITH ORDINALITY AS t(s, i, tp, ty, su, ti, co, ca, pa, os, d, ord)
-                    ORDER BY ord
-                    ON CONFLICT ON CONSTRAINT events_once DO NOTHING
-                    RETURNING seq, source, id)
-                SELECT added.seq, added.source, added.id, prev.seq FROM added CROSS JOIN prev""")) {
-            ps.setArray(1, c.createArrayOf("text", sources));
-            ps.setArray(2, c.createArrayOf("text", ids));
-            ps.setArray(3, c.createArrayOf("text", topics));
-            ps.setArray(4, c.createArrayOf("text", types));
-            ps.setArray(5, c.createArrayOf("text", subjects));
-            ps.setArray(6, c.createArrayOf("timestamptz", times));
-            ps.setArray(7, c.createArrayOf("text", correlations));
-            ps.setArray(8, c.createArrayOf("text", causations));
-            ps.setArray(9, c.createArrayOf("int4", partitions));
-            ps.setArray(10, c.createArrayOf("int8", offsets));
-            ps.setArray(11, c.createArrayOf("text", data));
-            Map<String, Integer> byKey = new HashMap<>(n * 2);
+
+        static Batch of(List<Incoming> events, List<Refused> refused) {
+            int n = events.size();
+            String[] sources = new String[n];
+            String[] ids = new String[n];
+            String[] topics = new String[n];
+            String[] types = new String[n];
+            String[] subjects = new String[n];
+            OffsetDateTime[] times = new OffsetDateTime[n];
+            String[] correlations = new String[n];
+            String[] causations = new String[n];
+            Integer[] partitions = new Integer[n];
+            Long[] offsets = new Long[n];
+            String[] data = new String[n];
             for (int i = 0; i < n; i++) {
+                Incoming in = events.get(i);
+                CloudEvent ev = in.event();
+                sources[i] = ev.source();
+                ids[i] = ev.id();
+                topics[i] = in.topic();
+                types[i] = ev.type();
+                subjects[i] = ev.subject();
+                times[i] = ev.time().atOffset(ZoneOffset.UTC);
+                correlations[i] = ev.correlationId();
+                causations[i] = ev.causationId();
+                partitions[i] = in.partition();
+                offsets[i] = in.offset();
+                data[i] = jsonOrNull(ev.data());
+            }
+            int m = refused.size();
+            String[] reasons = new String[m];
+            String[] lTopics = new String[m];
+            Integer[] lPartitions = new Integer[m];
+            Long[] lOffsets = new Long[m];
+            String[] consumers = new String[m];
+            String[] groups = new String[m];
+            String[] eventIds = new String[m];
+            String[] eventSources = new String[m];
+            String[] eventTypes = new String[m];
+            String[] keys = new String[m];
+            String[] headers = new String[m];
+            String[] values = new String[m];
+            OffsetDateTime[] refusedAt = new OffsetDateTime[m];
+            for (int i = 0; i < m; i++) {
+                DeadLetter d = refused.get(i).letter();
+                reasons[i] = d.reason();
+                lTopics[i] = d.topic();
+                lPartitions[i] = d.partition();
+                lOffsets[i] = d.offset();
+                consumers[i] = d.consumer() == null ? "unknown" : d.consumer();
+                groups[i] = d.group();
+                eventIds[i] = d.eventId();
+                eventSources[i] = d.eventSource();
+                eventTypes[i] = d.eventType();
+                keys[i] = d.key();
+                headers[i] = d.headers() == null ? null : Json.text(d.headers());
+                values[i] = d.valueBase64();
+                refusedAt[i] = d.refusedAt() == null ? null : d.refusedAt().atOffset(ZoneOffset.UTC);
+            }
+            Tuple t = Tuple.tuple().addArrayOfString(sources).addArrayOfString(ids).addArrayOfString(topics)
+                    .addArrayOfString(types).addArrayOfString(subjects).addArrayOfOffsetDateTime(times)
+                    .addArrayOfString(correlations).addArrayOfString(causations).addArrayOfInteger(partitions)
+                    .addArrayOfLong(offsets).addArrayOfString(data)
+                    .addArrayOfString(reasons).addArrayOfString(lTopics).addArrayOfInteger(lPartitions)
+                    .addArrayOfLong(lOffsets).addArrayOfString(consumers).addArrayOfString(groups)
+                    .addArrayOfString(eventIds).addArrayOfString(eventSources).addArrayOfString(eventTypes)
+                    .addArrayOfString(keys).addArrayOfString(headers).addArrayOfString(values)
+                    .addArrayOfOffsetDateTime(refusedAt);
+            return new Batch(events, data, t);
+        }
+
+        /** What the insert returned, as stored, in sequence order, after {@code prev} (-1 when nothing was new). */
+        FeedBatch added(RowSet<Row> rows) {
+            Map<String, Integer> byKey = new HashMap<>(events.size() * 2);
+            for (int i = 0; i < events.size(); i++) {
                 byKey.putIfAbsent(events.get(i).event().source() + "\u0000" + events.get(i).event().id(), i);
             }
-            List<StoredEvent> stored = new ArrayList<>();
+            List<StoredEvent> stored = new ArrayList<>(rows.size());
             long prev = -1;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    int i = byKey.get(rs.getString(2) + "\u0000" + rs.getString(3));
-                    stored.add(stored(rs.getLong(1), events.get(i).topic(), events.get(i).event(), data[i]));
-                    prev = rs.getLong(4);
-                }
+            for (Row row : rows) {
+                int i = byKey.get(row.getString(1) + "\u0000" + row.getString(2));
+                stored.add(stored(row.getLong(0), events.get(i).topic(), events.get(i).event(), data[i]));
+                prev = row.getLong(3);
             }
-            stored.sort(java.util.Comparator.comparingLong(StoredEvent::seq));
+            stored.sort(Comparator.comparingLong(StoredEvent::seq));
             return new FeedBatch(prev, stored);
         }
     }
 
-    private static void insertDeadLetters(Connection c, List<Refused> refused) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO genesis.dead_letters (reason, topic, kafka_partition, kafka_offset, consumer, consumer_group,
-                        event_id, event_source, event_type, record_key, headers, value_base64, refused_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)
-                ON CONFLICT ON CONSTRAINT dead_letters_once DO NOTHING""")) {
-            for (Refused r : refused) {
-                DeadLetter d = r.letter();
-                ps.setString(1, d.reason());
-                ps.setString(2, d.topic());
-                ps.setInt(3, d.partition());
-                ps.setLong(4, d.offset());
-                ps.setString(5, d.consumer() == null ? "unknown" : d.consumer());
-                ps.setString(6, d.group());
-                ps.setString(7, d.eventId());
-                ps.setString(8, d.eventSource());
-                ps.setString(9, d.eventType());
-                ps.setString(10, d.key());
-                ps.setString(11, d.headers() == null ? null : Json.text(d.headers()));
-                ps.setString(12, d.valueBase64());
-                ps.setTimestamp(13, d.refusedAt() == null ? null : Timestamp.from(d.refusedAt()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+    /** A page of one subject's event data of one topic, as stored, and the sequence number it reached. */
+    public record DataPage(List<byte[]> data, long lastSeq, boolean full) {
     }
 
-    /** A subject's events of one topic in store order; index {@code events_subject_topic} answers it (V3). */
-    public static final String SUBJECT_TOPIC_SQL =
-            "SELECT seq, data FROM genesis.events WHERE subject = ? AND topic = ? AND seq > ? ORDER BY seq";
-
     /**
-     * Streams the data of the stored events of a topic about a subject with a sequence number above
-     * {@code afterSeq}, in store order, to the sink (rows are fetched in pages, so a plan with a
-     * million leaves never sits in memory as text). Returns the highest sequence number seen, or
-     * {@code afterSeq} when there was none.
+     * Up to {@code limit} events of a topic about a subject with a sequence number above
+     * {@code afterSeq}, in store order: their data as the stored JSON text's UTF-8 bytes (sent by
+     * PostgreSQL as they are, never decoded into a String of a 2,000-leaf document only to be
+     * encoded again). {@code full} says the page was full, so there may be more after
+     * {@code lastSeq}; {@code lastSeq} is {@code afterSeq} when there was nothing.
      */
-    public long eachData(String topic, String subject, long afterSeq, java.util.function.Consumer<byte[]> sink)
-            throws SQLException {
-        long last = afterSeq;
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false); // the driver pages through a result only inside a transaction
-            try (PreparedStatement ps = c.prepareStatement(SUBJECT_TOPIC_SQL)) {
-                ps.setFetchSize(200);
-                ps.setString(1, subject);
-                ps.setString(2, topic);
-                ps.setLong(3, afterSeq);
-                try (var rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        last = rs.getLong(1);
-                        // jsonb comes as text, and getBytes hands over its UTF-8 bytes as received:
-                        // no String of a 2,000-leaf document decoded only to be encoded again.
-                        byte[] data = rs.getBytes(2);
-                        if (data != null) {
-                            sink.accept(data);
-                        }
-                    }
+    public Uni<DataPage> dataAfter(String topic, String subject, long afterSeq, int limit) {
+        return pool.preparedQuery(SUBJECT_TOPIC_SQL).execute(Tuple.of(subject, topic, afterSeq, (long) limit)).map(rows -> {
+            List<byte[]> out = new ArrayList<>(rows.size());
+            long last = afterSeq;
+            for (Row row : rows) {
+                last = row.getLong(0);
+                var bytes = row.getBuffer(1);
+                if (bytes != null) {
+                    out.add(bytes.getBytes());
                 }
-            } finally {
-                c.rollback();
             }
-        }
-        return last;
+            return new DataPage(out, last, rows.size() == limit);
+        });
     }
 
     /**
@@ -251,98 +259,91 @@ public class EventStore {
     /**
      * One page of history from the store: events after {@code after} matching the pattern and time
      * range, in sequence order, stopping at {@code limit} events or about {@code maxBytes} of data.
+     * The high-water mark is read first, in the same pipeline: everything up to it is committed and
+     * visible to the page's query; a row past it waits for the next page.
      */
-    public HistoryPage history(TopicPattern pattern, long after, Instant from, Instant to, int limit, int maxBytes)
-            throws SQLException {
+    public Uni<HistoryPage> history(TopicPattern pattern, long after, Instant from, Instant to, int limit,
+            int maxBytes) {
         StringBuilder sql = new StringBuilder("""
                 SELECT seq, topic, type, source, id, subject, time, data::text
-                FROM genesis.events WHERE seq > ?""");
+                FROM genesis.events WHERE seq > $1""");
+        List<Object> params = new ArrayList<>();
+        params.add(after);
         if (pattern.isPrefix()) {
-            sql.append(" AND starts_with(topic, ?)");
+            params.add(pattern.prefix());
+            sql.append(" AND starts_with(topic, $").append(params.size()).append(')');
         } else if (!pattern.isAll()) {
-            sql.append(" AND topic = ?");
+            params.add(pattern.text());
+            sql.append(" AND topic = $").append(params.size());
         }
         if (from != null) {
-            sql.append(" AND time >= ?");
+            params.add(from.atOffset(ZoneOffset.UTC));
+            sql.append(" AND time >= $").append(params.size());
         }
         if (to != null) {
-            sql.append(" AND time < ?");
+            params.add(to.atOffset(ZoneOffset.UTC));
+            sql.append(" AND time < $").append(params.size());
         }
-        sql.append(" ORDER BY seq LIMIT ?");
-        try (Connection c = ds.getConnection()) {
-            long through;
-            // Read the high-water mark first: everything up to it is committed and visible below.
-            try (Statement st = c.createStatement();
-                    ResultSet rs = st.executeQuery("SELECT coalesce(max(seq), 0) FROM genesis.events")) {
-                rs.next();
-                through = rs.getLong(1);
+        params.add(limit + 1L);
+        sql.append(" ORDER BY seq LIMIT $").append(params.size());
+        return pool.withConnection(conn -> Uni.combine().all()
+                .unis(conn.query("SELECT coalesce(max(seq), 0) FROM genesis.events").execute(),
+                        conn.preparedQuery(sql.toString()).execute(Tuple.from(params)))
+                .collectFailures().asTuple())
+                .emitOn(Infrastructure.getDefaultWorkerPool()) // the page's JSON is built off the event loop
+                .map(done -> page(done.getItem1().iterator().next().getLong(0), done.getItem2(), after, limit, maxBytes))
+                .onFailure().transform(StoreUnavailableException::new);
+    }
+
+    private static HistoryPage page(long through, RowSet<Row> rows, long after, int limit, int maxBytes) {
+        List<StoredEvent> out = new ArrayList<>();
+        long bytes = 0;
+        for (Row row : rows) {
+            if (out.size() == limit || (bytes > maxBytes && !out.isEmpty())) {
+                return new HistoryPage(out, true, out.get(out.size() - 1).seq(), "store");
             }
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                int i = 1;
-                ps.setLong(i++, after);
-                if (pattern.isPrefix()) {
-                    ps.setString(i++, pattern.prefix());
-                } else if (!pattern.isAll()) {
-                    ps.setString(i++, pattern.text());
-                }
-                if (from != null) {
-                    ps.setTimestamp(i++, Timestamp.from(from));
-                }
-                if (to != null) {
-                    ps.setTimestamp(i++, Timestamp.from(to));
-                }
-                ps.setInt(i, limit + 1);
-                List<StoredEvent> out = new ArrayList<>();
-                long bytes = 0;
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (out.size() == limit || (bytes > maxBytes && !out.isEmpty())) {
-                            return new HistoryPage(out, true, out.get(out.size() - 1).seq(), "store");
-                        }
-                        long seq = rs.getLong(1);
-                        if (seq > through) {
-                            break; // committed after the mark was read: the next page has it
-                        }
-                        String data = rs.getString(8);
-                        bytes += data == null ? 0 : data.length();
-                        out.add(new StoredEvent(seq, rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                                rs.getString(6), rs.getTimestamp(7).toInstant(), data == null ? null : Json.tree(data)));
-                    }
-                }
-                return new HistoryPage(out, false, Math.max(through, after), "store");
+            long seq = row.getLong(0);
+            if (seq > through) {
+                break; // committed after the mark was read: the next page has it
             }
+            String data = row.getString(7);
+            bytes += data == null ? 0 : data.length();
+            out.add(new StoredEvent(seq, row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+                    row.getString(5), row.getOffsetDateTime(6).toInstant(), data == null ? null : Json.tree(data)));
         }
+        return new HistoryPage(out, false, Math.max(through, after), "store");
     }
 
     /** Figures for the bus metrics: per-topic totals and last-minute counts, store size, dead letters. */
-    public Map<String, Object> figures() throws SQLException {
-        Map<String, Object> out = new LinkedHashMap<>();
-        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
-            Map<String, Object> topics = new TreeMap<>();
-            try (ResultSet rs = st.executeQuery("""
-                    SELECT topic, count(*), count(*) FILTER (WHERE stored_at > now() - interval '60 seconds')
-                    FROM genesis.events GROUP BY topic""")) {
-                while (rs.next()) {
-                    topics.put(rs.getString(1), Map.of("total", rs.getLong(2),
-                            "per_second", Math.round(rs.getLong(3) / 60.0 * 100) / 100.0));
-                }
-            }
-            out.put("topics", topics);
-            try (ResultSet rs = st.executeQuery("""
-                    SELECT (SELECT count(*) FROM genesis.events), coalesce((SELECT max(seq) FROM genesis.events), 0),
-                           pg_total_relation_size('genesis.events')""")) {
-                rs.next();
-                out.put("store", Map.of("events", rs.getLong(1), "last_seq", rs.getLong(2), "bytes", rs.getLong(3)));
-            }
-            Map<String, Long> dlq = new TreeMap<>();
-            try (ResultSet rs = st.executeQuery("SELECT reason, count(*) FROM genesis.dead_letters GROUP BY reason")) {
-                while (rs.next()) {
-                    dlq.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            out.put("dead_letters", dlq);
-        }
-        return out;
+    public Uni<Map<String, Object>> figures() {
+        return pool.withConnection(conn -> Uni.combine().all().unis(
+                conn.query("""
+                        SELECT topic, count(*), count(*) FILTER (WHERE stored_at > now() - interval '60 seconds')
+                        FROM genesis.events GROUP BY topic""").execute(),
+                conn.query("""
+                        SELECT (SELECT count(*) FROM genesis.events), coalesce((SELECT max(seq) FROM genesis.events), 0),
+                               pg_total_relation_size('genesis.events')""").execute(),
+                conn.query("SELECT reason, count(*) FROM genesis.dead_letters GROUP BY reason").execute())
+                .collectFailures().asTuple())
+                .map(done -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    Map<String, Object> topics = new TreeMap<>();
+                    for (Row row : done.getItem1()) {
+                        topics.put(row.getString(0), Map.of("total", row.getLong(1),
+                                "per_second", Math.round(row.getLong(2) / 60.0 * 100) / 100.0));
+                    }
+                    out.put("topics", topics);
+                    Row store = done.getItem2().iterator().next();
+                    out.put("store", Map.of("events", store.getLong(0), "last_seq", store.getLong(1),
+                            "bytes", store.getLong(2)));
+                    Map<String, Long> dlq = new TreeMap<>();
+                    for (Row row : done.getItem3()) {
+                        dlq.put(row.getString(0), row.getLong(1));
+                    }
+                    out.put("dead_letters", dlq);
+                    return out;
+                })
+                .onFailure().transform(StoreUnavailableException::new);
     }
 
     /**
