@@ -48,6 +48,19 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
     }
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** Where the suite's services export their spans (TraceSystemTest reads them back). */
+    static final OtlpReceiver TRACES = OtlpReceiver.start();
+
+    /** A service's management interface (/q/metrics): the launcher gives each its port + 1000. */
+    static int managementPort(String service) {
+        return 1000 + switch (service) {
+            case "federation-gateway" -> GATEWAY;
+            case "hxo-planner" -> GATEWAY + 1;
+            case "genesis-bus" -> GATEWAY + 2;
+            case "arie-auditor" -> GATEWAY + 3;
+            default -> throw new IllegalArgumentException(service);
+        };
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -98,6 +111,10 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         // Small replay windows, so resumes exercise the bus's cache and its store (GenesisSystemTest).
         env.put("HXO_SSE_WINDOW", "100");
         env.put("HXO_EVENT_CACHE_LIMIT", "1000");
+        // Traces to the receiver in this JVM, sent in small batches so a test sees them soon.
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", TRACES.endpoint());
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
         return env;
     }
 

@@ -106,6 +106,10 @@ public final class HxoPublisher implements AutoCloseable {
         CloudEvent out = event(request.type() + Commands.REPLY_SUFFIX, request.subject(), reply)
                 .withCorrelation(correlation, request.id())
                 .withPartitionKey(correlation);
+        if (Hops.tracing() && request.traceParent() != null) {
+            // The answer belongs to the request's trace (a status poll's own), not to the plan's.
+            out = out.withTraceParent(request.traceParent());
+        }
         return publish(commandTopic.replyTopic(), out);
     }
 
