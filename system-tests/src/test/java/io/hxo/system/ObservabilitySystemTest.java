@@ -93,6 +93,7 @@ class ObservabilitySystemTest {
         String planId = Json.tree(accepted.body().getBytes()).get("plan_id").asText();
         assertThat(awaitDecided(planId, Duration.ofSeconds(60))).isEqualTo("certified");
 
+        @SuppressWarnings("unchecked")
         List<OtlpReceiver.Span>[] trace = new List[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             trace[0] = Suite.TRACES.spans(traceId);
@@ -107,15 +108,15 @@ class ObservabilitySystemTest {
                     "hxo.aggregate.ready publish", "hxo.aggregate.vote publish");
             assertThat(byService.get("genesis-bus")).contains("hxo.aggregate.ready receive", "hxo.aggregate.vote publish");
             assertThat(byService.get("arie-auditor")).contains("hxo.aggregate.ready receive", "hxo.aggregate.vote publish");
+            // One tree: a single root (the gateway's server span, child of the client's span), every
+            // other span's parent among the trace's spans.
+            Set<String> ids = trace[0].stream().map(OtlpReceiver.Span::spanId).collect(Collectors.toSet());
+            List<OtlpReceiver.Span> roots = trace[0].stream().filter(sp -> !ids.contains(sp.parentSpanId())).toList();
+            assertThat(roots).as(roots.toString()).hasSize(1);
+            assertThat(roots.get(0).service()).isEqualTo("federation-gateway");
+            assertThat(roots.get(0).kind()).isEqualTo(SERVER);
+            assertThat(roots.get(0).parentSpanId()).isEqualTo(clientSpan);
         });
-        // One tree: a single root (the gateway's server span, child of the client's span), every other
-        // span's parent among the trace's spans.
-        Set<String> ids = trace[0].stream().map(OtlpReceiver.Span::spanId).collect(Collectors.toSet());
-        List<OtlpReceiver.Span> roots = trace[0].stream().filter(sp -> !ids.contains(sp.parentSpanId())).toList();
-        assertThat(roots).as(roots.toString()).hasSize(1);
-        assertThat(roots.get(0).service()).isEqualTo("federation-gateway");
-        assertThat(roots.get(0).kind()).isEqualTo(SERVER);
-        assertThat(roots.get(0).parentSpanId()).isEqualTo(clientSpan);
         // Status polls are traces of their own: nothing of theirs joined the plan's.
         assertThat(trace[0]).noneMatch(sp -> sp.name().startsWith("GET"));
     }

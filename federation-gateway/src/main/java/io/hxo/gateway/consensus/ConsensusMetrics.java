@@ -2,7 +2,7 @@ package io.hxo.gateway.consensus;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,9 +15,9 @@ import java.util.stream.Collectors;
  * and {@code hxo.plan.duration} (plan started → decided), each by outcome ({@code certified},
  * {@code disagreement}, {@code timeout}). Percentile histograms (buckets, not client-side
  * percentiles), so Prometheus aggregates them across gateway instances; every outcome is registered
- * at start, so its series exist at zero.
+ * at start (a singleton, built with Consensus), so its series exist at zero.
  */
-@ApplicationScoped
+@Singleton
 public class ConsensusMetrics {
     static final List<String> OUTCOMES = List.of("certified", "disagreement", "timeout");
 

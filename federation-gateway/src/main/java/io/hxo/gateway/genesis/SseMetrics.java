@@ -4,7 +4,7 @@ import io.hxo.contracts.payload.Genesis.StoredEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * and {@code hxo.sse.delivery} (an event's age, from its CloudEvents time, when the feed hands it to
  * the live subscribers), a percentile histogram so it aggregates across gateway instances.
  */
-@ApplicationScoped
+@Singleton
 public class SseMetrics {
     private final MeterRegistry registry;
     private final Timer delivery;
