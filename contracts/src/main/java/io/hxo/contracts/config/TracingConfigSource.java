@@ -20,7 +20,9 @@ public final class TracingConfigSource implements ConfigSource {
     }
 
     TracingConfigSource(Map<String, String> env) {
-        this.values = blank(env.get("OTEL_EXPORTER_OTLP_ENDPOINT")) ? Map.of(SDK_DISABLED, "true") : Map.of();
+        // Always an explicit value: Quarkus keeps what a runtime property was at build time (no endpoint
+        // there, so "true") as a default, and only a source above it can turn the SDK back on.
+        this.values = Map.of(SDK_DISABLED, String.valueOf(blank(env.get("OTEL_EXPORTER_OTLP_ENDPOINT"))));
     }
 
     private static boolean blank(String s) {
