@@ -123,7 +123,7 @@ class ObservabilitySystemTest {
             Map<String, Set<String>> byService = trace[0].stream().collect(Collectors.groupingBy(
                     OtlpReceiver.Span::service, TreeMap::new, Collectors.mapping(OtlpReceiver.Span::name,
                             Collectors.toCollection(TreeSet::new))));
-            assertThat(byService.keySet()).as(byService.toString()).containsAll(SERVICES);
+            assertThat(byService.keySet()).as(byService + "; " + Suite.TRACES.summary()).containsAll(SERVICES);
             // The command, each validator's vote, and the gateway's decision are hops of this trace.
             assertThat(byService.get("federation-gateway")).contains("hxo.commands publish",
                     "hxo.aggregate.vote receive", "hxo.aggregate.finalized publish");

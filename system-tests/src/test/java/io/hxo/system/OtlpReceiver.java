@@ -28,6 +28,8 @@ final class OtlpReceiver implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of();
     private final HttpServer server;
     private final Deque<Span> spans = new ArrayDeque<>();
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong unreadable = new java.util.concurrent.atomic.AtomicLong();
 
     private OtlpReceiver(HttpServer server) {
         this.server = server;
@@ -55,11 +57,17 @@ final class OtlpReceiver implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
+    /** What arrived so far, for failure messages: requests, unreadable ones, spans kept. */
+    synchronized String summary() {
+        return requests.get() + " export requests (" + unreadable.get() + " unreadable), " + spans.size() + " spans kept";
+    }
+
     synchronized List<Span> spans(String traceId) {
         return spans.stream().filter(s -> s.traceId().equals(traceId)).toList();
     }
 
     private void export(HttpExchange ex) throws IOException {
+        requests.incrementAndGet();
         try (ex) {
             InputStream in = ex.getRequestBody();
             if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
@@ -75,6 +83,7 @@ final class OtlpReceiver implements AutoCloseable {
             ex.getResponseHeaders().add("Content-Type", "application/x-protobuf");
             ex.sendResponseHeaders(200, -1); // an empty ExportTraceServiceResponse
         } catch (RuntimeException e) {
+            unreadable.incrementAndGet();
             ex.sendResponseHeaders(400, -1);
         }
     }
@@ -243,7 +252,10 @@ final class OtlpReceiver implements AutoCloseable {
             switch (tag & 7) {
                 case 0 -> varint();
                 case 1 -> pos += 8;
-                case 2 -> pos += (int) varint();
+                case 2 -> {
+                    int n = (int) varint(); // read first: "pos += varint()" would add to the old pos
+                    pos += n;
+                }
                 case 5 -> pos += 4;
                 default -> throw new IllegalArgumentException("unknown wire type " + (tag & 7));
             }

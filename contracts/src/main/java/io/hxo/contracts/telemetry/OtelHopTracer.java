@@ -39,6 +39,10 @@ public final class OtelHopTracer implements HopTracer {
     private static final AttributeKey<String> EVENT_SUBJECT = AttributeKey.stringKey("cloudevents.event_subject");
     private static final AttributeKey<String> EVENT_SOURCE = AttributeKey.stringKey("cloudevents.event_source");
 
+    /** Each catalog topic's kind, looked up once per received record. */
+    private static final Map<String, Topic.Kind> KINDS = java.util.Arrays.stream(Topic.values())
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Topic::topicName, Topic::kind));
+
     private final Tracer tracer;
     private final Map<String, Known> bySubject;
 
@@ -101,7 +105,7 @@ public final class OtelHopTracer implements HopTracer {
         if (subject == null) {
             return;
         }
-        Topic.Kind kind = Topic.byName(topic).map(Topic::kind).orElse(Topic.Kind.COMMAND);
+        Topic.Kind kind = KINDS.getOrDefault(topic, Topic.Kind.COMMAND);
         boolean fromEvents = kind == Topic.Kind.EVENT || kind == Topic.Kind.WORK;
         Known known = new Known(format(span.getSpanContext()), fromEvents);
         synchronized (bySubject) {
