@@ -40,6 +40,9 @@ class DlqGrowthTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "hxo.instance-id")
+    String instance;
+
     static final Pattern UNKNOWN_KEY = Pattern.compile(
             "(?m)^hxo_kafka_refused_total\\{reason=\"unknown_key\",service=\"genesis-bus\"} ([0-9.E]+)$");
 
@@ -54,28 +57,27 @@ class DlqGrowthTest {
     void forgedRecordsAreCountedByReasonAndTheirGrowthRaisesOneAlert() throws Exception {
         double before = refusedUnknownKey();
         String subject = "dlq-growth-" + UUID.randomUUID();
-        try (KafkaTestClient kafka = new KafkaTestClient();
-                var alerts = kafka.tail(Topic.HXO_ALERT);
-                KafkaTestClient intruder = new KafkaTestClient(KafkaTestClient.bootstrap(),
-                        "an-intruders-own-secret-0123456789abcdef")) {
+        try (KafkaTestClient intruder = new KafkaTestClient(KafkaTestClient.bootstrap(),
+                "an-intruders-own-secret-0123456789abcdef")) {
             for (int i = 0; i < 5; i++) {
                 CloudEvent ev = intruder.publisher.event("hxo.alert", subject,
                         new Events.Alert("guardian.halt", "critical", subject, "intruder", "fake " + i, Map.of()));
                 intruder.publisher.publish(Topic.HXO_ALERT, ev).join();
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> refusedUnknownKey() >= before + 5);
-
-            List<CloudEvent> growth = KafkaTestClient.collect(alerts, got -> got.stream()
-                    .anyMatch(ev -> ev.dataAs(Events.Alert.class).type().equals("dlq.growth")), Duration.ofSeconds(30))
-                    .stream().filter(ev -> ev.dataAs(Events.Alert.class).type().equals("dlq.growth")).toList();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> refusedUnknownKey() >= before + 5);
+        // More than three dead letters within the window (these five, and any an earlier test class left
+        // for this instance to store at its start): one dlq.growth alert from this instance, not one per letter.
+        String source = "/genesis-bus/" + instance;
+        try (KafkaTestClient kafka = new KafkaTestClient(); var all = kafka.rawFromBeginning(Topic.HXO_ALERT)) {
+            List<CloudEvent> growth = KafkaTestClient.collect(all, got -> false, Duration.ofSeconds(10)).stream()
+                    .filter(ev -> ev.source().equals(source))
+                    .filter(ev -> ev.dataAs(Events.Alert.class).type().equals("dlq.growth")).toList();
             assertThat(growth).hasSize(1);
             Events.Alert alert = growth.get(0).dataAs(Events.Alert.class);
             assertThat(alert.service()).isEqualTo("genesis-bus");
             assertThat(alert.details()).containsEntry("threshold", 3);
             assertThat(growth.get(0).dataSchema()).isEqualTo("urn:hxo:schema:hxo.alert");
-            // The rest of the flood stays within the same window: no second alert.
-            assertThat(KafkaTestClient.collect(alerts, got -> false, Duration.ofSeconds(2)).stream()
-                    .filter(ev -> ev.dataAs(Events.Alert.class).type().equals("dlq.growth"))).isEmpty();
         }
     }
 }
