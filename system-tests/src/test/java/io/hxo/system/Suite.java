@@ -51,6 +51,19 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         return v == null || v.isBlank() ? fallback : Integer.parseInt(v.trim());
     }
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** Where the suite's services export their spans (TraceSystemTest reads them back). */
+    static final OtlpReceiver TRACES = OtlpReceiver.start();
+
+    /** A service's management interface (/q/metrics): the launcher gives each its port + 1000. */
+    static int managementPort(String service) {
+        return 1000 + switch (service) {
+            case "federation-gateway" -> GATEWAY;
+            case "hxo-planner" -> GATEWAY + 1;
+            case "genesis-bus" -> GATEWAY + 2;
+            case "arie-auditor" -> GATEWAY + 3;
+            default -> throw new IllegalArgumentException(service);
+        };
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -105,6 +118,10 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
         env.put("HXO_KAFKA_DELIVERY_TIMEOUT_MS", Long.toString(DELIVERY_TIMEOUT_MS));
         // A deploy.pack stage that names no source (the seed's plan) packs this small site, not the checkout.
         env.put("HXO_PACK_DEFAULT_SOURCE", SEED_SITE.toString());
+        // Traces to the receiver in this JVM, sent in small batches so a test sees them soon.
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", TRACES.endpoint());
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
         return env;
     }
 

@@ -3,6 +3,10 @@ package io.hxo.arie.messaging;
 import io.hxo.arie.config.ArieConfig;
 import io.hxo.contracts.publish.Heartbeats;
 import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.telemetry.ServiceTelemetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import jakarta.enterprise.inject.Instance;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -20,6 +24,7 @@ import org.flywaydb.core.Flyway;
 @ApplicationScoped
 public class Messaging {
     private Heartbeats heartbeats;
+    private ServiceTelemetry telemetry;
 
     @Produces
     @Singleton
@@ -44,9 +49,19 @@ public class Messaging {
                 version, schema::version, java.util.Map::of);
     }
 
+    /** Refusal counters, the producer's client metrics and, when traces are exported, Kafka hop tracing. */
+    void telemetry(@Observes StartupEvent ev, HxoPublisher publisher, MeterRegistry registry,
+            Instance<OpenTelemetry> otel,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingOff) {
+        telemetry = ServiceTelemetry.bind("arie-auditor", registry, publisher, tracingOff ? null : otel.get());
+    }
+
     void stop(@Observes ShutdownEvent ev) {
         if (heartbeats != null) {
             heartbeats.close();
+        }
+        if (telemetry != null) {
+            telemetry.close();
         }
     }
 }

@@ -84,7 +84,16 @@ public final class EnvCatalog {
             n("HXO_HEARTBEAT_INTERVAL_MS", "1000", 100, 600_000, "how often each service announces itself"),
             v("HXO_ALLOW_WEAK_SECRETS", Kind.BOOL, "false", "accept secrets under 32 characters (never in production)"),
             v("HXO_ARIE_WORKSPACE", Kind.TEXT, null, "a directory every ARIE scan also covers (read only)"),
-            v("HXO_ARIE_SCHEDULE", Kind.TEXT, "off", "interval between scheduled ARIE scans (6h, 30m) or off"));
+            v("HXO_ARIE_SCHEDULE", Kind.TEXT, "off", "interval between scheduled ARIE scans (6h, 30m) or off"),
+            n("HXO_MANAGEMENT_PORT", "9000", 1, 65535,
+                    "port of the management interface (/q/metrics for Prometheus, no token); keep it private"),
+            v("OTEL_EXPORTER_OTLP_ENDPOINT", Kind.URL, null,
+                    "OTLP collector for traces (e.g. http://localhost:4317); unset: no traces are made"),
+            new Variable("OTEL_EXPORTER_OTLP_PROTOCOL", Kind.ENUM, "grpc", 0, 0, List.of("GRPC", "HTTP/PROTOBUF"),
+                    "OTLP protocol: grpc or http/protobuf"),
+            n("GENESIS_DLQ_GROWTH_THRESHOLD", "100", 1, 100_000_000,
+                    "dead letters within the window above which genesis-bus raises dlq.growth"),
+            n("GENESIS_DLQ_GROWTH_WINDOW_SECONDS", "300", 1, 86_400, "the window dlq.growth counts dead letters over"));
 
     private static final Set<String> BOOL_WORDS = Set.of("true", "false", "1", "0", "yes", "no", "on", "off");
 

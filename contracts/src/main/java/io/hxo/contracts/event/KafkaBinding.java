@@ -24,6 +24,10 @@ public final class KafkaBinding {
     public static final String CORRELATION_ID = "ce_correlationid";
     public static final String CAUSATION_ID = "ce_causationid";
     public static final String PARTITION_KEY = "ce_partitionkey";
+    /** CloudEvents' optional {@code dataschema}: the URI of the data's JSON Schema. */
+    public static final String DATA_SCHEMA = "ce_dataschema";
+    /** CloudEvents' distributed-tracing extension: the W3C {@code traceparent} of the event's trace. */
+    public static final String TRACE_PARENT = "ce_traceparent";
     public static final String KEY_ID = "ce_hxokid";
     public static final String SIGNATURE = "ce_hxosig";
 
@@ -46,6 +50,8 @@ public final class KafkaBinding {
         put(h, CORRELATION_ID, event.correlationId());
         put(h, CAUSATION_ID, event.causationId());
         put(h, PARTITION_KEY, event.partitionKey());
+        put(h, DATA_SCHEMA, event.dataSchema());
+        put(h, TRACE_PARENT, event.traceParent());
         return h;
     }
 
@@ -70,7 +76,8 @@ public final class KafkaBinding {
             throw new MalformedEventException("ce_time is not an RFC 3339 timestamp");
         }
         return new CloudEvent(id, source, type, time, text(h, SUBJECT), text(h, CORRELATION_ID),
-                text(h, CAUSATION_ID), text(h, PARTITION_KEY), valueBytes(value));
+                text(h, CAUSATION_ID), text(h, PARTITION_KEY), text(h, DATA_SCHEMA), text(h, TRACE_PARENT),
+                valueBytes(value));
     }
 
     /** The value as the bytes that were signed: byte arrays as they are, text as UTF-8. */

@@ -5,6 +5,8 @@ import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.sign.ZeroTrustInterceptor;
+import io.hxo.contracts.telemetry.HopTracer;
+import io.hxo.contracts.telemetry.Hops;
 import io.hxo.contracts.topic.Topic;
 import java.time.Duration;
 import java.util.HashMap;
@@ -116,6 +118,10 @@ public final class HxoPublisher implements AutoCloseable {
         CloudEvent out = event(request.type() + Commands.REPLY_SUFFIX, request.subject(), reply)
                 .withCorrelation(correlation, request.id())
                 .withPartitionKey(correlation);
+        if (Hops.tracing() && request.traceParent() != null) {
+            // The answer belongs to the request's trace (a status poll's own), not to the plan's.
+            out = out.withTraceParent(request.traceParent());
+        }
         return publish(commandTopic.replyTopic(), out);
     }
 
@@ -141,8 +147,11 @@ public final class HxoPublisher implements AutoCloseable {
 
     private CompletableFuture<RecordMetadata> send(org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record) {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
+        // Before the send: the interceptor signs the headers, the send's traceparent among them.
+        HopTracer.Hop hop = Hops.sending(record.topic(), record.headers());
         try {
             producer.send(record, (md, e) -> {
+                hop.end(e);
                 if (flusher != null) {
                     flusher.acknowledged();
                 }
@@ -158,9 +167,15 @@ public final class HxoPublisher implements AutoCloseable {
                 flusher.sent();
             }
         } catch (RuntimeException e) {
+            hop.end(e);
             done.completeExceptionally(e);
         }
         return done;
+    }
+
+    /** The producer itself, for binding its client metrics. */
+    public Producer<String, byte[]> producer() {
+        return producer;
     }
 
     public void flush() {

@@ -20,6 +20,10 @@ import org.apache.kafka.common.header.Headers;
  * over a canonical string of the destination topic, the CloudEvent attributes as sent, the key id,
  * and the hash of the data. Headers are signed as the exact strings on the wire, so nothing is
  * re-formatted between signing and checking.
+ *
+ * <p>The optional attributes added later ({@code dataschema}, {@code traceparent}) are signed when
+ * present and leave no line when absent, so records signed before they existed still verify. Changing
+ * one breaks the signature; removing one does not (neither changes what an event means).
  */
 public final class EventSigner {
     static final String VERSION = "hxo-sig-v1";
@@ -27,16 +31,22 @@ public final class EventSigner {
             KafkaBinding.SPECVERSION, KafkaBinding.ID, KafkaBinding.SOURCE, KafkaBinding.TYPE, KafkaBinding.TIME,
             KafkaBinding.SUBJECT, KafkaBinding.CONTENT_TYPE, KafkaBinding.CORRELATION_ID, KafkaBinding.CAUSATION_ID,
             KafkaBinding.PARTITION_KEY, KafkaBinding.KEY_ID);
+    /** Signed after {@link #SIGNED_HEADERS} when present, in this order; absent ones leave no line. */
+    static final List<String> SIGNED_WHEN_PRESENT = List.of(KafkaBinding.DATA_SCHEMA, KafkaBinding.TRACE_PARENT);
+    private static final int ALWAYS = SIGNED_HEADERS.size();
     private static final byte[] PREFIX = (VERSION + "\ntopic:").getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA_PREFIX = "data:".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[][] NAME_PREFIXES = SIGNED_HEADERS.stream()
-            .map(n -> (n + ":").getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    private static final byte[][] NAME_PREFIXES = java.util.stream.Stream.concat(SIGNED_HEADERS.stream(),
+            SIGNED_WHEN_PRESENT.stream()).map(n -> (n + ":").getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
     /** Each signed header's line, by name. */
     private static final Map<String, Integer> SLOT = new HashMap<>();
 
     static {
         for (int i = 0; i < SIGNED_HEADERS.size(); i++) {
             SLOT.put(SIGNED_HEADERS.get(i), i);
+        }
+        for (int i = 0; i < SIGNED_WHEN_PRESENT.size(); i++) {
+            SLOT.put(SIGNED_WHEN_PRESENT.get(i), ALWAYS + i);
         }
     }
 
@@ -85,12 +95,13 @@ public final class EventSigner {
 
     /**
      * The signed bytes: {@code hxo-sig-v1}, the topic, each signed header as {@code name:value} (its
-     * last value, empty when absent), then the data's digest in hex, one per line. Header values go
+     * last value, empty when absent), each optional one that is present likewise, then the data's
+     * digest in hex, one per line. Header values go
      * in as the bytes on the wire; this runs for every record sent and received, so it copies them
      * straight into one array instead of decoding them to text and encoding them back.
      */
     byte[] canonical(String topic, Headers headers, byte[] data) {
-        byte[][] values = new byte[SIGNED_HEADERS.size()][];
+        byte[][] values = new byte[NAME_PREFIXES.length][];
         for (Header h : headers) {
             Integer slot = SLOT.get(h.key());
             if (slot != null) {
@@ -100,13 +111,18 @@ public final class EventSigner {
         byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
         int length = PREFIX.length + topicBytes.length + 1 + DATA_PREFIX.length + 2 * HashAlg.LENGTH;
         for (int i = 0; i < values.length; i++) {
-            length += NAME_PREFIXES[i].length + (values[i] == null ? 0 : values[i].length) + 1;
+            if (i < ALWAYS || values[i] != null) {
+                length += NAME_PREFIXES[i].length + (values[i] == null ? 0 : values[i].length) + 1;
+            }
         }
         byte[] out = new byte[length];
         int p = put(out, 0, PREFIX);
         p = put(out, p, topicBytes);
         out[p++] = '\n';
         for (int i = 0; i < values.length; i++) {
+            if (i >= ALWAYS && values[i] == null) {
+                continue;
+            }
             p = put(out, p, NAME_PREFIXES[i]);
             if (values[i] != null) {
                 p = put(out, p, values[i]);

@@ -3,6 +3,7 @@ package io.hxo.contracts.sign;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.DeadLetter;
+import io.hxo.contracts.telemetry.Hops;
 import io.hxo.contracts.topic.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,7 +41,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * a replay of an event already seen at another offset — before the application sees it.
  *
  * <p>A dropped record goes to {@code genesis.dlq} with its reason and is counted in
- * {@link RejectionStats}. Redelivery of the same record (same offset, e.g. after a rebalance) is not
+ * {@link RejectionStats}; an accepted one is a hop of its trace ({@link Hops}) when tracing is on.
+ * Redelivery of the same record (same offset, e.g. after a rebalance) is not
  * a replay: at-least-once delivery stays intact and idempotent consumers handle it.
  */
 public final class ZeroTrustInterceptor implements ProducerInterceptor<Object, Object>,
@@ -83,9 +85,16 @@ public final class ZeroTrustInterceptor implements ProducerInterceptor<Object, O
 
     @Override
     public ConsumerRecords<Object, Object> onConsume(ConsumerRecords<Object, Object> records) {
-        if (!policy.enforce() || records.isEmpty()) {
+        if (records.isEmpty()) {
             return records;
         }
+        if (!policy.enforce()) {
+            if (Hops.tracing()) {
+                records.forEach(rec -> Hops.received(rec.topic(), rec.headers()));
+            }
+            return records;
+        }
+        boolean tracing = Hops.tracing();
         Map<TopicPartition, List<ConsumerRecord<Object, Object>>> kept = new LinkedHashMap<>();
         boolean dropped = false;
         for (TopicPartition tp : records.partitions()) {
@@ -95,6 +104,9 @@ public final class ZeroTrustInterceptor implements ProducerInterceptor<Object, O
                 Verdict verdict = check(rec);
                 if (verdict.accepted()) {
                     accepted.add(rec);
+                    if (tracing) {
+                        Hops.received(rec.topic(), rec.headers());
+                    }
                 } else {
                     reject(rec, verdict);
                     dropped = true;
@@ -138,7 +150,7 @@ public final class ZeroTrustInterceptor implements ProducerInterceptor<Object, O
     }
 
     private void reject(ConsumerRecord<Object, Object> rec, Verdict verdict) {
-        RejectionStats.count(verdict);
+        RejectionStats.count(policy.service(), verdict);
         LOG.log(Level.WARNING, () -> "refused " + rec.topic() + "-" + rec.partition() + "@" + rec.offset()
                 + ": " + verdict.reason());
         if (rec.topic().equals(Topic.GENESIS_DLQ.topicName())) {

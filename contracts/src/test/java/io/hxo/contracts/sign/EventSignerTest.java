@@ -160,4 +160,35 @@ class EventSignerTest {
         Verdict v = signer.verify(rec.topic(), headers, data);
         assertThat(v).isIn(Verdict.BAD_SIGNATURE, Verdict.UNKNOWN_KEY);
     }
+
+    /**
+     * dataschema and traceparent are signed when present: changing one breaks the signature, while a
+     * record without them signs the same bytes as before they existed (old records still verify).
+     */
+    @Test
+    void dataschemaAndTraceparentAreSignedWhenPresentAndLeaveOldRecordsAsTheyWere() throws Exception {
+        EventSigner signer = new EventSigner(new Keyring(NEW, null), HashAlg.SHA_256);
+        CloudEvent plain = CloudEvent.of("/hxo-planner/a1", "hxo.plan", "plan-9", Map.of("status", "running"));
+        var old = KafkaBinding.toRecord("hxo.plan", plain);
+        var withBoth = KafkaBinding.toRecord("hxo.plan", new CloudEvent(plain.id(), plain.source(), plain.type(),
+                plain.time(), plain.subject(), null, null, plain.partitionKey(), "urn:hxo:schema:hxo.plan",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", plain.data()));
+        assertThat(new String(signer.canonical("hxo.plan", old.headers(), old.value()), StandardCharsets.UTF_8))
+                .doesNotContain("ce_dataschema").doesNotContain("ce_traceparent");
+        assertThat(new String(signer.canonical("hxo.plan", withBoth.headers(), withBoth.value()),
+                StandardCharsets.UTF_8)).contains("\nce_dataschema:urn:hxo:schema:hxo.plan\n"
+                        + "ce_traceparent:00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01\ndata:");
+
+        signer.sign("hxo.plan", withBoth.headers(), withBoth.value());
+        assertThat(signer.verify("hxo.plan", withBoth.headers(), withBoth.value())).isEqualTo(Verdict.ACCEPTED);
+        for (String name : EventSigner.SIGNED_WHEN_PRESENT) {
+            Headers changed = new RecordHeaders(withBoth.headers().toArray());
+            changed.remove(name);
+            changed.add(name, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00".getBytes(StandardCharsets.UTF_8));
+            assertThat(signer.verify("hxo.plan", changed, withBoth.value())).as(name).isEqualTo(Verdict.BAD_SIGNATURE);
+        }
+        // A record signed before these attributes existed (no such lines) still verifies.
+        signer.sign("hxo.plan", old.headers(), old.value());
+        assertThat(signer.verify("hxo.plan", old.headers(), old.value())).isEqualTo(Verdict.ACCEPTED);
+    }
 }

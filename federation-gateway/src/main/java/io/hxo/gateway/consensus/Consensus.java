@@ -35,17 +35,20 @@ public class Consensus {
     private final HxoPublisher publisher;
     private final GatewayConfig config;
     private final Decisions decisions;
+    private final ConsensusMetrics metrics;
     private final Map<String, Round> rounds = new ConcurrentHashMap<>();
 
-    public Consensus(HxoPublisher publisher, GatewayConfig config, Decisions decisions) {
+    public Consensus(HxoPublisher publisher, GatewayConfig config, Decisions decisions, ConsensusMetrics metrics) {
         this.decisions = decisions;
         this.publisher = publisher;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /** One plan's round: the announced root, and the latest vote of each validator. */
     static final class Round {
         Events.AggregateReady ready;
+        long readyNanos;
         long deadlineNanos;
         final Map<String, Events.SignedVote> votes = new LinkedHashMap<>();
         final long createdNanos = System.nanoTime();
@@ -68,6 +71,7 @@ public class Consensus {
             Round round = rounds.computeIfAbsent(ready.planId(), k -> new Round());
             synchronized (round) {
                 round.ready = ready;
+                round.readyNanos = System.nanoTime();
                 round.deadlineNanos = System.nanoTime()
                         + (config.federationTimeout() + Ballot.leafAllowanceMs(ready.leafCount())) * 1_000_000;
             }
@@ -145,6 +149,7 @@ public class Consensus {
         Events.Certificate cert = new Events.Certificate(planId, ready.merkleRoot(), ready.leafCount(), ready.hashAlg(),
                 config.consensusMode().name(), outcome, List.copyOf(round.votes.values()), missing, Instant.now());
         decisions.record(cert);
+        metrics.decided(outcome, round.readyNanos, ready.startedAt(), cert.decidedAt());
         if (certified) {
             publisher.emit(Topic.HXO_AGGREGATE_FINALIZED, planId, cert);
             Log.infof("plan %s certified (%s, %d votes)", planId, config.consensusMode(), round.votes.size());

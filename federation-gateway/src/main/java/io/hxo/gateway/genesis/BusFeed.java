@@ -43,12 +43,15 @@ public class BusFeed {
     private final CommandBus commands;
     private final GatewayConfig config;
     private final Event<FeedBatch> arrived;
+    private final SseMetrics metrics;
 
-    public BusFeed(CommandBus commands, GatewayConfig config, Event<FeedBatch> arrived) {
+    public BusFeed(CommandBus commands, GatewayConfig config, Event<FeedBatch> arrived, SseMetrics metrics) {
         this.commands = commands;
         this.config = config;
         this.arrived = arrived;
+        this.metrics = metrics;
         this.window = new FeedWindow(config.sse().window());
+        metrics.subscribers(subscribers::size);
     }
 
     @Incoming("feed")
@@ -63,6 +66,9 @@ public class BusFeed {
         // Observers (the shared plan statuses) see the batch before any subscriber does: a client that
         // reacts to an event by reading the API must not be served a view older than that event.
         arrived.fire(batch);
+        if (!subscribers.isEmpty()) {
+            metrics.delivered(batch.events());
+        }
         synchronized (this) {
             window.append(batch);
             for (Subscription sub : subscribers) {

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.publish.Heartbeats;
 import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.telemetry.ServiceTelemetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import jakarta.enterprise.inject.Instance;
 import io.hxo.gateway.config.GatewayConfig;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,6 +27,7 @@ import org.flywaydb.core.Flyway;
 @ApplicationScoped
 public class Messaging {
     private Heartbeats heartbeats;
+    private ServiceTelemetry telemetry;
 
     @Produces
     @Singleton
@@ -65,9 +70,19 @@ public class Messaging {
                 java.util.Map.of("hxo_https_enforced", config.httpsRedirect()));
     }
 
+    /** Refusal counters, the producer's client metrics and, when traces are exported, Kafka hop tracing. */
+    void telemetry(@Observes StartupEvent ev, HxoPublisher publisher, MeterRegistry registry,
+            Instance<OpenTelemetry> otel,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingOff) {
+        telemetry = ServiceTelemetry.bind("federation-gateway", registry, publisher, tracingOff ? null : otel.get());
+    }
+
     void stop(@Observes ShutdownEvent ev) {
         if (heartbeats != null) {
             heartbeats.close();
+        }
+        if (telemetry != null) {
+            telemetry.close();
         }
     }
 }

@@ -22,7 +22,7 @@
                 @Tag(name = "suite", description = "The planners as a whole: instances, metrics, draining, migrations"),
                 @Tag(name = "links", description = "Health of the gateway, its database and its links to the services"),
                 @Tag(name = "audit", description = "ARIE audit scans, reports and suppressions"),
-                @Tag(name = "bus", description = "The genesis bus: stored events, live streams, metrics, logs, publishing"),
+                @Tag(name = "bus", description = "The genesis bus: stored events, live streams, event schemas, metrics, logs, publishing"),
                 @Tag(name = "auth", description = "Short-lived tokens and who the caller is")},
         components = @Components(
                 securitySchemes = {

@@ -13,6 +13,22 @@ public interface GenesisConfig {
 
     Topics topics();
 
+    DlqGrowth dlqGrowth();
+
+    /**
+     * The {@code dlq.growth} alert: raised on {@code hxo.alert} when more than {@code threshold} dead
+     * letters arrive within {@code window}, then at most once per window while the growth lasts.
+     */
+    interface DlqGrowth {
+        /** {@code GENESIS_DLQ_GROWTH_THRESHOLD}: dead letters within the window that are still normal. */
+        @WithDefault("100")
+        int threshold();
+
+        /** {@code GENESIS_DLQ_GROWTH_WINDOW_SECONDS}: the window the dead letters are counted over. */
+        @WithDefault("300")
+        long windowSeconds();
+    }
+
     interface Topics {
         @WithDefault("6")
         int partitions();

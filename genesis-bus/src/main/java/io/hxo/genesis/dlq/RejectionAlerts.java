@@ -23,12 +23,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RejectionAlerts {
     private final HxoPublisher publisher;
     private final Duration window;
+    private final DlqGrowth growth;
     private final Map<String, Window> byReason = new ConcurrentHashMap<>();
 
     public RejectionAlerts(HxoPublisher publisher,
-            @ConfigProperty(name = "genesis.rejection-alert-window", defaultValue = "PT60S") Duration window) {
+            @ConfigProperty(name = "genesis.rejection-alert-window", defaultValue = "PT60S") Duration window,
+            DlqGrowth growth) {
         this.publisher = publisher;
         this.window = window;
+        this.growth = growth;
     }
 
     private static final class Window {
@@ -36,7 +39,9 @@ public class RejectionAlerts {
         final AtomicLong unreported = new AtomicLong();
     }
 
+    /** A dead letter was stored: alerts on its reason, and on the queue's growth ({@link DlqGrowth}). */
     public void refused(DeadLetter letter) {
+        growth.stored(letter);
         Window w = byReason.computeIfAbsent(letter.reason(), r -> new Window());
         long pending = w.unreported.incrementAndGet();
         Instant now = Instant.now();

@@ -2,6 +2,10 @@ package io.hxo.planner.messaging;
 
 import io.hxo.contracts.publish.Heartbeats;
 import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.telemetry.ServiceTelemetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import jakarta.enterprise.inject.Instance;
 import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.Drainer;
 import io.hxo.planner.execute.EngineMetrics;
@@ -23,6 +27,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Messaging {
     private Heartbeats heartbeats;
+    private ServiceTelemetry telemetry;
 
     @Produces
     @Singleton
@@ -56,9 +61,19 @@ public class Messaging {
                 });
     }
 
+    /** Refusal counters, the producer's client metrics and, when traces are exported, Kafka hop tracing. */
+    void telemetry(@Observes StartupEvent ev, HxoPublisher publisher, MeterRegistry registry,
+            Instance<OpenTelemetry> otel,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingOff) {
+        telemetry = ServiceTelemetry.bind("hxo-planner", registry, publisher, tracingOff ? null : otel.get());
+    }
+
     void stop(@Observes ShutdownEvent ev) {
         if (heartbeats != null) {
             heartbeats.close();
+        }
+        if (telemetry != null) {
+            telemetry.close();
         }
     }
 }

@@ -23,10 +23,12 @@ final class ServiceCode {
     /**
      * Read by the code but deliberately left unset by deploy files. HXO_INSTANCE_ID must differ
      * between instances of one service (it names per-instance consumer groups); unset, each start
-     * takes a random id, which is what a platform that scales a service needs.
+     * takes a random id, which is what a platform that scales a service needs. Unset
+     * OTEL_EXPORTER_OTLP_ENDPOINT means no traces, which is right until there is a collector.
      */
     static final Map<String, String> LEFT_UNSET = Map.of("HXO_INSTANCE_ID",
-            "per-instance identity; unset means a random id per start");
+            "per-instance identity; unset means a random id per start",
+            "OTEL_EXPORTER_OTLP_ENDPOINT", "traces are off until an operator names a collector");
 
     static final Set<String> CATALOG = EnvCatalog.VARIABLES.stream().map(EnvCatalog.Variable::name)
             .collect(Collectors.toCollection(TreeSet::new));
