@@ -7,6 +7,7 @@ import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.dispatch.Dispatcher;
 import io.hxo.planner.lifecycle.PlanEnd;
 import io.hxo.planner.own.OwnerThread;
+import io.hxo.planner.query.PlanSnapshots;
 import io.hxo.planner.run.PlanRun;
 import io.hxo.planner.run.PlanRuns;
 import io.quarkus.logging.Log;
@@ -31,16 +32,18 @@ public class Sweeper {
     private final Dispatcher dispatcher;
     private final SloWatch slo;
     private final OwnerThread owner;
+    private final PlanSnapshots snapshots;
     private final PlannerConfig config;
 
     public Sweeper(PlanRuns runs, Checkpointer checkpointer, PlanEnd end, Dispatcher dispatcher, SloWatch slo,
-            OwnerThread owner, PlannerConfig config) {
+            OwnerThread owner, PlanSnapshots snapshots, PlannerConfig config) {
         this.runs = runs;
         this.checkpointer = checkpointer;
         this.end = end;
         this.dispatcher = dispatcher;
         this.slo = slo;
         this.owner = owner;
+        this.snapshots = snapshots;
         this.config = config;
     }
 
@@ -74,5 +77,6 @@ public class Sweeper {
                 Log.warnf("sweep of plan %s postponed: %s", run.planId(), e.getMessage());
             }
         }
+        snapshots.refreshOwed();
     }
 }
