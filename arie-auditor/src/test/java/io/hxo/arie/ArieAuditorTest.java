@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasItems;
 
 import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.testing.VoteFixture;
@@ -60,6 +61,24 @@ class ArieAuditorTest {
                 KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
             // Leaves stamped 20 s before the start the planner reports: past the near margin, inside the minute.
             plan.publish(kafka, java.time.Instant.now().plusSeconds(20));
+            Events.Vote vote = plan.awaitVote(votes, "arie-auditor");
+            assertThat(vote.error()).isNull();
+            assertThat(vote.merkleRoot()).isEqualTo(plan.root);
+        }
+    }
+
+    @Test
+    void leavesThatNeverReachTheBrokerAreAskedForAgainAndEnterTheVote() {
+        VoteFixture plan = new VoteFixture();
+        try (KafkaTestClient kafka = new KafkaTestClient();
+                KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE);
+                KafkaConsumer<String, byte[]> commands = kafka.tail(Topic.HXO_COMMANDS)) {
+            plan.publishWithLostLeaves(kafka);
+            // Three of six leaves on the broker: ARIE asks the plan's owner to announce them again.
+            CloudEvent ask = KafkaTestClient.await(commands, e -> plan.planId.equals(e.subject())
+                    && Commands.PLAN_RESEND_LEAVES.equals(e.type()), Duration.ofSeconds(20));
+            assertThat(ask.source()).startsWith("/arie-auditor/");
+            plan.announceTheRest(kafka);
             Events.Vote vote = plan.awaitVote(votes, "arie-auditor");
             assertThat(vote.error()).isNull();
             assertThat(vote.merkleRoot()).isEqualTo(plan.root);

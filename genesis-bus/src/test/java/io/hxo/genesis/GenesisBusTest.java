@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.Genesis;
 import io.hxo.contracts.payload.Reply;
@@ -198,6 +199,24 @@ class GenesisBusTest {
         try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
             // The bus reads on from its last read as the late leaves are stored, and votes the full tree.
             plan.publishWithLateLeaves(kafka, Duration.ofMillis(800));
+            Events.Vote vote = plan.awaitVote(votes, "genesis-bus");
+            assertThat(vote.error()).isNull();
+            assertThat(vote.merkleRoot()).isEqualTo(plan.root);
+        }
+    }
+
+    @Test
+    void leavesThatNeverReachTheBrokerAreAskedForAgainAndEnterTheVote() {
+        io.hxo.contracts.testing.VoteFixture plan = new io.hxo.contracts.testing.VoteFixture();
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE);
+                org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> commands = kafka.tail(Topic.HXO_COMMANDS)) {
+            plan.publishWithLostLeaves(kafka);
+            // The store stops gaining leaves with three of six: the bus asks the plan's owner for them.
+            CloudEvent ask = KafkaTestClient.await(commands, e -> plan.planId.equals(e.subject())
+                    && Commands.PLAN_RESEND_LEAVES.equals(e.type()), Duration.ofSeconds(20));
+            assertThat(ask.source()).startsWith("/genesis-bus/");
+            assertThat(ask.dataAs(Commands.ResendLeaves.class).planId()).isEqualTo(plan.planId);
+            plan.announceTheRest(kafka);
             Events.Vote vote = plan.awaitVote(votes, "genesis-bus");
             assertThat(vote.error()).isNull();
             assertThat(vote.merkleRoot()).isEqualTo(plan.root);

@@ -75,6 +75,22 @@ public final class VoteFixture {
                 List.of(merkleOrder.get(3), merkleOrder.get(5), merkleOrder.get(2)))).join();
     }
 
+    /**
+     * Announces part of the leaves and the plan as ready, and never the rest: a validator must ask
+     * the owner to announce them again; {@link #announceTheRest} then plays the owner's part.
+     */
+    public void publishWithLostLeaves(KafkaTestClient kafka) {
+        kafka.publisher.emit(Topic.HXO_SHARD_DONE, planId, new Events.ShardsDone(planId,
+                List.of(merkleOrder.get(4), merkleOrder.get(1), merkleOrder.get(0)))).join();
+        kafka.publisher.emit(Topic.HXO_AGGREGATE_READY, planId, new Events.AggregateReady(planId, root,
+                merkleOrder.size(), HashAlg.SHA3_256.wireName(), Instant.now().minusSeconds(5))).join();
+    }
+
+    /** Every leaf of the plan, announced again (as its owner does on {@code hxo.plan.resend-leaves}). */
+    public void announceTheRest(KafkaTestClient kafka) {
+        kafka.publisher.emit(Topic.HXO_SHARD_DONE, planId, new Events.ShardsDone(planId, merkleOrder)).join();
+    }
+
     /** Waits for the named validator's vote on this plan; checks it came from that validator. */
     public Events.Vote awaitVote(KafkaConsumer<String, byte[]> votes, String validator) {
         CloudEvent ev = KafkaTestClient.await(votes, e -> planId.equals(e.subject())

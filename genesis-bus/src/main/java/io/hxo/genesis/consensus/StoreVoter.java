@@ -3,6 +3,7 @@ package io.hxo.genesis.consensus;
 import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.merkle.LeafFold;
+import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
@@ -24,12 +25,16 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * 100 ms, it reads the events stored since its last read, until the count matches, for a time that
  * grows with the plan's size; then it votes with what it has (a short tree gives another root, which
  * is the point). Reading only what is new keeps a large plan's vote from re-parsing every leaf on
- * each pass while the store is still catching up.
+ * each pass while the store is still catching up. When the store stops gaining leaves for
+ * {@link #STALL_MS} while some are missing (lost on the way to the broker during an outage), it asks
+ * the plan's owner once to announce them again ({@code hxo.plan.resend-leaves}) and keeps reading.
  */
 @ApplicationScoped
 public class StoreVoter {
     public static final String VALIDATOR = "genesis-bus";
     static final long LONGEST_PAUSE_MS = 100;
+    /** No new leaf stored for this long while some are missing: ask the owner to announce them again. */
+    static final long STALL_MS = 1000;
     /** Stored events one read takes; a plan's leaves come 2,000 to an event (~200 KB each). */
     static final int PAGE_EVENTS = 200;
     /** How long one page may take before the vote says the store could not be read. */
@@ -68,11 +73,21 @@ public class StoreVoter {
             long seen = commits.generation();
             StoredLeaves leaves = new StoredLeaves(ready.planId());
             leaves.readNew();
+            boolean asked = false;
+            int had = leaves.fold.size();
+            long gainedAt = System.nanoTime();
             for (long pause = 2; leaves.fold.size() < ready.leafCount() && System.nanoTime() < deadline;
                     pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
                 commits.awaitAfter(seen, pause);
                 seen = commits.generation();
                 leaves.readNew();
+                if (leaves.fold.size() > had) {
+                    had = leaves.fold.size();
+                    gainedAt = System.nanoTime();
+                } else if (!asked && System.nanoTime() - gainedAt > STALL_MS * 1_000_000) {
+                    asked = true;
+                    askForLeaves(ready, had);
+                }
             }
             if (leaves.fold.size() < ready.leafCount()) {
                 // Sequence numbers are taken before commit, so with several writers a lower one can
@@ -92,6 +107,13 @@ public class StoreVoter {
         Log.infof("plan %s: voted %s over %d leaves, %d ms after the ready event arrived (it was %d ms old)",
                 ready.planId(), error == null ? root : "no root (" + error + ")", ready.leafCount(),
                 (System.nanoTime() - arrived) / 1_000_000, ageOnArrivalMs);
+    }
+
+    private void askForLeaves(Events.AggregateReady ready, int have) {
+        Log.warnf("plan %s: the event store holds %d of %d leaves and gains none; asking its owner to announce them again",
+                ready.planId(), have, ready.leafCount());
+        publisher.publish(Topic.HXO_COMMANDS, publisher.event(Commands.PLAN_RESEND_LEAVES, ready.planId(),
+                new Commands.ResendLeaves(ready.planId(), null, null)));
     }
 
     /** A plan's leaves folded from its stored {@code hxo.shard.done} events, read on from where the last read ended. */
