@@ -159,6 +159,29 @@ class ObservabilitySystemTest {
         });
         // Status polls are traces of their own: nothing of theirs joined the plan's.
         assertThat(trace[0]).noneMatch(sp -> sp.name().startsWith("GET"));
+
+        // SPEC §9: from the submit to a readable certificate, at most 7 Kafka crossings in sequence. The
+        // gateway answers the certificate from its own decision, so the chain ends at the decision: the
+        // receive spans among the ancestors of the gateway's "hxo.aggregate.finalized publish".
+        assertThat(Suite.get("/api/hxo/plan/" + planId + "/certificate", CAPTAIN).statusCode()).isEqualTo(200);
+        List<String> crossings = crossingsBefore(trace[0], "federation-gateway", "hxo.aggregate.finalized publish");
+        assertThat(crossings).as("Kafka crossings in sequence, submit to certificate").isNotEmpty().hasSizeLessThanOrEqualTo(7);
+        System.out.println("one-shard plan, crossings in sequence (" + crossings.size() + "): " + crossings);
+    }
+
+    /** The "receive" spans on the path from the trace's root to the named span, first hop first. */
+    static List<String> crossingsBefore(List<OtlpReceiver.Span> trace, String service, String name) {
+        Map<String, OtlpReceiver.Span> byId = trace.stream()
+                .collect(Collectors.toMap(OtlpReceiver.Span::spanId, sp -> sp, (a, b) -> a));
+        OtlpReceiver.Span end = trace.stream().filter(sp -> sp.service().equals(service) && sp.name().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + name + " span in " + service));
+        List<String> hops = new ArrayList<>();
+        for (OtlpReceiver.Span sp = end; sp != null; sp = byId.get(sp.parentSpanId())) {
+            if (sp.name().endsWith(" receive")) {
+                hops.add(0, sp.service() + ": " + sp.name());
+            }
+        }
+        return hops;
     }
 
     @Test
