@@ -167,6 +167,33 @@ class ObservabilitySystemTest {
         List<String> crossings = crossingsBefore(trace[0], "federation-gateway", "hxo.aggregate.finalized publish");
         assertThat(crossings).as("Kafka crossings in sequence, submit to certificate").isNotEmpty().hasSizeLessThanOrEqualTo(7);
         System.out.println("one-shard plan, crossings in sequence (" + crossings.size() + "): " + crossings);
+
+        // Logs are JSON lines in prod: each service's line about this plan names the plan, its trace
+        // and the service instance that wrote it.
+        for (String service : SERVICES) {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                    assertThat(logLinesAbout(service, planId)).as(service + "'s log lines naming plan " + planId)
+                            .anySatisfy(line -> {
+                                assertThat(line.path("mdc").path("traceId").asText()).isEqualTo(traced);
+                                assertThat(line.path("service").asText()).isEqualTo(service);
+                                assertThat(line.path("serviceInstance").asText()).isNotBlank();
+                                assertThat(line.path("message").asText()).contains(planId);
+                            }));
+        }
+    }
+
+    /** The JSON lines of a service's log (./hxo up writes them to the state folder) whose MDC names the plan. */
+    static List<JsonNode> logLinesAbout(String service, String planId) throws java.io.IOException {
+        List<JsonNode> about = new ArrayList<>();
+        for (String line : Files.readAllLines(Suite.STATE.resolve("logs/" + service + ".log"))) {
+            if (line.startsWith("{") && line.contains(planId)) {
+                JsonNode json = Json.tree(line.getBytes(StandardCharsets.UTF_8));
+                if (planId.equals(json.path("mdc").path("planId").asText())) {
+                    about.add(json);
+                }
+            }
+        }
+        return about;
     }
 
     /** The "receive" spans on the path from the trace's root to the named span, first hop first. */

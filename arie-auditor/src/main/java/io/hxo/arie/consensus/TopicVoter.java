@@ -9,6 +9,7 @@ import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.logging.PlanLog;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.annotation.Identifier;
@@ -70,6 +71,12 @@ public class TopicVoter {
         if (ready == null) {
             return;
         }
+        try (PlanLog log = PlanLog.of(ready.planId())) {
+            vote(ready);
+        }
+    }
+
+    private void vote(Events.AggregateReady ready) {
         String root = null;
         String error = null;
         try {
@@ -83,6 +90,8 @@ public class TopicVoter {
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
         Ballot.cast(publisher, ready, VALIDATOR, config.instanceId(), root, error);
+        Log.infof("plan %s: voted %s over %d leaves", ready.planId(), error == null ? root : "no root (" + error + ")",
+                ready.leafCount());
     }
 
     /** Reads the plan's partition of hxo.shard.done until every leaf is in, or patience runs out. */

@@ -7,6 +7,7 @@ import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.config.GatewayConfig;
+import io.hxo.runtime.logging.PlanLog;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -136,6 +137,12 @@ public class Consensus {
 
     /** Decides and forgets the round (called with the round locked). */
     private void decide(String planId, Round round) {
+        try (PlanLog log = PlanLog.of(planId)) {
+            decideNow(planId, round);
+        }
+    }
+
+    private void decideNow(String planId, Round round) {
         if (rounds.remove(planId) == null) {
             return; // decided already
         }

@@ -11,6 +11,7 @@ import io.hxo.genesis.config.HxoConfig;
 import io.hxo.genesis.store.EventStore;
 import io.hxo.genesis.store.StoreCommits;
 import io.hxo.runtime.messaging.Received;
+import io.hxo.runtime.logging.PlanLog;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,6 +65,12 @@ public class StoreVoter {
         if (ready == null) {
             return;
         }
+        try (PlanLog log = PlanLog.of(ready.planId())) {
+            vote(ready, record);
+        }
+    }
+
+    private void vote(Events.AggregateReady ready, Received record) throws InterruptedException {
         long arrived = System.nanoTime();
         long ageOnArrivalMs = System.currentTimeMillis() - record.timestamp().toEpochMilli();
         String root = null;

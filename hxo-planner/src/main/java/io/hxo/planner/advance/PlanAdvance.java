@@ -14,6 +14,7 @@ import io.hxo.planner.query.PlanSnapshots;
 import io.hxo.planner.run.PlanRun;
 import io.hxo.planner.split.Splitter;
 import io.hxo.planner.sweep.SloWatch;
+import io.hxo.runtime.logging.PlanLog;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -77,18 +78,24 @@ public class PlanAdvance {
         }
         checkpointer.checkpoint(toAdvance, completing.values().stream().map(Completion.Completed::row).toList());
         for (PlanRun run : moving) {
-            Completion.Completed done = completing.get(run.planId());
-            if (run.failed() > 0) {
-                end.end(run, PlanState.HALTED, run.error());
-                publisher.emit(Topic.HXO_ALERT, run.planId().toString(), new Events.Alert("guardian.halt", "critical",
-                        run.planId().toString(), "hxo-planner", run.error(),
-                        Map.of("heal_depth_limit", config.healDepthLimit())));
-            } else if (done != null) {
-                completion.completed(run, done);
-            } else {
-                dispatcher.dispatch(run);
-                snapshots.publish(run, false);
+            try (PlanLog log = PlanLog.of(run.planId())) {
+                settle(run, completing.get(run.planId()));
             }
+        }
+    }
+
+    /** A running plan after its results are checkpointed: it halts, completes, or dispatches more. */
+    private void settle(PlanRun run, Completion.Completed done) {
+        if (run.failed() > 0) {
+            end.end(run, PlanState.HALTED, run.error());
+            publisher.emit(Topic.HXO_ALERT, run.planId().toString(), new Events.Alert("guardian.halt", "critical",
+                    run.planId().toString(), "hxo-planner", run.error(),
+                    Map.of("heal_depth_limit", config.healDepthLimit())));
+        } else if (done != null) {
+            completion.completed(run, done);
+        } else {
+            dispatcher.dispatch(run);
+            snapshots.publish(run, false);
         }
     }
 

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.hxo.planner.artifact.ArtifactStore;
+import io.hxo.runtime.logging.PlanLog;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -95,6 +96,13 @@ public class Worker {
         if (!gate.open(batch.planId())) {
             return; // the plan ended; its owner wants nothing more
         }
+        String trace = PlanLog.traceOf(batch.planId());
+        try (PlanLog log = PlanLog.with(batch.planId(), trace)) {
+            runBatch(batch, trace);
+        }
+    }
+
+    private void runBatch(ShardWork.TaskBatch batch, String trace) {
         HashAlg alg = HashAlg.fromWire(batch.hashAlg());
         Map<String, ResultStore.StoredResult> done = alreadyDone(batch.planId(), batch.tasks());
         List<CompletableFuture<ShardWork.Result>> futures = new ArrayList<>(batch.tasks().size());
@@ -113,7 +121,7 @@ public class Worker {
                     return; // shutting down: the owner sends what never ran again once its answer is overdue
                 }
                 futures.add(CompletableFuture.supplyAsync(() -> {
-                    try {
+                    try (PlanLog log = PlanLog.with(batch.planId(), trace)) {
                         return run(batch.planId(), task, alg);
                     } finally {
                         slots.release(batch.planId());

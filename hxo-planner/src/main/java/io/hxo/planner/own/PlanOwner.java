@@ -19,6 +19,7 @@ import io.hxo.planner.query.PlanSnapshots;
 import io.hxo.planner.run.PlanLoader;
 import io.hxo.planner.run.PlanRun;
 import io.hxo.planner.run.PlanRuns;
+import io.hxo.runtime.logging.PlanLog;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
@@ -80,10 +81,12 @@ public class PlanOwner {
         for (ConsumerRecord<String, byte[]> rec : records) {
             try {
                 CloudEvent ev = KafkaBinding.fromRecord(rec);
-                if (rec.topic().equals(Topic.HXO_COMMANDS.topicName())) {
-                    commands.handle(ev, rec.partition());
-                } else {
-                    intake.take(ev.dataAs(ShardWork.ResultBatch.class)).ifPresent(touched::add);
+                try (PlanLog log = PlanLog.of(ev.subject())) {
+                    if (rec.topic().equals(Topic.HXO_COMMANDS.topicName())) {
+                        commands.handle(ev, rec.partition());
+                    } else {
+                        intake.take(ev.dataAs(ShardWork.ResultBatch.class)).ifPresent(touched::add);
+                    }
                 }
             } catch (IllegalArgumentException e) {
                 Log.warnf("skipped unreadable record %s-%d@%d: %s", rec.topic(), rec.partition(), rec.offset(),
@@ -136,7 +139,7 @@ public class PlanOwner {
             if (runs.has(planId)) {
                 continue;
             }
-            try {
+            try (PlanLog log = PlanLog.of(planId)) {
                 PlanRun run = loader.load(planId).orElseThrow();
                 if (run.status() == PlanState.RUNNING) {
                     run.holdFor(resumeGraceNanos);

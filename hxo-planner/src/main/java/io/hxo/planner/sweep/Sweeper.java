@@ -10,6 +10,7 @@ import io.hxo.planner.own.OwnerThread;
 import io.hxo.planner.query.PlanSnapshots;
 import io.hxo.planner.run.PlanRun;
 import io.hxo.planner.run.PlanRuns;
+import io.hxo.runtime.logging.PlanLog;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -55,7 +56,7 @@ public class Sweeper {
         long nowMillis = System.currentTimeMillis();
         long overdue = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(2 * config.shardTimeoutMs() + 5000);
         for (PlanRun run : runs.all()) {
-            try {
+            try (PlanLog log = PlanLog.of(run.planId())) {
                 Long timebox = run.plan().timeboxMs();
                 if (timebox != null && run.startedAt() != null
                         && Duration.between(run.startedAt(), Instant.now()).toMillis() > timebox) {
