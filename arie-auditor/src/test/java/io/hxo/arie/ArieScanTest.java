@@ -234,8 +234,10 @@ class ArieScanTest {
         String kept = UUID.randomUUID().toString();
         String legacy = UUID.randomUUID().toString();
         // Older than any scan the other tests start (so "the latest scan" stays one of theirs), and
-        // older than this JVM.
-        Instant earlier = Instant.now().minus(Duration.ofMinutes(5));
+        // older than this JVM (which, on a busy machine, may have started well over five minutes ago).
+        Instant jvmStart = Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        Instant earlier = jvmStart.minus(Duration.ofMinutes(1)).isBefore(Instant.now().minus(Duration.ofMinutes(5)))
+                ? jvmStart.minus(Duration.ofMinutes(1)) : Instant.now().minus(Duration.ofMinutes(5));
         Arie.ScanRequest request = new Arie.ScanRequest(false, null, "api", "test");
         try (KafkaConsumer<String, byte[]> audits = kafka.tail(Topic.ARIE_AUDIT)) {
             scans.create(lost, request, gone, earlier);

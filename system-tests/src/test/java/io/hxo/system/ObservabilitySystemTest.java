@@ -339,6 +339,12 @@ class ObservabilitySystemTest {
                     "http://127.0.0.1:" + Suite.managementPort(service) + "/q/metrics")).timeout(Duration.ofSeconds(10))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(service + " /q/metrics without a token").isEqualTo(200);
+            // Client metrics of every Kafka client, SmallRye's and the service's own.
+            assertThat(r.body()).as(service).contains("kafka_producer_record_send_total", "kafka_consumer_fetch_manager_records_consumed_total");
+            if (service.equals("arie-auditor")) {
+                assertThat(r.body()).as("ARIE's vote reader (made outside SmallRye; plan 1 was voted on)")
+                        .containsPattern("kafka_consumer_[a-z_]+\\{[^}]*client_id=\"arie-vote-reader-");
+            }
             all.append(r.body()).append('\n');
         }
         Set<String> served = all.toString().lines().filter(l -> !l.startsWith("#") && !l.isBlank())

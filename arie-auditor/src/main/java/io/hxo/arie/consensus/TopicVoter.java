@@ -10,6 +10,8 @@ import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.runtime.logging.PlanLog;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.common.annotation.Identifier;
@@ -55,13 +57,16 @@ public class TopicVoter {
     private final Map<String, Object> kafka;
     private final HxoPublisher publisher;
     private final ArieConfig config;
+    private final MeterRegistry registry;
     private KafkaConsumer<String, byte[]> reader;
+    private KafkaClientMetrics readerMetrics;
 
     public TopicVoter(@Identifier("default-kafka-broker") Map<String, Object> kafka, HxoPublisher publisher,
-            ArieConfig config) {
+            ArieConfig config, MeterRegistry registry) {
         this.kafka = kafka;
         this.publisher = publisher;
         this.config = config;
+        this.registry = registry;
     }
 
     @Incoming("aggregate-ready")
@@ -190,12 +195,19 @@ public class TopicVoter {
             cfg.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
             cfg.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
             cfg.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+            cfg.put(ConsumerConfig.CLIENT_ID_CONFIG, "arie-vote-reader-" + config.instanceId());
             reader = new KafkaConsumer<>(cfg);
+            // Made here, not by SmallRye (it seeks by time per vote): its client metrics are bound here too.
+            readerMetrics = new KafkaClientMetrics(reader);
+            readerMetrics.bindTo(registry);
         }
         return reader;
     }
 
     void close(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent ev) {
+        if (readerMetrics != null) {
+            readerMetrics.close();
+        }
         if (reader != null) {
             reader.close();
         }

@@ -53,6 +53,7 @@ public final class ZeroTrustInterceptor implements ProducerInterceptor<Object, O
     private Map<String, ?> clientConfig;
     private String groupId;
     private ReplayGuard replays;
+    private static final java.util.concurrent.atomic.AtomicInteger DLQ_CLIENTS = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Producer<String, byte[]> dlq;
     /** Where dead letters go; the Kafka producer unless a test replaces it. */
     private Consumer<ProducerRecord<String, byte[]>> deadLetters = this::sendToDlqTopic;
@@ -200,7 +201,7 @@ public final class ZeroTrustInterceptor implements ProducerInterceptor<Object, O
         });
     }
 
-    private Producer<String, byte[]> dlqProducer() {
+    Producer<String, byte[]> dlqProducer() {
         Producer<String, byte[]> p = dlq;
         if (p == null) {
             synchronized (this) {
@@ -212,11 +213,13 @@ public final class ZeroTrustInterceptor implements ProducerInterceptor<Object, O
                             props.put(k, v);
                         }
                     });
-                    props.put(ProducerConfig.CLIENT_ID_CONFIG, "hxo-dlq-" + policy.service());
+                    // One per consumer of the service: a client id of its own keeps their metrics apart.
+                    props.put(ProducerConfig.CLIENT_ID_CONFIG, "hxo-dlq-" + policy.service() + "-" + DLQ_CLIENTS.incrementAndGet());
                     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
                     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
                     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
                     dlq = new KafkaProducer<>(props);
+                    DeadLetterClients.created(dlq);
                 }
                 p = dlq;
             }

@@ -1,17 +1,22 @@
 package io.hxo.contracts.telemetry;
 
 import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.sign.DeadLetterClients;
 import io.hxo.contracts.sign.RejectionStats;
 import io.hxo.contracts.sign.Verdict;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.opentelemetry.api.OpenTelemetry;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * Binds what contracts observes into a service's own telemetry, once at start: the refusal counts
- * of the zero-trust interceptor and the client metrics of the publisher's producer into its
- * Micrometer registry, and, when tracing is on, the hop tracer into {@link Hops}.
+ * of the zero-trust interceptor and the client metrics of the publisher's producer, of each
+ * dead-letter producer the interceptors make, into its Micrometer registry, and, when tracing is
+ * on, the hop tracer into {@link Hops}.
  */
 public final class ServiceTelemetry implements AutoCloseable {
     /** Refused records by consuming service and reason (Prometheus: {@code hxo_kafka_refused_total}). */
@@ -19,10 +24,18 @@ public final class ServiceTelemetry implements AutoCloseable {
     /** Subjects (plan ids) whose last span a service remembers for events built outside any span. */
     static final int TRACED_SUBJECTS = 10_000;
 
-    private final KafkaClientMetrics producerMetrics;
+    private final List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
+    private final MeterRegistry registry;
 
-    private ServiceTelemetry(KafkaClientMetrics producerMetrics) {
-        this.producerMetrics = producerMetrics;
+    private ServiceTelemetry(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Binds a producer made outside SmallRye (the publisher's, a dead-letter one) into the registry. */
+    void bindClient(Producer<?, ?> producer) {
+        KafkaClientMetrics m = new KafkaClientMetrics(producer);
+        m.bindTo(registry);
+        clientMetrics.add(m);
     }
 
     /**
@@ -41,15 +54,17 @@ public final class ServiceTelemetry implements AutoCloseable {
                     .tag("service", service).tag("reason", v.reason())
                     .register(registry);
         }
-        KafkaClientMetrics producer = new KafkaClientMetrics(publisher.producer());
-        producer.bindTo(registry);
+        ServiceTelemetry telemetry = new ServiceTelemetry(registry);
+        telemetry.bindClient(publisher.producer());
+        DeadLetterClients.watch(telemetry::bindClient);
         Hops.install(tracing == null ? HopTracer.OFF : new OtelHopTracer(tracing, TRACED_SUBJECTS));
-        return new ServiceTelemetry(producer);
+        return telemetry;
     }
 
     @Override
     public void close() {
-        producerMetrics.close();
+        DeadLetterClients.watch(null);
+        clientMetrics.forEach(KafkaClientMetrics::close);
         Hops.install(HopTracer.OFF);
     }
 }

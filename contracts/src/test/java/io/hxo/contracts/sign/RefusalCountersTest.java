@@ -32,6 +32,7 @@ class RefusalCountersTest {
         cfg.put(ZeroTrustPolicy.SEED_SECRET, secret);
         cfg.put(ZeroTrustPolicy.SERVICE, service);
         cfg.put("group.id", "g");
+        cfg.put("bootstrap.servers", "127.0.0.1:1");
         i.configure(cfg);
         i.deadLettersTo(letter -> {
         });
@@ -76,6 +77,28 @@ class RefusalCountersTest {
             assertThat(registry.find(ServiceTelemetry.REFUSED).tag("service", "svc-b").functionCounters()).isEmpty();
             consumer.close();
             other.close();
+        }
+    }
+
+    @Test
+    void eachDeadLetterProducerAnInterceptorMakesHasItsClientMetricsInTheRegistry() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        HxoPublisher publisher = new HxoPublisher(new MockProducer<>(true, null, new StringSerializer(),
+                new ByteArraySerializer()), "/svc-c/1", 0);
+        ZeroTrustInterceptor first = interceptor("svc-c", SECRET);
+        ZeroTrustInterceptor second = interceptor("svc-c", SECRET);
+        try (ServiceTelemetry ignored = ServiceTelemetry.bind("svc-c", registry, publisher, null)) {
+            // The client is made without contacting a broker; it is bound as it is made.
+            String a = first.dlqProducer().metrics().keySet().iterator().next().tags().get("client-id");
+            String b = second.dlqProducer().metrics().keySet().iterator().next().tags().get("client-id");
+            assertThat(a).startsWith("hxo-dlq-svc-c-").isNotEqualTo(b);
+            for (String client : List.of(a, b)) {
+                assertThat(registry.find("kafka.producer.record.send.total").tag("client.id", client).meters())
+                        .as("send counter of " + client).isNotEmpty();
+            }
+        } finally {
+            first.close();
+            second.close();
         }
     }
 }
