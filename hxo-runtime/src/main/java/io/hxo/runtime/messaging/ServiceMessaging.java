@@ -1,0 +1,89 @@
+package io.hxo.runtime.messaging;
+
+import io.hxo.contracts.publish.Heartbeats;
+import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.schema.SchemaMigrator;
+import io.hxo.contracts.telemetry.ServiceTelemetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The messaging set-up every service shares: its signing publisher (named by
+ * {@code quarkus.application.name} and {@code hxo.instance-id}), its schema migrator, its heartbeat,
+ * and its telemetry (refusal counters, Kafka client metrics, hop tracing when traces are exported).
+ * A service that reports more in its heartbeat provides a {@link HeartbeatExtras} bean.
+ */
+@ApplicationScoped
+public class ServiceMessaging {
+    /** What a service adds to its heartbeat: load figures (ARIE and the dashboards read them) and facts. */
+    public interface HeartbeatExtras {
+        default Map<String, Double> load() {
+            return Map.of();
+        }
+
+        default Map<String, Object> facts() {
+            return Map.of();
+        }
+    }
+
+    private final String service;
+    private final String instance;
+    private Heartbeats heartbeats;
+    private ServiceTelemetry telemetry;
+
+    public ServiceMessaging(@ConfigProperty(name = "quarkus.application.name") String service,
+            @ConfigProperty(name = "hxo.instance-id") String instance) {
+        this.service = service;
+        this.instance = instance;
+    }
+
+    @Produces
+    @Singleton
+    HxoPublisher publisher(@Identifier("default-kafka-broker") Map<String, Object> kafka) {
+        return HxoPublisher.create(kafka, service, instance);
+    }
+
+    void close(@Disposes HxoPublisher publisher) {
+        publisher.close();
+    }
+
+    /** The service's schema version and on-request migrations. */
+    @Produces
+    @Singleton
+    SchemaMigrator schema(Flyway flyway) {
+        return new SchemaMigrator(flyway);
+    }
+
+    void start(@Observes StartupEvent ev, HxoPublisher publisher, SchemaMigrator schema, MeterRegistry registry,
+            Instance<HeartbeatExtras> extras, Instance<OpenTelemetry> otel,
+            @ConfigProperty(name = "hxo.heartbeat-interval-ms", defaultValue = "1000") long heartbeatMs,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean tracingOff) {
+        telemetry = ServiceTelemetry.bind(service, registry, publisher, tracingOff ? null : otel.get());
+        HeartbeatExtras more = extras.isResolvable() ? extras.get() : new HeartbeatExtras() {
+        };
+        heartbeats = Heartbeats.start(publisher, heartbeatMs, service, instance, version, schema::version, more::load,
+                more.facts());
+    }
+
+    void stop(@Observes ShutdownEvent ev) {
+        if (heartbeats != null) {
+            heartbeats.close();
+        }
+        if (telemetry != null) {
+            telemetry.close();
+        }
+    }
+}
