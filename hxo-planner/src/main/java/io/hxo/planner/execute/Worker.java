@@ -25,7 +25,9 @@ import java.util.Map;
 import io.hxo.planner.artifact.ArtifactStore;
 import io.hxo.runtime.logging.PlanLog;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -136,7 +138,15 @@ public class Worker {
         }
         CloudEvent out = publisher.event(ShardWork.RESULTS, batch.planId(),
                 new ShardWork.ResultBatch(batch.planId(), results));
-        publisher.publish(Topic.HXO_SHARD_RESULTS, out).join();
+        try {
+            publisher.publish(Topic.HXO_SHARD_RESULTS, out).join();
+        } catch (CompletionException | CancellationException e) {
+            // The broker was away longer than the delivery timeout. Throwing would fail the channel and
+            // SmallRye would close this consumer for good; instead the owner, hearing nothing, sends the
+            // tasks again: a pure shard runs again, an effect finds its recorded outcome (alreadyDone).
+            Log.warnf("results of %d shards of plan %s not sent (%s); the owner will send their tasks again",
+                    results.size(), batch.planId(), e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+        }
     }
 
     /**
