@@ -21,8 +21,9 @@ import java.util.function.Supplier;
 /**
  * Where the planner's synchronous code (the owner thread, the query threads, the shard workers) meets
  * the reactive stack: it waits for a reactive-client statement or a Panache transaction and turns a
- * database failure into a {@link StoreException}. Waiting is fine on those threads; on an event loop
- * Mutiny refuses it, so a caller there fails loudly instead of stalling the loop.
+ * database failure into a {@link StoreException}. Waiting is fine on those threads; called on an
+ * event loop it throws {@link IllegalStateException} at once (not a store failure, so nothing retries
+ * it), and the caller fails loudly instead of stalling the loop.
  */
 public final class Sql {
     private final Pool pool;
