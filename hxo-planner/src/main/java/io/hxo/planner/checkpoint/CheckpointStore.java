@@ -2,37 +2,38 @@ package io.hxo.planner.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.hash.Hex;
-import io.hxo.contracts.json.Json;
-import io.hxo.planner.plan.ValidatedPlan;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import javax.sql.DataSource;
 
 /**
  * A running plan's progress in schema {@code hxo}: checkpoints (packed leaves, one row per committed
  * batch), failures, splits, and the completion that ends a plan with its roots. One transaction per
- * batch of results, acknowledged only after it commits.
+ * batch of results on the reactive client, acknowledged only after it commits; its statements are
+ * pipelined on the transaction's connection, so a checkpoint costs a few round trips whatever the
+ * number of shards in it.
  */
 @ApplicationScoped
 public class CheckpointStore {
+    /** Checkpoint rows read per round trip on resume: a row packs one batch of up to thousands of leaves. */
+    static final int LEAF_ROWS_PER_READ = 32;
+
     private final Sql sql;
 
-    public CheckpointStore(DataSource ds) {
-        this.sql = new Sql(ds);
+    public CheckpointStore(Pool pool) {
+        this.sql = new Sql(pool);
     }
 
     /** A shard that failed for good. */
@@ -65,20 +66,25 @@ public class CheckpointStore {
             Instant at) {
     }
 
-    /** Reads every checkpointed leaf of a plan, and returns the next checkpoint sequence number. */
+    /**
+     * Reads every checkpointed leaf of a plan, and returns the next checkpoint sequence number. The
+     * rows come a few at a time (keyed on their sequence number), and each is unpacked on the calling
+     * thread before the next is asked for: a 1M-shard plan's leaves are never all in memory twice.
+     */
     public int readLeaves(UUID planId, Consumer<LeafBatch.Leaf> sink) {
-        int[] next = {0};
-        sql.each("SELECT seq, leaves FROM hxo.checkpoints WHERE plan_id = ? ORDER BY seq", ps -> {
-            ps.setObject(1, planId);
-            // Binary results from the first execution: as text, the driver would get every leaf blob
-            // as hex and decode it (a tenth of the planner's CPU while it voted on a 1M plan).
-            ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(-1);
-        },
-                rs -> {
-                    next[0] = rs.getInt(1) + 1;
-                    LeafBatch.read(rs.getBytes(2), sink);
-                });
-        return next[0];
+        int next = 0;
+        while (true) {
+            RowSet<Row> rows = sql.rows("""
+                    SELECT seq, leaves FROM hxo.checkpoints WHERE plan_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3""",
+                    Tuple.of(planId, next, LEAF_ROWS_PER_READ));
+            for (Row r : rows) {
+                next = r.getInteger(0) + 1;
+                LeafBatch.read(r.getBuffer(1).getBytes(), sink);
+            }
+            if (rows.size() < LEAF_ROWS_PER_READ) {
+                return next;
+            }
+        }
     }
 
     /**
@@ -93,163 +99,138 @@ public class CheckpointStore {
         if (batch.isEmpty() && completions.isEmpty()) {
             return;
         }
-        sql.inTransaction(c -> {
-            checkpoint(c, batch);
-            complete(c, completions);
-        });
+        List<Statement> statements = new ArrayList<>();
+        progress(batch, statements);
+        complete(completions, statements);
+        // All sent at once on the transaction's connection (pipelined): they touch different rows
+        // or, for a plan's counters, add; PostgreSQL runs them in the order sent, and the first
+        // failure aborts the transaction, which then rolls back.
+        sql.inTransaction(c -> Uni.join().all(statements.stream().map(s -> s.run(c)).toList())
+                .andFailFast().replaceWithVoid());
     }
 
-    private static void checkpoint(Connection c, List<PlanCheckpoint> batch) throws SQLException {
+    /** One statement of a checkpoint: a single execution or one batch of executions. */
+    private record Statement(String sql, List<Tuple> rows) {
+        Uni<RowSet<Row>> run(SqlConnection c) {
+            return rows.size() == 1 ? c.preparedQuery(sql).execute(rows.get(0))
+                    : c.preparedQuery(sql).executeBatch(rows);
+        }
+    }
+
+    private static void add(List<Statement> statements, String sql, List<Tuple> rows) {
+        if (!rows.isEmpty()) {
+            statements.add(new Statement(sql, rows));
+        }
+    }
+
+    private static void progress(List<PlanCheckpoint> batch, List<Statement> statements) {
         if (batch.isEmpty()) {
             return;
         }
         // Two plans (or two shards) doing equal work in one batch share a CAS id: one row each id.
-        Map<String, ResultStore.ResultRow> results = new java.util.LinkedHashMap<>();
+        Map<String, ResultStore.ResultRow> results = new LinkedHashMap<>();
         batch.forEach(b -> b.results().stream().filter(r -> !r.effect())
-                .forEach(r -> results.put(io.hxo.contracts.hash.Hex.of(r.casId()), r)));
+                .forEach(r -> results.put(Hex.of(r.casId()), r)));
         if (!results.isEmpty()) {
-            ResultStore.insertResults(c, new ArrayList<>(results.values()));
+            add(statements, ResultStore.INSERT_RESULTS, List.of(ResultStore.resultsTuple(new ArrayList<>(results.values()))));
         }
-        Map<UUID, List<ResultStore.ResultRow>> byPlan = new java.util.LinkedHashMap<>();
-        batch.forEach(b -> byPlan.put(b.planId(), b.results()));
-        ResultStore.insertEffects(c, byPlan);
-        try (PreparedStatement cp = c.prepareStatement(
-                "INSERT INTO hxo.checkpoints (plan_id, seq, leaf_count, leaves) VALUES (?, ?, ?, ?)");
-                PreparedStatement counts = c.prepareStatement("""
-                        UPDATE hxo.plans SET done_shards = done_shards + ?, cached_shards = cached_shards + ?,
-                                             failed_shards = failed_shards + ?, split_shards = split_shards + ?,
-                                             total_shards = total_shards + ?
-                        WHERE plan_id = ?""");
-                PreparedStatement fails = c.prepareStatement("""
-                        INSERT INTO hxo.failures (plan_id, slot, stage_id, cas_id, attempts, error)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (plan_id, slot) DO UPDATE SET attempts = EXCLUDED.attempts,
-                            error = EXCLUDED.error, failed_at = now()""");
-                PreparedStatement splits = c.prepareStatement("""
-                        INSERT INTO hxo.splits (plan_id, seq, parent_slot, first_child, child_count, reason, inputs)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-            for (PlanCheckpoint b : batch) {
-                if (b.leaves().count() > 0) {
-                    cp.setObject(1, b.planId());
-                    cp.setInt(2, b.seq());
-                    cp.setInt(3, b.leaves().count());
-                    cp.setBytes(4, b.leaves().bytes());
-                    cp.addBatch();
+        List<Tuple> effects = new ArrayList<>();
+        List<Tuple> leaves = new ArrayList<>();
+        List<Tuple> splits = new ArrayList<>();
+        List<Tuple> failures = new ArrayList<>();
+        List<Tuple> counts = new ArrayList<>();
+        for (PlanCheckpoint b : batch) {
+            for (ResultStore.ResultRow r : b.results()) {
+                if (r.effect()) {
+                    effects.add(ResultStore.effectTuple(b.planId(), r));
                 }
-                int added = 0;
-                for (Split sp : b.splits()) {
-                    added += sp.childCount() - 1;
-                    splits.setObject(1, b.planId());
-                    splits.setInt(2, sp.seq());
-                    splits.setInt(3, sp.parentSlot());
-                    splits.setInt(4, sp.firstChild());
-                    splits.setInt(5, sp.childCount());
-                    splits.setString(6, sp.reason());
-                    splits.setBytes(7, Gzip.gzip(sp.inputs()));
-                    splits.addBatch();
-                }
-                for (Failure f : b.failures()) {
-                    fails.setObject(1, b.planId());
-                    fails.setInt(2, f.slot());
-                    fails.setString(3, f.stageId());
-                    fails.setBytes(4, f.casId());
-                    fails.setInt(5, f.attempts());
-                    fails.setString(6, f.error());
-                    fails.addBatch();
-                }
-                counts.setInt(1, b.done());
-                counts.setInt(2, b.cached());
-                counts.setInt(3, b.failures().size());
-                counts.setInt(4, b.splits().size());
-                counts.setInt(5, added);
-                counts.setObject(6, b.planId());
-                counts.addBatch();
             }
-            cp.executeBatch();
-            splits.executeBatch();
-            fails.executeBatch();
-            counts.executeBatch();
+            if (b.leaves().count() > 0) {
+                leaves.add(Sql.row(b.planId(), b.seq(), b.leaves().count(), Sql.bytes(b.leaves().bytes())));
+            }
+            int added = 0;
+            for (Split sp : b.splits()) {
+                added += sp.childCount() - 1;
+                splits.add(Sql.row(b.planId(), sp.seq(), sp.parentSlot(), sp.firstChild(), sp.childCount(),
+                        sp.reason(), Sql.bytes(Gzip.gzip(sp.inputs()))));
+            }
+            for (Failure f : b.failures()) {
+                failures.add(Sql.row(b.planId(), f.slot(), f.stageId(),
+                        Sql.bytes(f.casId()), f.attempts(), f.error()));
+            }
+            counts.add(Sql.row(b.done(), b.cached(), b.failures().size(), b.splits().size(), added,
+                    b.planId()));
         }
+        add(statements, ResultStore.UPSERT_EFFECTS, effects);
+        add(statements, "INSERT INTO hxo.checkpoints (plan_id, seq, leaf_count, leaves) VALUES ($1, $2, $3, $4)",
+                leaves);
+        add(statements, """
+                INSERT INTO hxo.splits (plan_id, seq, parent_slot, first_child, child_count, reason, inputs)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)""", splits);
+        add(statements, """
+                INSERT INTO hxo.failures (plan_id, slot, stage_id, cas_id, attempts, error)
+                VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (plan_id, slot) DO UPDATE SET attempts = EXCLUDED.attempts,
+                    error = EXCLUDED.error, failed_at = now()""", failures);
+        add(statements, """
+                UPDATE hxo.plans SET done_shards = done_shards + $1, cached_shards = cached_shards + $2,
+                                     failed_shards = failed_shards + $3, split_shards = split_shards + $4,
+                                     total_shards = total_shards + $5
+                WHERE plan_id = $6""", counts);
     }
 
     /** A completing plan's stage roots, its kinds' statistics, and its end. */
-    private static void complete(Connection c, List<Completion> completions) throws SQLException {
+    private static void complete(List<Completion> completions, List<Statement> statements) {
         if (completions.isEmpty()) {
             return;
         }
-        try (PreparedStatement roots = c.prepareStatement(
-                "UPDATE hxo.stages SET root = ? WHERE plan_id = ? AND stage_id = ?");
-                PreparedStatement stats = c.prepareStatement("""
-                        INSERT INTO hxo.kind_stats (kind, executor, shards, mean_ms, p95_ms, items, bytes, sized_shards)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (kind, executor) DO UPDATE SET
-                            mean_ms = (kind_stats.mean_ms * kind_stats.shards + EXCLUDED.mean_ms * EXCLUDED.shards)
-                                      / (kind_stats.shards + EXCLUDED.shards),
-                            p95_ms = GREATEST(EXCLUDED.p95_ms, kind_stats.p95_ms * 0.8),
-                            shards = kind_stats.shards + EXCLUDED.shards,
-                            items = kind_stats.items + EXCLUDED.items,
-                            bytes = kind_stats.bytes + EXCLUDED.bytes,
-                            sized_shards = kind_stats.sized_shards + EXCLUDED.sized_shards,
-                            updated_at = now()""");
-                PreparedStatement ends = c.prepareStatement("""
-                        UPDATE hxo.plans SET status = 'completed', merkle_root = ?, error = NULL, finished_at = ?
-                        WHERE plan_id = ?""")) {
-            List<KindStat> kinds = new ArrayList<>();
-            for (Completion done : completions) {
-                for (Map.Entry<String, String> root : done.stageRoots().entrySet()) {
-                    roots.setString(1, root.getValue());
-                    roots.setObject(2, done.planId());
-                    roots.setString(3, root.getKey());
-                    roots.addBatch();
-                }
-                kinds.addAll(done.kindStats());
-                ends.setString(1, done.merkleRoot());
-                ends.setTimestamp(2, Timestamp.from(done.at()));
-                ends.setObject(3, done.planId());
-                ends.addBatch();
-            }
-            // In key order, so two planners completing plans of the same kinds lock their rows in the
-            // same order and cannot deadlock.
-            kinds.sort(Comparator.comparing(KindStat::kind).thenComparing(KindStat::executor));
-            for (KindStat k : kinds) {
-                stats.setString(1, k.kind());
-                stats.setString(2, k.executor());
-                stats.setLong(3, k.shards());
-                stats.setDouble(4, k.meanMs());
-                stats.setDouble(5, k.p95Ms());
-                stats.setLong(6, k.items());
-                stats.setLong(7, k.bytes());
-                stats.setLong(8, k.items() > 0 ? k.shards() : 0);
-                stats.addBatch();
-            }
-            roots.executeBatch();
-            stats.executeBatch();
-            ends.executeBatch();
+        List<Tuple> roots = new ArrayList<>();
+        List<Tuple> ends = new ArrayList<>();
+        List<KindStat> kinds = new ArrayList<>();
+        for (Completion done : completions) {
+            done.stageRoots().forEach((stage, root) -> roots.add(Sql.row(root, done.planId(), stage)));
+            kinds.addAll(done.kindStats());
+            ends.add(Sql.row(done.merkleRoot(), Sql.at(done.at()), done.planId()));
         }
+        // In key order, so two planners completing plans of the same kinds lock their rows in the
+        // same order and cannot deadlock.
+        kinds.sort(Comparator.comparing(KindStat::kind).thenComparing(KindStat::executor));
+        List<Tuple> stats = kinds.stream().map(k -> Sql.row(k.kind(), k.executor(), k.shards(), k.meanMs(),
+                k.p95Ms(), k.items(), k.bytes(), k.items() > 0 ? k.shards() : 0L)).toList();
+        add(statements, "UPDATE hxo.stages SET root = $1 WHERE plan_id = $2 AND stage_id = $3", roots);
+        add(statements, """
+                INSERT INTO hxo.kind_stats (kind, executor, shards, mean_ms, p95_ms, items, bytes, sized_shards)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (kind, executor) DO UPDATE SET
+                    mean_ms = (kind_stats.mean_ms * kind_stats.shards + EXCLUDED.mean_ms * EXCLUDED.shards)
+                              / (kind_stats.shards + EXCLUDED.shards),
+                    p95_ms = GREATEST(EXCLUDED.p95_ms, kind_stats.p95_ms * 0.8),
+                    shards = kind_stats.shards + EXCLUDED.shards,
+                    items = kind_stats.items + EXCLUDED.items,
+                    bytes = kind_stats.bytes + EXCLUDED.bytes,
+                    sized_shards = kind_stats.sized_shards + EXCLUDED.sized_shards,
+                    updated_at = now()""", stats);
+        add(statements, """
+                UPDATE hxo.plans SET status = 'completed', merkle_root = $1, error = NULL, finished_at = $2
+                WHERE plan_id = $3""", ends);
     }
 
     public List<SplitShape> splitShapes(UUID planId) {
-        List<SplitShape> out = new ArrayList<>();
-        sql.each("SELECT parent_slot, first_child, child_count FROM hxo.splits WHERE plan_id = ? ORDER BY seq",
-                ps -> ps.setObject(1, planId), rs -> out.add(new SplitShape(rs.getInt(1), rs.getInt(2), rs.getInt(3))));
-        return out;
+        return sql.list("SELECT parent_slot, first_child, child_count FROM hxo.splits WHERE plan_id = $1 ORDER BY seq",
+                Tuple.of(planId), r -> new SplitShape(r.getInteger(0), r.getInteger(1), r.getInteger(2)));
     }
 
     public List<Split> splits(UUID planId) {
-        List<Split> out = new ArrayList<>();
-        sql.each("""
+        return sql.list("""
                 SELECT seq, parent_slot, first_child, child_count, reason, inputs FROM hxo.splits
-                WHERE plan_id = ? ORDER BY seq""", ps -> ps.setObject(1, planId),
-                rs -> out.add(new Split(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getString(5),
-                        Gzip.gunzip(rs.getBytes(6)))));
-        return out;
+                WHERE plan_id = $1 ORDER BY seq""", Tuple.of(planId),
+                r -> new Split(r.getInteger(0), r.getInteger(1), r.getInteger(2), r.getInteger(3), r.getString(4),
+                        Gzip.gunzip(r.getBuffer(5).getBytes())));
     }
 
     public List<Failure> failures(UUID planId) {
-        List<Failure> out = new ArrayList<>();
-        sql.each("SELECT slot, stage_id, cas_id, attempts, error FROM hxo.failures WHERE plan_id = ? ORDER BY slot",
-                ps -> ps.setObject(1, planId),
-                rs -> out.add(new Failure(rs.getInt(1), rs.getString(2), rs.getBytes(3), rs.getInt(4), rs.getString(5))));
-        return out;
+        return sql.list("SELECT slot, stage_id, cas_id, attempts, error FROM hxo.failures WHERE plan_id = $1 ORDER BY slot",
+                Tuple.of(planId), r -> new Failure(r.getInteger(0), r.getString(1), r.getBuffer(2).getBytes(),
+                        r.getInteger(3), r.getString(4)));
     }
 }

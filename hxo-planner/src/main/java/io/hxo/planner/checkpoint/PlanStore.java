@@ -1,39 +1,40 @@
 package io.hxo.planner.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hxo.contracts.hash.Hex;
-import io.hxo.contracts.json.Json;
+import io.hxo.contracts.json.Jcs;
 import io.hxo.contracts.payload.PlanState;
 import io.hxo.planner.plan.ValidatedPlan;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Consumer;
-import javax.sql.DataSource;
 
 /**
  * The planner's plans in schema {@code hxo}: a plan, its stages and their inputs, its state and
- * decision, and the kinds' history. Every change is committed before the planner acknowledges the
- * message that caused it.
+ * decision, and the kinds' history. Plans and stages are Panache entities ({@link PlanEntity},
+ * {@link StageEntity}), each change in its own transaction; the kinds' history is read through the
+ * reactive client. Every change is committed before the planner acknowledges the message that
+ * caused it. The calls wait for the database: callers are the owner, query and worker threads,
+ * never an event loop.
  */
 @ApplicationScoped
 public class PlanStore {
     private final Sql sql;
 
-    public PlanStore(DataSource ds) {
-        this.sql = new Sql(ds);
+    public PlanStore(Pool pool) {
+        this.sql = new Sql(pool);
     }
 
     /** A plan row as stored. */
@@ -53,11 +54,8 @@ public class PlanStore {
 
     /** What a decided plan announces: the columns its {@code hxo.plan} event carries, and its spec (is it a deployment?). */
     public record Decided(String name, long totalShards, String merkleRoot, String hashAlg, JsonNode spec) {
-        private static final String COLUMNS = "name, total_shards, merkle_root, hash_alg, spec";
-
-        private static Decided of(ResultSet rs) throws SQLException {
-            return new Decided(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                    Json.tree(rs.getString(5).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        private static Decided of(PlanEntity p) {
+            return new Decided(p.name, p.totalShards, p.merkleRoot, p.hashAlg, p.spec);
         }
     }
 
@@ -92,223 +90,180 @@ public class PlanStore {
      */
     public void insertPlan(UUID planId, ValidatedPlan plan, String hashAlg, int partition, String requestedBy,
             Instant startedAt) {
-        sql.inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO hxo.plans (plan_id, name, spec, status, hash_alg, owner_partition, idempotency_key,
-                                           total_shards, requested_by, started_at)
-                    VALUES (?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)""")) {
-                ps.setObject(1, planId);
-                ps.setString(2, plan.name());
-                ps.setString(3, Json.text(plan.normalized()));
-                ps.setString(4, (startedAt == null ? PlanState.ACCEPTED : PlanState.RUNNING).wire());
-                ps.setString(5, hashAlg);
-                ps.setInt(6, partition);
-                ps.setString(7, plan.idempotencyKey());
-                ps.setLong(8, plan.totalShards());
-                ps.setString(9, requestedBy);
-                ps.setTimestamp(10, startedAt == null ? null : Timestamp.from(startedAt));
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement("""
-                    INSERT INTO hxo.stages (plan_id, stage_id, position, kind, partitioner, executor, executor_version,
-                                            first_leaf, shard_count, inputs)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                int pos = 0;
-                for (ValidatedPlan.Stage s : plan.stages()) {
-                    ps.setObject(1, planId);
-                    ps.setString(2, s.id());
-                    ps.setInt(3, pos++);
-                    ps.setString(4, s.kind());
-                    ps.setString(5, s.partitioner());
-                    ps.setString(6, s.executor());
-                    ps.setString(7, s.executorVersion());
-                    ps.setInt(8, s.firstLeaf());
-                    ps.setInt(9, s.shards().size());
-                    ps.setBytes(10, s.shards().derivedFromConfig() ? null : gzipInputs(s));
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
-        });
+        PlanEntity p = new PlanEntity();
+        p.planId = planId;
+        p.name = plan.name();
+        p.spec = plan.normalized();
+        p.status = (startedAt == null ? PlanState.ACCEPTED : PlanState.RUNNING).wire();
+        p.hashAlg = hashAlg;
+        p.ownerPartition = partition;
+        p.idempotencyKey = plan.idempotencyKey();
+        p.totalShards = plan.totalShards();
+        p.requestedBy = requestedBy;
+        p.createdAt = Instant.now();
+        p.startedAt = startedAt;
+        List<StageEntity> stages = new ArrayList<>();
+        int pos = 0;
+        for (ValidatedPlan.Stage s : plan.stages()) {
+            StageEntity st = new StageEntity();
+            st.planId = planId;
+            st.stageId = s.id();
+            st.position = pos++;
+            st.kind = s.kind();
+            st.partitioner = s.partitioner();
+            st.executor = s.executor();
+            st.executorVersion = s.executorVersion();
+            st.firstLeaf = s.firstLeaf();
+            st.shardCount = s.shards().size();
+            st.inputs = s.shards().derivedFromConfig() ? null : gzipInputs(s);
+            stages.add(st);
+        }
+        // The plan row first: the stages refer to it.
+        Sql.panache(() -> p.persistAndFlush().chain(() -> StageEntity.persist(stages)));
     }
 
     public Optional<UUID> planByIdempotencyKey(String key) {
-        return sql.query("SELECT plan_id FROM hxo.plans WHERE idempotency_key = ?", ps -> ps.setString(1, key),
-                rs -> rs.getObject(1, UUID.class));
+        return Optional.ofNullable(Sql.panache(() -> PlanEntity.<PlanEntity>find("#PlanEntity.byIdempotencyKey",
+                Parameters.with("key", key).map()).firstResult().map(p -> p == null ? null : p.planId)));
     }
 
     public boolean exists(UUID planId) {
-        return sql.query("SELECT 1 FROM hxo.plans WHERE plan_id = ?", ps -> ps.setObject(1, planId), rs -> true)
-                .isPresent();
+        return plan(planId).isPresent();
     }
 
     public Optional<StoredPlan> plan(UUID planId) {
-        return sql.query("SELECT * FROM hxo.plans WHERE plan_id = ?", ps -> ps.setObject(1, planId), PlanStore::row);
+        return Optional.ofNullable(Sql.panache(() -> PlanEntity.<PlanEntity>findById(planId)
+                .map(p -> p == null ? null : stored(p))));
     }
 
     /** Stage roots stored so far, by stage id. */
     public Map<String, String> stageRoots(UUID planId) {
         Map<String, String> roots = new HashMap<>();
-        sql.each("SELECT stage_id, root FROM hxo.stages WHERE plan_id = ? AND root IS NOT NULL",
-                ps -> ps.setObject(1, planId), rs -> roots.put(rs.getString(1), rs.getString(2)));
+        stages(planId).stream().filter(s -> s.root != null).forEach(s -> roots.put(s.stageId, s.root));
         return roots;
     }
 
     public List<UUID> unfinishedPlans(Collection<Integer> partitions) {
-        List<UUID> ids = new ArrayList<>();
         if (partitions.isEmpty()) {
-            return ids;
+            return List.of();
         }
-        sql.each("""
-                SELECT plan_id FROM hxo.plans
-                WHERE status IN ('accepted', 'running') AND owner_partition = ANY(?) ORDER BY created_at""",
-                ps -> ps.setArray(1, ps.getConnection().createArrayOf("int4", partitions.toArray())),
-                rs -> ids.add(rs.getObject(1, UUID.class)));
-        return ids;
+        List<PlanEntity> found = Sql.panache(() -> PlanEntity.list("#PlanEntity.unfinished",
+                Parameters.with("partitions", List.copyOf(partitions)).map()));
+        return found.stream().map(p -> p.planId).toList();
     }
 
     /** The completed, undecided plans of these partitions that finished after {@code finishedAfter}, newest first. */
     public List<Undecided> undecidedPlans(Collection<Integer> partitions, Instant finishedAfter) {
-        List<Undecided> plans = new ArrayList<>();
         if (partitions.isEmpty()) {
-            return plans;
+            return List.of();
         }
-        sql.each("""
-                SELECT plan_id, total_shards, merkle_root, finished_at FROM hxo.plans
-                WHERE status = 'completed' AND owner_partition = ANY(?) AND finished_at > ? ORDER BY finished_at DESC""",
-                ps -> {
-                    ps.setArray(1, ps.getConnection().createArrayOf("int4", partitions.toArray()));
-                    ps.setTimestamp(2, Timestamp.from(finishedAfter));
-                },
-                rs -> plans.add(new Undecided(rs.getObject(1, UUID.class), rs.getLong(2), rs.getString(3),
-                        rs.getTimestamp(4).toInstant())));
-        return plans;
+        List<PlanEntity> found = Sql.panache(() -> PlanEntity.list("#PlanEntity.undecided",
+                Parameters.with("partitions", List.copyOf(partitions)).and("after", finishedAfter).map()));
+        return found.stream().map(p -> new Undecided(p.planId, p.totalShards, p.merkleRoot, p.finishedAt)).toList();
     }
 
     public void markRunning(UUID planId, Instant at) {
-        sql.update("UPDATE hxo.plans SET status = 'running', started_at = COALESCE(started_at, ?) WHERE plan_id = ?",
-                ps -> {
-                    ps.setTimestamp(1, Timestamp.from(at));
-                    ps.setObject(2, planId);
-                });
+        Sql.panache(() -> PlanEntity.update("#PlanEntity.markRunning",
+                Parameters.with("at", at).and("planId", planId).map()));
     }
 
-    /** Ends a plan without a root (halted, aborted, timed out); a completion goes through {@link #checkpoint}. */
+    /** Ends a plan without a root (halted, aborted, timed out); a completion goes through {@link CheckpointStore#checkpoint}. */
     public void finish(UUID planId, PlanState state, String error, Instant at) {
-        sql.update("UPDATE hxo.plans SET status = ?, error = ?, finished_at = ? WHERE plan_id = ?", ps -> {
-            ps.setString(1, state.wire());
-            ps.setString(2, error);
-            ps.setTimestamp(3, Timestamp.from(at));
-            ps.setObject(4, planId);
-        });
+        Sql.panache(() -> PlanEntity.update("#PlanEntity.finish", Parameters.with("status", state.wire())
+                .and("error", error).and("at", at).and("planId", planId).map()));
     }
 
     /**
      * Records the consensus decision on a completed plan; empty when the plan is unknown or was
-     * already decided. Returns what the announcement needs, so no second read follows.
+     * already decided. Returns what the announcement needs, so no second read follows. The row is
+     * locked while it is decided, so two decisions arriving at once record one.
      */
     public Optional<Decided> certify(UUID planId, PlanState status, JsonNode certificate) {
-        return sql.query("UPDATE hxo.plans SET status = ?, certificate = ?::jsonb WHERE plan_id = ? AND status = 'completed'"
-                + " RETURNING " + Decided.COLUMNS, ps -> {
-            ps.setString(1, status.wire());
-            ps.setString(2, Json.text(certificate));
-            ps.setObject(3, planId);
-        }, Decided::of);
+        return Optional.ofNullable(Sql.panache(() -> PlanEntity.<PlanEntity>findById(planId,
+                LockModeType.PESSIMISTIC_WRITE).map(p -> {
+                    if (p == null || !PlanState.COMPLETED.wire().equals(p.status)) {
+                        return null;
+                    }
+                    p.status = status.wire();
+                    p.certificate = certificate;
+                    return Decided.of(p);
+                })));
     }
 
-    /** A plan already decided with exactly this outcome and certificate (a redelivered decision). */
+    /**
+     * A plan already decided with exactly this outcome and certificate (a redelivered decision). The
+     * certificates are compared as JSON values (their RFC 8785 forms), as jsonb equality did: a number
+     * read back from the column is the same value whatever Java type the sender's tree held it in.
+     */
     public Optional<Decided> decided(UUID planId, PlanState status, JsonNode certificate) {
-        return sql.query("SELECT " + Decided.COLUMNS + " FROM hxo.plans WHERE plan_id = ? AND status = ? AND certificate = ?::jsonb",
-                ps -> {
-                    ps.setObject(1, planId);
-                    ps.setString(2, status.wire());
-                    ps.setString(3, Json.text(certificate));
-                }, Decided::of);
+        String wanted = Jcs.canonicalString(certificate);
+        return Optional.ofNullable(Sql.panache(() -> PlanEntity.<PlanEntity>findById(planId)
+                .map(p -> p != null && status.wire().equals(p.status) && p.certificate != null
+                        && wanted.equals(Jcs.canonicalString(p.certificate)) ? Decided.of(p) : null)));
     }
 
     /** Stored shard inputs of a stage (for partitioners whose inputs cannot be re-derived), by stage id. */
     public Map<String, List<JsonNode>> storedInputs(UUID planId) {
         Map<String, List<JsonNode>> out = new HashMap<>();
-        sql.each("SELECT stage_id, inputs FROM hxo.stages WHERE plan_id = ? AND inputs IS NOT NULL",
-                ps -> ps.setObject(1, planId), rs -> out.put(rs.getString(1), Gzip.gunzip(rs.getBytes(2))));
+        stages(planId).stream().filter(s -> s.inputs != null).forEach(s -> out.put(s.stageId, Gzip.gunzip(s.inputs)));
         return out;
     }
 
     /** The plan's layout in one read (empty for an unknown plan): all a root recomputation needs from the plan. */
     public Optional<Layout> layout(UUID planId) {
-        String[] alg = {null};
-        List<StageLayout> stages = new ArrayList<>();
-        sql.each("""
-                SELECT p.hash_alg, s.first_leaf, s.shard_count FROM hxo.plans p
-                LEFT JOIN hxo.stages s ON s.plan_id = p.plan_id WHERE p.plan_id = ? ORDER BY s.position""",
-                ps -> ps.setObject(1, planId), rs -> {
-                    alg[0] = rs.getString(1);
-                    if (rs.getObject(2) != null) {
-                        stages.add(new StageLayout(rs.getInt(2), rs.getInt(3)));
-                    }
-                });
-        return alg[0] == null ? Optional.empty() : Optional.of(new Layout(alg[0], stages));
+        return Optional.ofNullable(Sql.panache(() -> PlanEntity.<PlanEntity>findById(planId).chain(p -> p == null
+                ? Uni.createFrom().nullItem()
+                : ofPlan(planId).map(stages -> new Layout(
+                        p.hashAlg, stages.stream().map(s -> new StageLayout(s.firstLeaf, s.shardCount)).toList())))));
     }
 
     /** Replay: the plan runs again; its failures are forgiven (the shards run anew) and counted no more. */
     public void reopen(UUID planId) {
-        sql.inTransaction(c -> {
-            try (PreparedStatement del = c.prepareStatement("DELETE FROM hxo.failures WHERE plan_id = ?");
-                    PreparedStatement upd = c.prepareStatement("""
-                            UPDATE hxo.plans SET status = 'running', failed_shards = 0, error = NULL, finished_at = NULL,
-                                                 merkle_root = NULL
-                            WHERE plan_id = ?""")) {
-                del.setObject(1, planId);
-                del.executeUpdate();
-                upd.setObject(1, planId);
-                upd.executeUpdate();
-            }
-        });
+        sql.inTransaction(c -> c.preparedQuery("DELETE FROM hxo.failures WHERE plan_id = $1").execute(Tuple.of(planId))
+                .chain(() -> c.preparedQuery("""
+                        UPDATE hxo.plans SET status = 'running', failed_shards = 0, error = NULL, finished_at = NULL,
+                                             merkle_root = NULL
+                        WHERE plan_id = $1""").execute(Tuple.of(planId))));
     }
 
     public List<PlanSummary> list(String status, int limit, Instant before) {
-        List<PlanSummary> out = new ArrayList<>();
-        sql.each("""
-                SELECT plan_id, name, status, total_shards, done_shards, failed_shards, merkle_root, created_at, finished_at
-                FROM hxo.plans
-                WHERE (?::text IS NULL OR status = ?) AND (?::timestamptz IS NULL OR created_at < ?)
-                ORDER BY created_at DESC LIMIT ?""", ps -> {
-                    ps.setString(1, status);
-                    ps.setString(2, status);
-                    Timestamp t = before == null ? null : Timestamp.from(before);
-                    ps.setTimestamp(3, t);
-                    ps.setTimestamp(4, t);
-                    ps.setInt(5, limit);
-                }, rs -> out.add(new PlanSummary(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3),
-                        rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getString(7), instant(rs, "created_at"),
-                        instant(rs, "finished_at"))));
-        return out;
+        StringBuilder where = new StringBuilder("1 = 1");
+        Parameters params = new Parameters();
+        if (status != null) {
+            where.append(" and status = :status");
+            params.and("status", status);
+        }
+        if (before != null) {
+            where.append(" and createdAt < :before");
+            params.and("before", before);
+        }
+        List<PlanEntity> found = Sql.panache(() -> PlanEntity.<PlanEntity>find(where.toString(),
+                Sort.descending("createdAt"), params.map()).page(Page.ofSize(limit)).list());
+        return found.stream().map(p -> new PlanSummary(p.planId, p.name, p.status, p.totalShards, p.doneShards,
+                p.failedShards, p.merkleRoot, p.createdAt, p.finishedAt)).toList();
     }
 
     /** The kind's history, when there is one. */
     public Optional<KindHistory> kindStats(String kind, String executor) {
-        return sql.query("SELECT shards, mean_ms, p95_ms, items, bytes, sized_shards FROM hxo.kind_stats"
-                + " WHERE kind = ? AND executor = ?", ps -> {
-            ps.setString(1, kind);
-            ps.setString(2, executor);
-        }, rs -> new KindHistory(rs.getLong(1), rs.getDouble(2), rs.getDouble(3), rs.getLong(4), rs.getLong(5),
-                rs.getLong(6)));
+        return sql.first("SELECT shards, mean_ms, p95_ms, items, bytes, sized_shards FROM hxo.kind_stats"
+                + " WHERE kind = $1 AND executor = $2", Tuple.of(kind, executor),
+                r -> new KindHistory(r.getLong(0), r.getDouble(1), r.getDouble(2), r.getLong(3), r.getLong(4),
+                        r.getLong(5)));
     }
 
-    private static StoredPlan row(ResultSet rs) throws SQLException {
-        return new StoredPlan(rs.getObject("plan_id", UUID.class), rs.getString("name"),
-                Json.tree(rs.getString("spec").getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                rs.getString("status"), rs.getString("hash_alg"), rs.getInt("owner_partition"),
-                rs.getLong("total_shards"), rs.getLong("done_shards"), rs.getLong("cached_shards"),
-                rs.getLong("failed_shards"), rs.getLong("split_shards"), rs.getString("merkle_root"),
-                rs.getString("error"), instant(rs, "created_at"), instant(rs, "started_at"),
-                instant(rs, "finished_at"), rs.getString("certificate") == null ? null
-                        : Json.tree(rs.getString("certificate").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    /** A plan's stages in order. */
+    private static List<StageEntity> stages(UUID planId) {
+        return Sql.panache(() -> ofPlan(planId));
     }
 
-    private static Instant instant(ResultSet rs, String col) throws SQLException {
-        Timestamp t = rs.getTimestamp(col);
-        return t == null ? null : t.toInstant();
+    private static Uni<List<StageEntity>> ofPlan(UUID planId) {
+        return StageEntity.list("#StageEntity.ofPlan", Parameters.with("planId", planId).map());
+    }
+
+    private static StoredPlan stored(PlanEntity p) {
+        return new StoredPlan(p.planId, p.name, p.spec, p.status, p.hashAlg, p.ownerPartition, p.totalShards,
+                p.doneShards, p.cachedShards, p.failedShards, p.splitShards, p.merkleRoot, p.error, p.createdAt,
+                p.startedAt, p.finishedAt, p.certificate);
     }
 
     private static byte[] gzipInputs(ValidatedPlan.Stage s) {

@@ -3,35 +3,43 @@ package io.hxo.planner.checkpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Json;
-import io.hxo.planner.plan.ValidatedPlan;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Consumer;
-import javax.sql.DataSource;
 
 /**
  * Results in schema {@code hxo}: the content-addressed store of pure shards' results (any plan may
- * reuse one while its artifacts exist), and effects' outcomes, which belong to their plan.
+ * reuse one while its artifacts exist), and effects' outcomes, which belong to their plan. On the
+ * reactive client: a batch of CAS ids is one statement over an unnested array, whatever its size.
  */
 @ApplicationScoped
 public class ResultStore {
+    /** A batch of results in one statement: one array per column, unnested into rows. */
+    static final String INSERT_RESULTS = """
+            INSERT INTO hxo.results (cas_id, output_digest, output, kind, executor, executor_version, artifacts)
+            SELECT c, d, o::jsonb, k, e, v, ARRAY(SELECT jsonb_array_elements_text(a::jsonb))
+            FROM unnest($1::bytea[], $2::bytea[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+                   AS t(c, d, o, k, e, v, a)
+            ON CONFLICT (cas_id) DO UPDATE SET output_digest = EXCLUDED.output_digest, output = EXCLUDED.output,
+                artifacts = EXCLUDED.artifacts, created_at = now()""";
+    /** An effect's outcome, each under its own plan; a checkpoint records the latest. */
+    static final String UPSERT_EFFECTS = """
+            INSERT INTO hxo.effect_results (plan_id, cas_id, output_digest, output, kind, executor, executor_version)
+            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7)
+            ON CONFLICT (plan_id, cas_id) DO UPDATE SET output_digest = EXCLUDED.output_digest,
+                output = EXCLUDED.output, created_at = now()""";
+
     private final Sql sql;
 
-    public ResultStore(DataSource ds) {
-        this.sql = new Sql(ds);
+    public ResultStore(Pool pool) {
+        this.sql = new Sql(pool);
     }
 
     /**
@@ -56,15 +64,17 @@ public class ResultStore {
         if (casIds.isEmpty()) {
             return found;
         }
-        // A join on the unnested ids, not "cas_id = ANY(?)": once the driver switches to a server-side
-        // generic plan, ANY over thousands of ids can turn into a sequential scan comparing every row
-        // with every id (seconds per batch at 100k rows); the join keeps to the primary key.
-        sql.each("""
+        // A join on the unnested ids, not "cas_id = ANY($1)": under a generic plan, ANY over thousands
+        // of ids can turn into a sequential scan comparing every row with every id (seconds per batch
+        // at 100k rows); the join keeps to the primary key.
+        sql.rows("""
                 SELECT r.cas_id, r.output_digest, r.artifacts
-                FROM unnest(?::bytea[]) AS k(id) JOIN hxo.results r ON r.cas_id = k.id""",
-                ps -> ps.setArray(1, ps.getConnection().createArrayOf("bytea", casIds.toArray(new byte[0][]))),
-                rs -> found.put(io.hxo.contracts.hash.Hex.of(rs.getBytes(1)),
-                        new StoredResult(rs.getBytes(2), (String[]) rs.getArray(3).getArray())));
+                FROM unnest($1::bytea[]) AS k(id) JOIN hxo.results r ON r.cas_id = k.id""",
+                Tuple.of((Object) Sql.bytes(casIds))).forEach(r -> {
+                    String[] artifacts = r.getArrayOfStrings(2);
+                    found.put(Hex.of(r.getBuffer(0).getBytes()), new StoredResult(r.getBuffer(1).getBytes(),
+                            artifacts == null ? new String[0] : artifacts));
+                });
         return found;
     }
 
@@ -73,20 +83,18 @@ public class ResultStore {
      * every file its checkpointed shards packed (a path packed twice, as after a split, once).
      */
     public List<PackedEntry> packedFiles(List<byte[]> casIds) {
-        java.util.TreeMap<String, PackedEntry> byPath = new java.util.TreeMap<>();
+        TreeMap<String, PackedEntry> byPath = new TreeMap<>();
         if (casIds.isEmpty()) {
             return List.of();
         }
-        sql.each("""
-                SELECT r.output FROM unnest(?::bytea[]) AS k(id) JOIN hxo.results r ON r.cas_id = k.id
-                WHERE r.kind = 'deploy.pack'""",
-                ps -> ps.setArray(1, ps.getConnection().createArrayOf("bytea", casIds.toArray(new byte[0][]))),
-                rs -> {
-                    String output = rs.getString(1);
+        sql.rows("""
+                SELECT r.output::text FROM unnest($1::bytea[]) AS k(id) JOIN hxo.results r ON r.cas_id = k.id
+                WHERE r.kind = 'deploy.pack'""", Tuple.of((Object) Sql.bytes(casIds))).forEach(r -> {
+                    String output = r.getString(0);
                     if (output == null) {
                         return;
                     }
-                    for (JsonNode e : Json.tree(output.getBytes(java.nio.charset.StandardCharsets.UTF_8)).path("manifest")) {
+                    for (JsonNode e : Json.tree(output.getBytes(StandardCharsets.UTF_8)).path("manifest")) {
                         String path = e.path("path").asText(null);
                         String digest = e.path("digest").asText(null);
                         if (path != null && digest != null) {
@@ -97,10 +105,11 @@ public class ResultStore {
         return new ArrayList<>(byPath.values());
     }
 
-    static void insertResults(Connection c, List<ResultRow> rows) throws SQLException {
+    /** The parameters of {@link #INSERT_RESULTS} for these rows. */
+    static Tuple resultsTuple(List<ResultRow> rows) {
         int n = rows.size();
-        byte[][] ids = new byte[n][];
-        byte[][] digests = new byte[n][];
+        List<byte[]> ids = new ArrayList<>(n);
+        List<byte[]> digests = new ArrayList<>(n);
         String[] outputs = new String[n];
         String[] kinds = new String[n];
         String[] executors = new String[n];
@@ -108,61 +117,22 @@ public class ResultStore {
         String[] artifacts = new String[n];
         for (int i = 0; i < n; i++) {
             ResultRow r = rows.get(i);
-            ids[i] = r.casId();
-            digests[i] = r.digest();
+            ids.add(r.casId());
+            digests.add(r.digest());
             outputs[i] = r.output();
             kinds[i] = r.kind();
             executors[i] = r.executor();
             versions[i] = r.executorVersion();
-            // One text per row (arrays of arrays must be rectangular in SQL): a JSON array, cast below.
+            // One text per row (arrays of arrays must be rectangular in SQL): a JSON array, cast in SQL.
             artifacts[i] = Json.text(r.artifacts() == null ? new String[0] : r.artifacts());
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO hxo.results (cas_id, output_digest, output, kind, executor, executor_version, artifacts)
-                SELECT c, d, o::jsonb, k, e, v, ARRAY(SELECT jsonb_array_elements_text(a::jsonb))
-                FROM unnest(?::bytea[], ?::bytea[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                       AS t(c, d, o, k, e, v, a)
-                ON CONFLICT (cas_id) DO UPDATE SET output_digest = EXCLUDED.output_digest, output = EXCLUDED.output,
-                    artifacts = EXCLUDED.artifacts, created_at = now()""")) {
-            ps.setArray(1, c.createArrayOf("bytea", ids));
-            ps.setArray(2, c.createArrayOf("bytea", digests));
-            ps.setArray(3, c.createArrayOf("text", outputs));
-            ps.setArray(4, c.createArrayOf("text", kinds));
-            ps.setArray(5, c.createArrayOf("text", executors));
-            ps.setArray(6, c.createArrayOf("text", versions));
-            ps.setArray(7, c.createArrayOf("text", artifacts));
-            ps.executeUpdate();
-        }
+        return Sql.row(Sql.bytes(ids), Sql.bytes(digests), outputs, kinds, executors, versions, artifacts);
     }
 
-    /** The outcomes of effects, each under its own plan. */
-    static void insertEffects(Connection c, Map<UUID, List<ResultRow>> byPlan) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO hxo.effect_results (plan_id, cas_id, output_digest, output, kind, executor, executor_version)
-                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?)
-                ON CONFLICT (plan_id, cas_id) DO UPDATE SET output_digest = EXCLUDED.output_digest,
-                    output = EXCLUDED.output, created_at = now()""")) {
-            int n = 0;
-            for (Map.Entry<UUID, List<ResultRow>> plan : byPlan.entrySet()) {
-                for (ResultRow r : plan.getValue()) {
-                    if (!r.effect()) {
-                        continue;
-                    }
-                    ps.setObject(1, plan.getKey());
-                    ps.setBytes(2, r.casId());
-                    ps.setBytes(3, r.digest());
-                    ps.setString(4, r.output());
-                    ps.setString(5, r.kind());
-                    ps.setString(6, r.executor());
-                    ps.setString(7, r.executorVersion());
-                    ps.addBatch();
-                    n++;
-                }
-            }
-            if (n > 0) {
-                ps.executeBatch();
-            }
-        }
+    /** The parameters of {@link #UPSERT_EFFECTS} for one outcome. */
+    static Tuple effectTuple(UUID planId, ResultRow r) {
+        return Sql.row(planId, Sql.bytes(r.casId()), Sql.bytes(r.digest()), r.output(), r.kind(), r.executor(),
+                r.executorVersion());
     }
 
     /**
@@ -170,32 +140,20 @@ public class ResultStore {
      * worker claimed it less than {@code staleAfterMs} ago (it may still be acting).
      */
     public boolean claimEffect(UUID planId, byte[] casId, int attempt, String worker, long staleAfterMs) {
-        return sql.query("""
-                INSERT INTO hxo.effect_claims (plan_id, cas_id, attempt, worker) VALUES (?, ?, ?, ?)
+        return sql.first("""
+                INSERT INTO hxo.effect_claims (plan_id, cas_id, attempt, worker) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (plan_id, cas_id, attempt) DO UPDATE SET worker = EXCLUDED.worker, claimed_at = now()
-                WHERE effect_claims.claimed_at < now() - make_interval(secs => ?::double precision / 1000)
-                RETURNING 1""", ps -> {
-            ps.setObject(1, planId);
-            ps.setBytes(2, casId);
-            ps.setInt(3, attempt);
-            ps.setString(4, worker);
-            ps.setLong(5, staleAfterMs);
-        }, rs -> true).isPresent();
+                WHERE effect_claims.claimed_at < now() - make_interval(secs => $5::double precision / 1000)
+                RETURNING 1""", Sql.row(planId, Sql.bytes(casId), attempt, worker, (double) staleAfterMs),
+                r -> true).isPresent();
     }
 
     /** Records an effect's outcome as soon as it happened, so a second copy of its task is answered, not acted. */
     public void effectDone(UUID planId, ResultRow r) {
         sql.update("""
                 INSERT INTO hxo.effect_results (plan_id, cas_id, output_digest, output, kind, executor, executor_version)
-                VALUES (?, ?, ?, ?::jsonb, ?, ?, ?) ON CONFLICT (plan_id, cas_id) DO NOTHING""", ps -> {
-            ps.setObject(1, planId);
-            ps.setBytes(2, r.casId());
-            ps.setBytes(3, r.digest());
-            ps.setString(4, r.output());
-            ps.setString(5, r.kind());
-            ps.setString(6, r.executor());
-            ps.setString(7, r.executorVersion());
-        });
+                VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7) ON CONFLICT (plan_id, cas_id) DO NOTHING""",
+                effectTuple(planId, r));
     }
 
     /** The outcomes a plan's effects recorded, for the given CAS ids, by hex id. */
@@ -204,14 +162,11 @@ public class ResultStore {
         if (casIds.isEmpty()) {
             return found;
         }
-        sql.each("""
-                SELECT e.cas_id, e.output_digest FROM unnest(?::bytea[]) AS k(id)
-                JOIN hxo.effect_results e ON e.plan_id = ? AND e.cas_id = k.id""",
-                ps -> {
-                    ps.setArray(1, ps.getConnection().createArrayOf("bytea", casIds.toArray(new byte[0][])));
-                    ps.setObject(2, planId);
-                },
-                rs -> found.put(io.hxo.contracts.hash.Hex.of(rs.getBytes(1)), new StoredResult(rs.getBytes(2), new String[0])));
+        sql.rows("""
+                SELECT e.cas_id, e.output_digest FROM unnest($1::bytea[]) AS k(id)
+                JOIN hxo.effect_results e ON e.plan_id = $2 AND e.cas_id = k.id""",
+                Tuple.of(Sql.bytes(casIds), planId)).forEach(r -> found.put(Hex.of(r.getBuffer(0).getBytes()),
+                        new StoredResult(r.getBuffer(1).getBytes(), new String[0])));
         return found;
     }
 }

@@ -1,79 +1,141 @@
 package io.hxo.planner.checkpoint;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
-import javax.sql.DataSource;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
-/** The planner stores' JDBC plumbing, in one place: a transaction, an update, a one-row query, a row loop. */
+/**
+ * Where the planner's synchronous code (the owner thread, the query threads, the shard workers) meets
+ * the reactive stack: it waits for a reactive-client statement or a Panache transaction and turns a
+ * database failure into a {@link StoreException}. Waiting is fine on those threads; called on an
+ * event loop it throws {@link IllegalStateException} at once (not a store failure, so nothing retries
+ * it), and the caller fails loudly instead of stalling the loop.
+ */
 public final class Sql {
-    private final DataSource ds;
+    private final Pool pool;
 
-    public Sql(DataSource ds) {
-        this.ds = ds;
+    public Sql(Pool pool) {
+        this.pool = pool;
     }
 
-    @FunctionalInterface
-    public interface SqlConsumer<T> {
-        void accept(T t) throws SQLException;
+    /** Runs {@code work} in one transaction on one connection and waits for its commit. */
+    public <T> T inTransaction(Function<SqlConnection, Uni<T>> work) {
+        return await(pool.withTransaction(work));
     }
 
-    @FunctionalInterface
-    public interface SqlFunction<T, R> {
-        R apply(T t) throws SQLException;
+    /** One statement, its rows. */
+    public RowSet<Row> rows(String sql, Tuple args) {
+        return await(pool.preparedQuery(sql).execute(args));
     }
 
-    public void inTransaction(SqlConsumer<Connection> work) {
-        try (Connection c = ds.getConnection()) {
-            boolean auto = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                work.accept(c);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(auto);
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
+    /** One statement, mapped row by row. */
+    public <T> List<T> list(String sql, Tuple args, Function<Row, T> map) {
+        List<T> out = new ArrayList<>();
+        rows(sql, args).forEach(r -> out.add(map.apply(r)));
+        return out;
+    }
+
+    /** One statement, its first row mapped. */
+    public <T> Optional<T> first(String sql, Tuple args, Function<Row, T> map) {
+        RowSet<Row> rows = rows(sql, args);
+        return rows.iterator().hasNext() ? Optional.ofNullable(map.apply(rows.iterator().next())) : Optional.empty();
+    }
+
+    /** One statement, the rows it changed. */
+    public int update(String sql, Tuple args) {
+        return rows(sql, args).rowCount();
+    }
+
+    /**
+     * A Panache unit of work in its own transaction. Hibernate Reactive runs on a Vert.x context,
+     * which the calling thread has not: the work is subscribed on a fresh duplicated context and
+     * this thread waits for its outcome.
+     */
+    public static <T> T panache(Supplier<Uni<T>> work) {
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a store call waited on an event loop: " + Thread.currentThread().getName());
+        }
+        try {
+            return VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(work));
+        } catch (StoreException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw failure(e);
         }
     }
 
-    public int update(String sql, SqlConsumer<PreparedStatement> bind) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind.accept(ps);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException(e);
+    /** Waits for {@code uni}; its database failures become a {@link StoreException}. */
+    public static <T> T await(Uni<T> uni) {
+        if (io.vertx.core.Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("a store call waited on an event loop: " + Thread.currentThread().getName());
+        }
+        try {
+            return uni.await().indefinitely();
+        } catch (RuntimeException e) {
+            throw failure(e);
         }
     }
 
-    public <T> Optional<T> query(String sql, SqlConsumer<PreparedStatement> bind, SqlFunction<ResultSet, T> map) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind.accept(ps);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(map.apply(rs)) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+    /** A statement's parameters; any of them may be null. */
+    public static Tuple row(Object... values) {
+        return Tuple.from(values);
     }
 
-    public void each(String sql, SqlConsumer<PreparedStatement> bind, SqlConsumer<ResultSet> row) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind.accept(ps);
-            ps.setFetchSize(500);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    row.accept(rs);
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
+    /** A {@code bytea} parameter. */
+    public static io.vertx.core.buffer.Buffer bytes(byte[] value) {
+        return value == null ? null : io.vertx.core.buffer.Buffer.buffer(value);
+    }
+
+    /** A {@code bytea[]} parameter. */
+    public static io.vertx.core.buffer.Buffer[] bytes(List<byte[]> values) {
+        io.vertx.core.buffer.Buffer[] out = new io.vertx.core.buffer.Buffer[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = bytes(values.get(i));
         }
+        return out;
+    }
+
+    public static OffsetDateTime at(Instant t) {
+        return t == null ? null : OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    public static Instant instant(Row row, String column) {
+        OffsetDateTime t = row.getOffsetDateTime(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    /**
+     * A mistake in the planner's own code stays what it is (retrying it would loop forever); anything
+     * else a statement fails with (the server's error, a lost connection, a pool timeout) is a
+     * store failure that a retry may get past.
+     */
+    private static RuntimeException failure(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof StoreException s) {
+            return s;
+        }
+        if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException
+                || cause instanceof ClassCastException || cause instanceof IndexOutOfBoundsException
+                || cause instanceof UnsupportedOperationException) {
+            return (RuntimeException) cause;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return new StoreException(cause);
     }
 }

@@ -1,10 +1,8 @@
 package io.hxo.planner.checkpoint;
 
-import java.sql.SQLException;
-
 /** A database failure; the message that caused it is not acknowledged and will be redelivered. */
 public class StoreException extends RuntimeException {
-    public StoreException(SQLException e) {
-        super(e.getMessage(), e);
+    public StoreException(Throwable cause) {
+        super(cause.getMessage(), cause);
     }
 }

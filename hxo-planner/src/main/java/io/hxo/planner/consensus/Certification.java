@@ -37,7 +37,7 @@ public class Certification {
     }
 
     @Incoming("aggregate-outcome")
-    @Blocking // writes the decision (and the deployment it makes) through JDBC before the record is acknowledged
+    @Blocking // waits for the decision (and the deployment it makes) to commit before the record is acknowledged
     public void onOutcome(ConsumerRecord<String, byte[]> record) {
         Events.Certificate cert;
         try {

@@ -4,17 +4,16 @@ import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.PlanState;
+import io.hxo.planner.checkpoint.Sql;
+import io.hxo.planner.checkpoint.StoreException;
 import io.quarkus.logging.Log;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -33,15 +32,15 @@ public class PlanGate {
     /** The owner waits this long after an abort is durable before acknowledging it. */
     public static final long ABORT_SETTLE_MS = 40;
 
-    private final DataSource ds;
+    private final Sql sql;
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
     private final Map<String, Set<Thread>> running = new ConcurrentHashMap<>();
 
     record Reading(boolean ended, long at) {
     }
 
-    public PlanGate(DataSource ds) {
-        this.ds = ds;
+    public PlanGate(Pool pool) {
+        this.sql = new Sql(pool);
     }
 
     @Incoming("plan-events")
@@ -103,14 +102,12 @@ public class PlanGate {
         return r != null && r.ended();
     }
 
+    /** Read on a worker thread, which may wait: one primary-key read on the reactive client. */
     private boolean readEnded(String planId) {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT status FROM hxo.plans WHERE plan_id = ?")) {
-            ps.setObject(1, UUID.fromString(planId));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && !PlanState.fromWire(rs.getString(1)).live();
-            }
-        } catch (SQLException e) {
+        try {
+            return sql.first("SELECT status FROM hxo.plans WHERE plan_id = $1", Tuple.of(UUID.fromString(planId)),
+                    r -> !PlanState.fromWire(r.getString(0)).live()).orElse(false);
+        } catch (StoreException e) {
             // Without the database nothing is checkpointed either; running a shard wastes at most work.
             Log.debugf("plan gate could not read %s: %s", planId, e.getMessage());
             return false;
