@@ -37,7 +37,7 @@ class ArieAuditorTest {
     @Test
     void readinessCoversKafkaAndTheDatabase() {
         given().when().get("/q/health/ready").then().statusCode(200)
-                .body("checks.name", hasItems("Kafka connection health check", "Database connections health check"));
+                .body("checks.name", hasItems("Kafka connection health check", "Reactive PostgreSQL connections health check"));
     }
 
     @Test

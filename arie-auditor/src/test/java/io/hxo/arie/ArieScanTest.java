@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.arie.audit.ScanReaper;
+import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.contracts.config.ConfigFacts;
 import io.hxo.contracts.event.CloudEvent;
@@ -16,12 +17,12 @@ import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -58,8 +58,9 @@ class ArieScanTest {
     ScanReaper reaper;
     @jakarta.inject.Inject
     io.hxo.arie.audit.AuditService audit;
+    /** ARIE's own reactive pool, for the rows a test plants or counts itself. */
     @jakarta.inject.Inject
-    DataSource db;
+    Pool db;
     @jakarta.inject.Inject
     io.hxo.arie.config.ArieConfig config;
 
@@ -240,20 +241,17 @@ class ArieScanTest {
                 ? jvmStart.minus(Duration.ofMinutes(1)) : Instant.now().minus(Duration.ofMinutes(5));
         Arie.ScanRequest request = new Arie.ScanRequest(false, null, "api", "test");
         try (KafkaConsumer<String, byte[]> audits = kafka.tail(Topic.ARIE_AUDIT)) {
-            scans.create(lost, request, gone, earlier);
-            scans.running(lost, earlier);
-            scans.create(mine, request, config.instanceId(), earlier); // queued by this instance's previous run
-            scans.create(kept, request, alive, earlier);
-            try (Connection c = db.getConnection(); PreparedStatement gone5 = c.prepareStatement(
-                    "UPDATE arie.instances SET seen_at = now() - interval '5 minutes' WHERE instance = ?");
-                    PreparedStatement noInstance = c.prepareStatement("""
-                            INSERT INTO arie.scans (id, trigger, requested_by, read_only, status, created_at)
-                            VALUES (?, 'api', 'test', false, 'running', now() - interval '5 minutes')""")) {
-                gone5.setString(1, gone);
-                assertThat(gone5.executeUpdate()).isEqualTo(1);
-                noInstance.setString(1, legacy); // as a version before V4 stores it, during a rolling upgrade
-                noInstance.executeUpdate();
-            }
+            Awaited.on(() -> scans.create(lost, request, gone, earlier));
+            Awaited.on(() -> scans.running(lost, earlier));
+            // queued by this instance's previous run
+            Awaited.on(() -> scans.create(mine, request, config.instanceId(), earlier));
+            Awaited.on(() -> scans.create(kept, request, alive, earlier));
+            assertThat(sql("UPDATE arie.instances SET seen_at = now() - interval '5 minutes' WHERE instance = $1",
+                    Tuple.of(gone))).isEqualTo(1);
+            // as a version before V4 stores it, during a rolling upgrade
+            sql("""
+                    INSERT INTO arie.scans (id, trigger, requested_by, read_only, status, created_at)
+                    VALUES ($1, 'api', 'test', false, 'running', now() - interval '5 minutes')""", Tuple.of(legacy));
             // The background tick may take them first; either way each is failed once, and announced.
             assertThat(reaper.reap()).extracting(ScanStore.Abandoned::id).doesNotContain(kept, legacy);
             Map<String, Arie.AuditSummary> summaries = new HashMap<>();
@@ -267,18 +265,12 @@ class ArieScanTest {
             // nothing (no findings either), the queued one does not start, and neither fails twice.
             io.hxo.arie.report.AuditReport late = io.hxo.arie.report.AuditReport.triage(lost,
                     io.hxo.arie.scan.Auditor.withBuiltinRules().scanConfig(Map.of()), List.of(), Map.of());
-            assertThat(scans.done(lost, late, Map.of("status", "done"), "{}")).isFalse();
-            assertThat(scans.failed(lost, "failed again", Instant.now())).isFalse();
-            assertThat(scans.running(mine, Instant.now())).isFalse();
+            assertThat(Awaited.on(() -> scans.done(lost, late, Map.of("status", "done"), "{}"))).isFalse();
+            assertThat(Awaited.on(() -> scans.failed(lost, "failed again", Instant.now()))).isFalse();
+            assertThat(Awaited.on(() -> scans.running(mine, Instant.now()))).isFalse();
             audit.run(mine, request);
-            try (Connection c = db.getConnection(); PreparedStatement findings = c.prepareStatement(
-                    "SELECT count(*) FROM arie.findings WHERE scan_id = ?")) {
-                findings.setString(1, lost);
-                try (var rs = findings.executeQuery()) {
-                    rs.next();
-                    assertThat(rs.getLong(1)).isZero();
-                }
-            }
+            assertThat(db.preparedQuery("SELECT count(*) FROM arie.findings WHERE scan_id = $1").execute(Tuple.of(lost))
+                    .await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0)).isZero();
             for (String id : List.of(lost, mine)) {
                 assertThat(summaries.get(id).status()).isEqualTo(Arie.FAILED);
                 assertThat(summaries.get(id).error()).contains("stopped before the scan finished");
@@ -292,12 +284,36 @@ class ArieScanTest {
                         .body().path("status").asText()).isIn("queued", "running");
             }
         } finally {
-            try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM arie.scans WHERE id = ANY(?)")) {
-                ps.setArray(1, c.createArrayOf("text", new Object[] {kept, legacy})); // nobody will finish them
-                ps.executeUpdate();
-            }
+            // nobody will finish them
+            sql("DELETE FROM arie.scans WHERE id = ANY($1)", Tuple.of(new String[] {kept, legacy}));
         }
+    }
+
+    /** Runs one statement on ARIE's pool; returns the rows it changed. */
+    int sql(String statement, Tuple params) {
+        return db.preparedQuery(statement).execute(params).await().atMost(Duration.ofSeconds(10)).rowCount();
+    }
+
+    @Test
+    void certifiedPlansAreKeptForTheIntegrityRulesTheLatestCertificateWinning() {
+        String plan = UUID.randomUUID().toString();
+        String refused = UUID.randomUUID().toString();
+        // Same key as the certified one: same partition, so it is read (and dropped) before that one.
+        kafka.publisher.emit(Topic.HXO_AGGREGATE_FINALIZED, plan, new Events.Certificate(refused, "ab".repeat(32), 3,
+                "sha3-256", "HARMONIC", "disagreement", List.of(), List.of(), Instant.now())).join();
+        kafka.publisher.emit(Topic.HXO_AGGREGATE_FINALIZED, plan, new Events.Certificate(plan, "cd".repeat(32), 4,
+                "sha3-256", "HARMONIC", "certified", List.of(), List.of(), Instant.now())).join();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Awaited.on(scans::certified).stream()
+                .anyMatch(p -> p.planId().equals(plan)));
+        kafka.publisher.emit(Topic.HXO_AGGREGATE_FINALIZED, plan, new Events.Certificate(plan, "ef".repeat(32), 5,
+                "sha3-256", "HARMONIC", "certified", List.of(), List.of(), Instant.now())).join();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Awaited.on(scans::certified).stream()
+                .anyMatch(p -> p.planId().equals(plan) && p.leafCount() == 5));
+        List<ScanStore.CertifiedPlan> kept = Awaited.on(scans::certified);
+        assertThat(kept).filteredOn(p -> p.planId().equals(plan)).singleElement()
+                .isEqualTo(new ScanStore.CertifiedPlan(plan, "ef".repeat(32), 5, "sha3-256"));
+        // Only a certified outcome is kept.
+        assertThat(kept).extracting(ScanStore.CertifiedPlan::planId).doesNotContain(refused);
     }
 
     @Test

@@ -3,7 +3,9 @@ package io.hxo.arie.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.arie.audit.AuditService;
 import io.hxo.arie.deploy.DeploymentArtifacts;
+import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
+import io.hxo.arie.store.StoreException;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.json.JsonbText;
@@ -19,7 +21,6 @@ import io.hxo.contracts.topic.Topic;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -67,6 +68,9 @@ public class ArieCommands {
         }
     }
 
+    // Blocking: a command queues a scan, reads a report or stores a suppression, and waits for the
+    // store (Awaited, on a Vert.x context) and for the reply's send; a worker thread does that, never
+    // the event loop. Unordered: commands are independent, a slow report read holds no other command.
     @Incoming("arie-commands")
     @Blocking(ordered = false)
     public void onCommand(ConsumerRecord<String, byte[]> record) {
@@ -94,7 +98,7 @@ public class ArieCommands {
             };
         } catch (IllegalArgumentException e) {
             return Reply.problem(Problem.of(400, "bad-request", "Bad request", e.getMessage()));
-        } catch (SQLException e) {
+        } catch (StoreException e) {
             Log.warnf("command %s failed: %s", request.type(), e.getMessage());
             return Reply.problem(Problem.of(503, "store-unavailable", "ARIE store unavailable",
                     "arie-auditor could not reach its database; try again"));
@@ -105,7 +109,7 @@ public class ArieCommands {
         }
     }
 
-    Reply scan(Arie.ScanRequest req) throws SQLException {
+    Reply scan(Arie.ScanRequest req) {
         if (req == null) {
             return bad("a scan request is a JSON object");
         }
@@ -125,13 +129,13 @@ public class ArieCommands {
         return Reply.ok(202, new Arie.ScanAccepted(id, Arie.QUEUED));
     }
 
-    Reply report(Arie.ReportQuery q) throws SQLException {
+    Reply report(Arie.ReportQuery q) {
         String format = q == null || q.format() == null ? Arie.FORMAT_JSON : q.format();
         if (!format.equals(Arie.FORMAT_JSON) && !format.equals(Arie.FORMAT_SARIF)) {
             return bad("format must be json or sarif");
         }
         String id = q == null ? null : q.scanId();
-        Optional<ScanStore.StoredScan> found = store.find(id);
+        Optional<ScanStore.StoredScan> found = Awaited.on(() -> store.find(id));
         if (found.isEmpty()) {
             return Reply.problem(Problem.of(404, "scan-not-found", "No such scan",
                     id == null ? "no scan has run yet" : "there is no scan " + id));
@@ -164,7 +168,7 @@ public class ArieCommands {
         return Reply.ok(200, out);
     }
 
-    Reply suppress(Arie.Suppress s) throws SQLException {
+    Reply suppress(Arie.Suppress s) {
         if (s == null || s.fingerprint() == null || !s.fingerprint().matches("[0-9a-f]{64}")) {
             return bad("fingerprint must be a finding's fingerprint: 64 lowercase hex characters");
         }
@@ -176,7 +180,7 @@ public class ArieCommands {
             return bad("reason must not contain U+0000 or an unpaired UTF-16 surrogate");
         }
         String by = s.requestedBy() == null || s.requestedBy().isBlank() ? "unknown" : s.requestedBy();
-        store.suppress(s.fingerprint(), s.reason().strip(), by, Instant.now());
+        Awaited.on(() -> store.suppress(s.fingerprint(), s.reason().strip(), by, Instant.now()));
         return Reply.ok(200, Map.of("fingerprint", s.fingerprint(), "reason", s.reason().strip(), "suppressed_by", by));
     }
 

@@ -11,6 +11,7 @@ import io.hxo.arie.rules.RuleSet;
 import io.hxo.arie.scan.Auditor;
 import io.hxo.arie.scan.ScanOptions;
 import io.hxo.arie.scan.ScanResult;
+import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Arie;
@@ -22,7 +23,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -98,22 +98,28 @@ public class AuditService {
         return Optional.empty();
     }
 
-    /** Stores the scan as queued and starts it on the worker; returns its id. */
-    public String submit(Arie.ScanRequest request) throws SQLException {
+    /**
+     * Stores the scan as queued and starts it on the worker; returns its id. Waits for the store, so
+     * it is called from a thread that may block (a {@code @Blocking} consumer, the scheduler).
+     *
+     * @throws io.hxo.arie.store.StoreException when the scan could not be stored
+     */
+    public String submit(Arie.ScanRequest request) {
         String id = UUID.randomUUID().toString();
-        store.create(id, request, config.instanceId(), Instant.now());
+        Awaited.on(() -> store.create(id, request, config.instanceId(), Instant.now()));
         worker.execute(() -> run(id, request));
         return id;
     }
 
     /**
-     * Runs a stored scan on the calling thread (the worker's, for a submitted one). A scan failed as
+     * Runs a stored scan on the calling thread (the worker's, for a submitted one), which waits for
+     * each store call (so never an event-loop thread). A scan failed as
      * abandoned before it starts does not run; one failed while it runs keeps that outcome, and its
      * late result is neither stored nor announced.
      */
     public void run(String id, Arie.ScanRequest request) {
         try {
-            if (!store.running(id, Instant.now())) {
+            if (!Awaited.on(() -> store.running(id, Instant.now()))) {
                 Log.warnf("scan %s is no longer queued (failed as abandoned); not run", id);
                 return;
             }
@@ -133,10 +139,11 @@ public class AuditService {
             parts.add(integrity.scan());
             String target = request.trigger() + " scan: config" + (dirs.isEmpty() ? "" : ", workspace " + dirs)
                     + (request.deployment() == null ? "" : ", deployment " + request.deployment()) + ", integrity";
-            AuditReport report = AuditReport.triage(id, ScanResult.combine(target, parts), store.baseline(),
-                    store.suppressions());
+            AuditReport report = AuditReport.triage(id, ScanResult.combine(target, parts),
+                    Awaited.on(store::baseline), Awaited.on(store::suppressions));
             Arie.AuditSummary summary = summary(id, request, report, Arie.DONE, null);
-            if (!store.done(id, report, summary, SarifWriter.write(report, ruleInfos(), version))) {
+            String sarif = SarifWriter.write(report, ruleInfos(), version);
+            if (!Awaited.on(() -> store.done(id, report, summary, sarif))) {
                 Log.warnf("scan %s finished after it was failed as abandoned; its result is dropped", id);
                 return;
             }
@@ -158,10 +165,10 @@ public class AuditService {
             Log.warnf(e, "scan %s failed", id);
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             try {
-                if (!store.failed(id, error, Instant.now())) {
+                if (!Awaited.on(() -> store.failed(id, error, Instant.now()))) {
                     return; // already failed as abandoned, and announced then
                 }
-            } catch (SQLException | RuntimeException again) {
+            } catch (RuntimeException again) {
                 Log.warnf("scan %s: cannot record the failure: %s", id, again.getMessage());
             }
             publisher.emit(Topic.ARIE_AUDIT, id, new Arie.AuditSummary(id, request.trigger(), request.readOnly(),

@@ -28,6 +28,8 @@ public class AuditTriggers {
         this.config = config;
     }
 
+    // Blocking: queuing the audit waits for the store (AuditService.submit), so a worker thread takes
+    // the record, never the event loop. Deploys are rare; one at a time is plenty.
     @Incoming("deploy-success")
     @Blocking
     public void onDeploySuccess(ConsumerRecord<String, byte[]> record) {

@@ -1,6 +1,7 @@
 package io.hxo.arie.audit;
 
 import io.hxo.arie.config.ArieConfig;
+import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.contracts.payload.Arie;
 import io.hxo.contracts.publish.HxoPublisher;
@@ -9,7 +10,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.management.ManagementFactory;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,20 +40,21 @@ public class ScanReaper {
         this.config = config;
     }
 
+    /** Runs on a scheduler worker thread, which waits for the store (a tick every 10 s, skipped while one runs). */
     @Scheduled(every = "10s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         try {
-            store.alive(config.instanceId());
+            Awaited.on(() -> store.alive(config.instanceId()));
             reap();
-        } catch (SQLException | RuntimeException e) {
+        } catch (RuntimeException e) {
             Log.warnf("scan reaper: %s", e.getMessage());
         }
     }
 
-    /** Fails the scans of stopped instances; returns them. */
-    public List<ScanStore.Abandoned> reap() throws SQLException {
+    /** Fails the scans of stopped instances; returns them. Waits for the store: never on an event-loop thread. */
+    public List<ScanStore.Abandoned> reap() {
         Instant now = Instant.now();
-        List<ScanStore.Abandoned> failed = store.failAbandoned(config.instanceId(), STARTED, STALE, now);
+        List<ScanStore.Abandoned> failed = Awaited.on(() -> store.failAbandoned(config.instanceId(), STARTED, STALE, now));
         for (ScanStore.Abandoned a : failed) {
             Log.warnf("scan %s failed: %s", a.id(), a.error());
             publisher.emit(Topic.ARIE_AUDIT, a.id(), new Arie.AuditSummary(a.id(), a.trigger(), a.readOnly(),

@@ -7,6 +7,7 @@ import io.hxo.arie.rules.Severity;
 import io.hxo.arie.scan.Finding;
 import io.hxo.arie.scan.Fingerprints;
 import io.hxo.arie.scan.ScanResult;
+import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
@@ -19,9 +20,8 @@ import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.topic.Topic;
 import io.quarkus.logging.Log;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,25 +59,35 @@ public class IntegrityCheck {
         this.planner = planner;
     }
 
+    /**
+     * Keeps a certified plan's certificate. Non-blocking: the write is a Panache transaction the
+     * returned {@link Uni} completes, on the record's own Vert.x context; the record is acknowledged
+     * once it is stored, or skipped with a warning when it cannot be read or stored.
+     */
     @Incoming("finalized")
-    @Blocking
-    public void onFinalized(ConsumerRecord<String, byte[]> record) {
+    public Uni<Void> onFinalized(ConsumerRecord<String, byte[]> record) {
+        Events.Certificate cert;
         try {
             CloudEvent ev = KafkaBinding.fromRecord(record);
-            Events.Certificate cert = ev.dataAs(Events.Certificate.class);
-            if ("certified".equals(cert.outcome()) && cert.planId() != null && cert.merkleRoot() != null) {
-                store.certificate(cert, Instant.now());
-            }
-        } catch (SQLException | RuntimeException e) {
+            cert = ev.dataAs(Events.Certificate.class);
+        } catch (RuntimeException e) {
             Log.warnf("skipped certificate @%d: %s", record.offset(), e.getMessage());
+            return Uni.createFrom().voidItem();
         }
+        if (!"certified".equals(cert.outcome()) || cert.planId() == null || cert.merkleRoot() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.certificate(cert, Instant.now()).onFailure().recoverWithUni(e -> {
+            Log.warnf("skipped certificate @%d: %s", record.offset(), e.getMessage());
+            return Uni.createFrom().voidItem();
+        });
     }
 
-    /** Checks every certified plan ARIE has seen. */
-    public ScanResult scan() throws SQLException, InterruptedException {
+    /** Checks every certified plan ARIE has seen; waits for the store and the planner (the scan thread's work). */
+    public ScanResult scan() throws InterruptedException {
         Instant start = Instant.now();
         List<Finding> findings = new ArrayList<>();
-        List<ScanStore.CertifiedPlan> plans = store.certified();
+        List<ScanStore.CertifiedPlan> plans = Awaited.on(store::certified);
         boolean plannerSilent = false;
         for (ScanStore.CertifiedPlan plan : plans) {
             if (plannerSilent) {

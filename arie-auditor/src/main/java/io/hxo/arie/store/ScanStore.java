@@ -6,76 +6,110 @@ import io.hxo.arie.report.ReportedFinding;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Arie;
 import io.hxo.contracts.payload.Events;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
 
-/** ARIE's tables (schema {@code arie}): scans, their findings, suppressions, certificates seen. */
+/**
+ * ARIE's tables (schema {@code arie}): scans, their findings, suppressions, certificates seen, and
+ * the instances that run scans. Record-like state goes through Panache entities
+ * ({@link ScanEntity}, {@link FindingEntity}, {@link SuppressionEntity}, {@link CertificateEntity});
+ * a finished scan's findings batch with its JSON documents, the report read and the instance
+ * sweeps are plain SQL on the reactive client. Every call returns a {@link Uni}; a failure reaches
+ * the caller as {@link StoreException}. Code on a worker or the scan thread waits through
+ * {@link Awaited}.
+ */
 @ApplicationScoped
 public class ScanStore {
-    /** Findings are inserted in batches of this many rows. */
-    static final int BATCH = 500;
-
     /** A scan row as the report query needs it. */
     public record StoredScan(String id, String trigger, String requestedBy, boolean readOnly, String workspace,
-            String deployment, String status, Instant createdAt, Instant startedAt, Instant finishedAt, String error, JsonNode summary,
-            JsonNode report, JsonNode sarif) {
-    }
-
-    private final DataSource ds;
-
-    public ScanStore(DataSource ds) {
-        this.ds = ds;
-    }
-
-    /**
-     * Stores a scan as queued by {@code instance}, and that instance as alive now (in the same
-     * statement, so no reaper can take the scan for abandoned before the instance's first tick).
-     */
-    public void create(String id, Arie.ScanRequest req, String instance, Instant at) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                WITH seen AS (%s)
-                INSERT INTO arie.scans (id, trigger, requested_by, read_only, workspace, deployment, status, created_at,
-                                        instance)
-                VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)""".formatted(ALIVE))) {
-            ps.setString(1, instance);
-            ps.setString(2, id);
-            ps.setString(3, req.trigger());
-            ps.setString(4, req.requestedBy());
-            ps.setBoolean(5, req.readOnly());
-            ps.setString(6, req.workspace());
-            ps.setString(7, req.deployment());
-            ps.setTimestamp(8, Timestamp.from(at));
-            ps.setString(9, instance);
-            ps.executeUpdate();
-        }
-    }
-
-    private static final String ALIVE = """
-            INSERT INTO arie.instances (instance, seen_at) VALUES (?, now())
-            ON CONFLICT (instance) DO UPDATE SET seen_at = EXCLUDED.seen_at""";
-
-    /** Records that this instance is alive now (database clock). */
-    public void alive(String instance) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(ALIVE)) {
-            ps.setString(1, instance);
-            ps.executeUpdate();
-        }
+            String deployment, String status, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
+            JsonNode summary, JsonNode report, JsonNode sarif) {
     }
 
     /** A scan failed because the instance that queued it stopped. */
     public record Abandoned(String id, String trigger, boolean readOnly, String error) {
+    }
+
+    /** A certified plan as ARIE stored it. */
+    public record CertifiedPlan(String planId, String merkleRoot, long leafCount, String hashAlg) {
+    }
+
+    private static final String ALIVE = """
+            INSERT INTO arie.instances (instance, seen_at) VALUES ($1, now())
+            ON CONFLICT (instance) DO UPDATE SET seen_at = EXCLUDED.seen_at""";
+
+    private static final String FAIL_ABANDONED = """
+            UPDATE arie.scans s SET status = 'failed', finished_at = $1,
+                error = 'interrupted: arie-auditor instance ' || coalesce(s.instance, '(unknown)')
+                        || ' stopped before the scan finished'
+            WHERE s.status IN ('queued', 'running') AND CASE
+                WHEN s.instance IS NULL THEN s.created_at < now() - interval '1 hour'
+                WHEN s.instance = $2 THEN s.created_at < $3
+                ELSE NOT EXISTS (SELECT 1 FROM arie.instances i
+                    WHERE i.instance = s.instance AND i.seen_at >= now() - make_interval(secs => $4)) END
+            RETURNING s.id, s.trigger, s.read_only, s.error""";
+
+    /** The JSON documents travel as text and are cast on the server (a String bound to jsonb would become a JSON string). */
+    private static final String DONE = """
+            UPDATE arie.scans SET status = 'done', finished_at = $1,
+                summary = $2::text::jsonb, report = $3::text::jsonb, sarif = $4::text::jsonb
+            WHERE id = $5 AND status IN ('queued', 'running')""";
+
+    private static final String INSERT_FINDING = """
+            INSERT INTO arie.findings (scan_id, fingerprint, rule_id, severity, file, line, service, fact, message,
+                                       baseline, suppressed)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING""";
+
+    private static final String FIND = """
+            SELECT id, trigger, requested_by, read_only, workspace, deployment, status, created_at, started_at,
+                   finished_at, error, summary::text, report::text, sarif::text
+            FROM arie.scans""";
+
+    private final Pool pool;
+
+    public ScanStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Stores a scan as queued by {@code instance}, after recording that instance as alive now: no
+     * reaper can take the scan for abandoned before the instance's first tick.
+     */
+    public Uni<Void> create(String id, Arie.ScanRequest req, String instance, Instant at) {
+        return guarded(alive(instance).chain(() -> Panache.withTransaction(() -> {
+            ScanEntity scan = new ScanEntity();
+            scan.id = id;
+            scan.trigger = req.trigger();
+            scan.requestedBy = req.requestedBy();
+            scan.readOnly = req.readOnly();
+            scan.workspace = req.workspace();
+            scan.deployment = req.deployment();
+            scan.status = Arie.QUEUED;
+            scan.createdAt = at;
+            scan.instance = instance;
+            return scan.persist();
+        })).replaceWithVoid());
+    }
+
+    /** Records that this instance is alive now (database clock). */
+    public Uni<Void> alive(String instance) {
+        return guarded(pool.preparedQuery(ALIVE).execute(Tuple.of(instance)).replaceWithVoid());
     }
 
     /**
@@ -85,36 +119,18 @@ public class ScanStore {
      * fixed {@code HXO_INSTANCE_ID}), and scans without an instance (queued by a version before V4)
      * after an hour, so a rolling upgrade does not fail the old version's running scans.
      */
-    public List<Abandoned> failAbandoned(String self, Instant selfStartedAt, java.time.Duration stale, Instant at)
-            throws SQLException {
-        List<Abandoned> out = new ArrayList<>();
-        try (Connection c = ds.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    UPDATE arie.scans s SET status = 'failed', finished_at = ?,
-                        error = 'interrupted: arie-auditor instance ' || coalesce(s.instance, '(unknown)')
-                                || ' stopped before the scan finished'
-                    WHERE s.status IN ('queued', 'running') AND CASE
-                        WHEN s.instance IS NULL THEN s.created_at < now() - interval '1 hour'
-                        WHEN s.instance = ? THEN s.created_at < ?
-                        ELSE NOT EXISTS (SELECT 1 FROM arie.instances i
-                            WHERE i.instance = s.instance AND i.seen_at >= now() - make_interval(secs => ?)) END
-                    RETURNING s.id, s.trigger, s.read_only, s.error""")) {
-                ps.setTimestamp(1, Timestamp.from(at));
-                ps.setString(2, self);
-                ps.setTimestamp(3, Timestamp.from(selfStartedAt));
-                ps.setDouble(4, stale.toMillis() / 1000.0);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Abandoned(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4)));
+    public Uni<List<Abandoned>> failAbandoned(String self, Instant selfStartedAt, Duration stale, Instant at) {
+        return guarded(pool.withTransaction(conn -> conn.preparedQuery(FAIL_ABANDONED)
+                .execute(Tuple.of(ts(at), self, ts(selfStartedAt), stale.toMillis() / 1000.0))
+                .map(rows -> {
+                    List<Abandoned> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new Abandoned(r.getString(0), r.getString(1), r.getBoolean(2), r.getString(3)));
                     }
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM arie.instances WHERE seen_at < now() - interval '1 day'")) {
-                ps.executeUpdate();
-            }
-        }
-        return out;
+                    return out;
+                })
+                .call(() -> conn.query("DELETE FROM arie.instances WHERE seen_at < now() - interval '1 day'")
+                        .execute())));
     }
 
     /**
@@ -122,13 +138,10 @@ public class ScanStore {
      *
      * @return false when the scan is no longer queued (failed as abandoned meanwhile): it must not run
      */
-    public boolean running(String id, Instant at) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "UPDATE arie.scans SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'")) {
-            ps.setTimestamp(1, Timestamp.from(at));
-            ps.setString(2, id);
-            return ps.executeUpdate() == 1;
-        }
+    public Uni<Boolean> running(String id, Instant at) {
+        return guarded(Panache.withTransaction(() -> ScanEntity.update(
+                "status = 'running', startedAt = ?1 where id = ?2 and status = 'queued'", at, id))
+                .map(n -> n == 1));
     }
 
     /**
@@ -136,183 +149,130 @@ public class ScanStore {
      *
      * @return false when the scan had already ended (an abandoned scan is failed once)
      */
-    public boolean failed(String id, String error, Instant at) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE arie.scans"
-                + " SET status = 'failed', error = ?, finished_at = ? WHERE id = ? AND status IN ('queued', 'running')")) {
-            ps.setString(1, error);
-            ps.setTimestamp(2, Timestamp.from(at));
-            ps.setString(3, id);
-            return ps.executeUpdate() == 1;
-        }
+    public Uni<Boolean> failed(String id, String error, Instant at) {
+        return guarded(Panache.withTransaction(() -> ScanEntity.update(
+                "status = 'failed', error = ?1, finishedAt = ?2 where id = ?3 and status in ('queued', 'running')",
+                error, at, id))
+                .map(n -> n == 1));
     }
 
     /**
      * The finished scan: its report, SARIF, summary and every finding, in one transaction; nothing
      * when the scan has ended meanwhile (failed as abandoned while it ran: its outcome was announced).
+     * The scan's row is updated first, so a scan that is no longer unfinished gets no findings.
      *
      * @return whether the scan was stored as done
      */
-    public boolean done(String id, AuditReport report, Object summary, String sarif) throws SQLException {
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO arie.findings (scan_id, fingerprint, rule_id,"
-                        + " severity, file, line, service, fact, message, baseline, suppressed)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                    int n = 0;
-                    List<ReportedFinding> all = new ArrayList<>(report.findings());
-                    all.addAll(report.suppressed());
-                    for (ReportedFinding f : all) {
-                        ps.setString(1, id);
-                        ps.setString(2, f.fingerprint());
-                        ps.setString(3, f.ruleId());
-                        ps.setString(4, f.severity().wireName());
-                        ps.setString(5, f.location().file());
-                        if (f.location().line() == null) {
-                            ps.setNull(6, Types.INTEGER);
-                        } else {
-                            ps.setInt(6, f.location().line());
-                        }
-                        ps.setString(7, f.location().service());
-                        ps.setString(8, f.location().fact());
-                        ps.setString(9, f.message());
-                        ps.setString(10, f.baseline().wireName());
-                        ps.setBoolean(11, f.suppressedBecause() != null);
-                        ps.addBatch();
-                        if (++n % BATCH == 0) {
-                            ps.executeBatch();
-                        }
-                    }
-                    if (n % BATCH != 0) {
-                        ps.executeBatch();
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("UPDATE arie.scans SET status = 'done', finished_at = ?,"
-                        + " summary = ?::jsonb, report = ?::jsonb, sarif = ?::jsonb"
-                        + " WHERE id = ? AND status IN ('queued', 'running')")) {
-                    ps.setTimestamp(1, Timestamp.from(report.finishedAt()));
-                    ps.setString(2, Json.text(summary));
-                    ps.setString(3, Json.text(report));
-                    ps.setString(4, sarif);
-                    ps.setString(5, id);
-                    if (ps.executeUpdate() == 0) {
-                        c.rollback();
-                        return false;
-                    }
-                }
-                c.commit();
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+    public Uni<Boolean> done(String id, AuditReport report, Object summary, String sarif) {
+        List<ReportedFinding> all = new ArrayList<>(report.findings());
+        all.addAll(report.suppressed());
+        List<Tuple> rows = new ArrayList<>(all.size());
+        for (ReportedFinding f : all) {
+            rows.add(Tuple.tuple().addString(id).addString(f.fingerprint()).addString(f.ruleId())
+                    .addString(f.severity().wireName()).addString(f.location().file())
+                    .addInteger(f.location().line()).addString(f.location().service())
+                    .addString(f.location().fact()).addString(f.message()).addString(f.baseline().wireName())
+                    .addBoolean(f.suppressedBecause() != null));
         }
+        Tuple scan = Tuple.tuple().addOffsetDateTime(ts(report.finishedAt())).addString(Json.text(summary))
+                .addString(Json.text(report)).addString(sarif).addString(id);
+        return guarded(pool.withTransaction(conn -> conn.preparedQuery(DONE).execute(scan)
+                .chain(updated -> updated.rowCount() == 0 ? Uni.createFrom().item(false)
+                        : insertFindings(conn, rows).replaceWith(true))));
+    }
+
+    private static Uni<Void> insertFindings(SqlConnection conn, List<Tuple> rows) {
+        // One pipelined batch: the statement is parsed once and the rows go without a round trip each.
+        return rows.isEmpty() ? Uni.createFrom().voidItem()
+                : conn.preparedQuery(INSERT_FINDING).executeBatch(rows).replaceWithVoid();
     }
 
     /** The baseline: every fingerprint of the latest finished scan that was not read-only. */
-    public List<String> baseline() throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT fingerprint FROM arie.findings WHERE scan_id = (SELECT id FROM arie.scans WHERE status = 'done'"
-                        + " AND NOT read_only ORDER BY finished_at DESC, created_at DESC LIMIT 1)")) {
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        }
+    public Uni<List<String>> baseline() {
+        return guarded(Panache.withSession(() -> ScanEntity
+                .<ScanEntity>find("status = 'done' and readOnly = false", Sort.descending("finishedAt", "createdAt"))
+                .firstResult()
+                .chain(latest -> latest == null ? Uni.createFrom().item(List.<String>of())
+                        : FindingEntity.<FindingEntity>list("scanId", latest.id)
+                                .map(found -> found.stream().map(f -> f.fingerprint).toList()))));
     }
 
-    public Map<String, String> suppressions() throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT fingerprint, reason FROM arie.suppressions")) {
+    /** Every suppression: fingerprint to reason. */
+    public Uni<Map<String, String>> suppressions() {
+        return guarded(Panache.withSession(() -> SuppressionEntity.<SuppressionEntity>listAll()).map(all -> {
             Map<String, String> out = new HashMap<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getString(2));
-                }
-            }
+            all.forEach(s -> out.put(s.fingerprint, s.reason));
             return out;
-        }
+        }));
     }
 
-    public void suppress(String fingerprint, String reason, String by, Instant at) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO arie.suppressions (fingerprint, reason, suppressed_by, suppressed_at) VALUES (?, ?, ?, ?)"
-                        + " ON CONFLICT (fingerprint) DO UPDATE SET reason = EXCLUDED.reason,"
-                        + " suppressed_by = EXCLUDED.suppressed_by, suppressed_at = EXCLUDED.suppressed_at")) {
-            ps.setString(1, fingerprint);
-            ps.setString(2, reason);
-            ps.setString(3, by);
-            ps.setTimestamp(4, Timestamp.from(at));
-            ps.executeUpdate();
-        }
+    /** Accepts a finding by fingerprint; a second suppression of the same fingerprint replaces the first. */
+    public Uni<Void> suppress(String fingerprint, String reason, String by, Instant at) {
+        return guarded(Panache.withTransaction(() -> SuppressionEntity.<SuppressionEntity>findById(fingerprint)
+                .chain(found -> {
+                    SuppressionEntity s = found == null ? new SuppressionEntity() : found;
+                    s.fingerprint = fingerprint;
+                    s.reason = reason;
+                    s.suppressedBy = by;
+                    s.suppressedAt = at;
+                    return found == null ? s.persist() : Uni.createFrom().item(s);
+                })).replaceWithVoid());
     }
 
     /** The scan with this id, or the latest one when {@code id} is null. */
-    public Optional<StoredScan> find(String id) throws SQLException {
-        String sql = "SELECT id, trigger, requested_by, read_only, workspace, status, created_at, started_at,"
-                + " finished_at, error, summary, report, sarif, deployment FROM arie.scans "
-                + (id == null ? "ORDER BY created_at DESC LIMIT 1" : "WHERE id = ?");
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (id != null) {
-                ps.setString(1, id);
+    public Uni<Optional<StoredScan>> find(String id) {
+        Uni<io.vertx.mutiny.sqlclient.RowSet<Row>> rows = id == null
+                ? pool.query(FIND + " ORDER BY created_at DESC LIMIT 1").execute()
+                : pool.preparedQuery(FIND + " WHERE id = $1").execute(Tuple.of(id));
+        return guarded(rows.map(found -> {
+            if (found.size() == 0) {
+                return Optional.empty();
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                return Optional.of(new StoredScan(rs.getString(1), rs.getString(2), rs.getString(3),
-                        rs.getBoolean(4), rs.getString(5), rs.getString(14), rs.getString(6), instant(rs, 7), instant(rs, 8),
-                        instant(rs, 9), rs.getString(10), json(rs, 11), json(rs, 12), json(rs, 13)));
-            }
-        }
+            Row r = found.iterator().next();
+            return Optional.of(new StoredScan(r.getString(0), r.getString(1), r.getString(2), r.getBoolean(3),
+                    r.getString(4), r.getString(5), r.getString(6), instant(r, 7), instant(r, 8), instant(r, 9),
+                    r.getString(10), json(r, 11), json(r, 12), json(r, 13)));
+        }));
     }
 
     /** Keeps a certificate ARIE read on {@code hxo.aggregate.finalized}; the latest one of a plan wins. */
-    public void certificate(Events.Certificate cert, Instant at) throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO arie.certificates (plan_id, merkle_root, leaf_count, hash_alg, outcome, decided_at, received_at)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id) DO UPDATE SET"
-                        + " merkle_root = EXCLUDED.merkle_root, leaf_count = EXCLUDED.leaf_count,"
-                        + " hash_alg = EXCLUDED.hash_alg, outcome = EXCLUDED.outcome,"
-                        + " decided_at = EXCLUDED.decided_at, received_at = EXCLUDED.received_at")) {
-            ps.setString(1, cert.planId());
-            ps.setString(2, cert.merkleRoot());
-            ps.setLong(3, cert.leafCount());
-            ps.setString(4, cert.hashAlg());
-            ps.setString(5, cert.outcome());
-            ps.setTimestamp(6, cert.decidedAt() == null ? null : Timestamp.from(cert.decidedAt()));
-            ps.setTimestamp(7, Timestamp.from(at));
-            ps.executeUpdate();
-        }
+    public Uni<Void> certificate(Events.Certificate cert, Instant at) {
+        return guarded(Panache.withTransaction(() -> CertificateEntity.<CertificateEntity>findById(cert.planId())
+                .chain(found -> {
+                    CertificateEntity c = found == null ? new CertificateEntity() : found;
+                    c.planId = cert.planId();
+                    c.merkleRoot = cert.merkleRoot();
+                    c.leafCount = cert.leafCount();
+                    c.hashAlg = cert.hashAlg();
+                    c.outcome = cert.outcome();
+                    c.decidedAt = cert.decidedAt();
+                    c.receivedAt = at;
+                    return found == null ? c.persist() : Uni.createFrom().item(c);
+                })).replaceWithVoid());
     }
 
-    /** A certified plan as ARIE stored it. */
-    public record CertifiedPlan(String planId, String merkleRoot, long leafCount, String hashAlg) {
+    /** Every certified plan ARIE has kept, oldest first. */
+    public Uni<List<CertifiedPlan>> certified() {
+        return guarded(Panache.withSession(() -> CertificateEntity.<CertificateEntity>list("order by receivedAt"))
+                .map(all -> all.stream().map(c -> new CertifiedPlan(c.planId, c.merkleRoot, c.leafCount, c.hashAlg))
+                        .toList()));
     }
 
-    public List<CertifiedPlan> certified() throws SQLException {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT plan_id, merkle_root, leaf_count, hash_alg FROM arie.certificates ORDER BY received_at")) {
-            List<CertifiedPlan> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new CertifiedPlan(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
-                }
-            }
-            return out;
-        }
+    private static <T> Uni<T> guarded(Uni<T> call) {
+        return call.onFailure(f -> !(f instanceof StoreException)).transform(StoreException::new);
     }
 
-    private static Instant instant(ResultSet rs, int col) throws SQLException {
-        Timestamp t = rs.getTimestamp(col);
+    private static OffsetDateTime ts(Instant at) {
+        return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+
+    private static Instant instant(Row r, int col) {
+        OffsetDateTime t = r.getOffsetDateTime(col);
         return t == null ? null : t.toInstant();
     }
 
-    private static JsonNode json(ResultSet rs, int col) throws SQLException {
-        String text = rs.getString(col);
-        return text == null ? null : Json.tree(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    private static JsonNode json(Row r, int col) {
+        String text = r.getString(col);
+        return text == null ? null : Json.tree(text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -127,7 +127,10 @@ public class BusQueries {
     }
 
     private Map<String, Object> metrics() throws InterruptedException {
-        Map<String, Object> out = new LinkedHashMap<>(store.figures().await().atMost(STORE_TIMEOUT));
+        // On a Vert.x context, as the Panache part of the figures needs; still bounded by the store timeout.
+        Map<String, Object> out = new LinkedHashMap<>(awaitOnContext(() -> store.figures().ifNoItem().after(STORE_TIMEOUT)
+                .failWith(() -> new StoreUnavailableException(new java.util.concurrent.TimeoutException(
+                        "no figures in " + STORE_TIMEOUT)))));
         out.put("terc", terc.figures());
         out.put("consumer_lag", lag.byGroup());
         java.util.Set<String> present = lag.topics();
@@ -135,5 +138,15 @@ public class BusQueries {
                 .map(Topic::topicName).filter(t -> !present.contains(t)).sorted().toList()));
         out.put("at", Instant.now());
         return out;
+    }
+
+    private static <T> T awaitOnContext(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> call) {
+        try {
+            return io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(call);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new StoreUnavailableException(e);
+        }
     }
 }

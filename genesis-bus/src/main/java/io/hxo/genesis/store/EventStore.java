@@ -314,7 +314,11 @@ public class EventStore {
         return new HistoryPage(out, false, Math.max(through, after), "store");
     }
 
-    /** Figures for the bus metrics: per-topic totals and last-minute counts, store size, dead letters. */
+    /**
+     * Figures for the bus metrics: per-topic totals and last-minute counts, store size (the reactive
+     * client), dead letters by reason (Panache, so a Vert.x context is needed: await it with
+     * {@code VertxContextSupport.subscribeAndAwait}).
+     */
     public Uni<Map<String, Object>> figures() {
         return pool.withConnection(conn -> Uni.combine().all().unis(
                 conn.query("""
@@ -323,7 +327,7 @@ public class EventStore {
                 conn.query("""
                         SELECT (SELECT count(*) FROM genesis.events), coalesce((SELECT max(seq) FROM genesis.events), 0),
                                pg_total_relation_size('genesis.events')""").execute(),
-                conn.query("SELECT reason, count(*) FROM genesis.dead_letters GROUP BY reason").execute())
+                DeadLetterEntity.countByReason())
                 .collectFailures().asTuple())
                 .map(done -> {
                     Map<String, Object> out = new LinkedHashMap<>();
@@ -336,11 +340,7 @@ public class EventStore {
                     Row store = done.getItem2().iterator().next();
                     out.put("store", Map.of("events", store.getLong(0), "last_seq", store.getLong(1),
                             "bytes", store.getLong(2)));
-                    Map<String, Long> dlq = new TreeMap<>();
-                    for (Row row : done.getItem3()) {
-                        dlq.put(row.getString(0), row.getLong(1));
-                    }
-                    out.put("dead_letters", dlq);
+                    out.put("dead_letters", done.getItem3());
                     return out;
                 })
                 .onFailure().transform(StoreUnavailableException::new);
