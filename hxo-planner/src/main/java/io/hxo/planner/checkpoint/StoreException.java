@@ -7,4 +7,9 @@ public class StoreException extends RuntimeException {
     public StoreException(SQLException e) {
         super(e.getMessage(), e);
     }
+
+    /** A failure of the reactive client or Hibernate Reactive (no SQLException there). */
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }
