@@ -433,10 +433,17 @@ public class MigrateExecutor implements ShardExecutor {
                     .execute(Tuple.of(digest, statements)));
         }
 
-        /** Closes without waiting: a thread interrupted by the shard's timeout still lets the connection go. */
+        /**
+         * Closes without waiting, so a thread interrupted by the shard's timeout still lets the connection
+         * go. After a timeout the running statement is cancelled first: a backend waiting on a lock would
+         * not notice the closed socket, and would keep the advisory lock the next attempt waits for.
+         */
         @Override
         public void close() {
-            connection.close().subscribe().with(done -> { }, gone -> { });
+            Uni<Void> end = Thread.currentThread().isInterrupted()
+                    ? connection.cancelRequest().onFailure().recoverWithNull().chain(connection::close)
+                    : connection.close();
+            end.subscribe().with(done -> { }, gone -> { });
         }
     }
 }
