@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Commands;
@@ -15,9 +14,9 @@ import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.deploy.Deployments;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,17 +39,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deployments: a deploy plan is a deployment and a rollback point only once certified; then it is
- * announced on deploy.platform.success and calls the Netlify build hook (a stub on port 38999 in the
- * test profile) once per announcement; a plan whose validators disagree deploys nothing; a rollback
+ * announced on deploy.platform.success and calls the Netlify build hook (a stub on a free port,
+ * {@link PlatformFakes}) once per announcement; a plan whose validators disagree deploys nothing; a rollback
  * re-applies the recorded work from the CAS store.
  */
 @QuarkusTest
+@WithTestResource(PlatformFakes.class)
 class DeploymentsTest {
     static KafkaTestClient kafka;
-    static HttpServer netlify;
-    static final AtomicInteger hookCalls = new AtomicInteger();
-    static final List<String> platformCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
-    static final List<String> hookBodies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final AtomicInteger hookCalls = PlatformFakes.hookCalls;
+    static final List<String> platformCalls = PlatformFakes.platformCalls;
+    static final List<String> hookBodies = PlatformFakes.hookBodies;
 
     @Inject
     Deployments deployments;
@@ -58,33 +57,12 @@ class DeploymentsTest {
     DataSource db;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         kafka = new KafkaTestClient();
-        netlify = HttpServer.create(new InetSocketAddress("127.0.0.1", 38999), 0);
-        netlify.createContext("/netlify-build-hook", ex -> {
-            if (ex.getRequestMethod().equals("POST")) {
-                hookCalls.incrementAndGet();
-                hookBodies.add(ex.getRequestURI() + " " + new String(ex.getRequestBody().readAllBytes()));
-            }
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        // Fakes of Render's and Netlify's APIs: each call is kept as "METHOD path auth body".
-        for (String api : List.of("/render/", "/netlify/")) {
-            netlify.createContext(api, ex -> {
-                platformCalls.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " "
-                        + ex.getRequestHeaders().getFirst("Authorization") + " "
-                        + new String(ex.getRequestBody().readAllBytes()));
-                ex.sendResponseHeaders(201, -1);
-                ex.close();
-            });
-        }
-        netlify.start();
     }
 
     @AfterAll
     static void stop() {
-        netlify.stop(0);
         kafka.close();
     }
 
@@ -303,14 +281,14 @@ class DeploymentsTest {
     void aSecretInAPlanIsSealedAndNeverEchoedAndOneNamedByVariableIsStoredByName() throws Exception {
         String secret = "s3cr3t-" + UUID.randomUUID();
         JsonNode literal = Json.tree(Map.of("name", "hook-literal", "stages", List.of(Map.of("id", "hook",
-                "kind", "deploy.hook", "config", Map.of("url", "http://127.0.0.1:38999/netlify-build-hook?token=" + secret,
+                "kind", "deploy.hook", "config", Map.of("url", PlatformFakes.base() + "/netlify-build-hook?token=" + secret,
                         "body", Map.of("api_key", secret + "-body"))))));
         JsonNode named = Json.tree(Map.of("name", "hook-named", "stages", List.of(Map.of("id", "hook",
                 "kind", "deploy.hook", "config", Map.of("url_env", "HXO_TEST_HOOK_URL")))));
         // A first hook call in a fresh JVM can outlast the test profile's 1.5 s shard timeout (the HTTP client
         // starts its threads); a timed-out effect is tried again, and would call twice. Warm it up first.
         submit(UUID.randomUUID(), Json.tree(Map.of("name", "hook-warm-up", "stages", List.of(Map.of("id", "hook",
-                "kind", "deploy.hook", "config", Map.of("url", "http://127.0.0.1:38999/netlify-build-hook?warm-up=1"))))));
+                "kind", "deploy.hook", "config", Map.of("url", PlatformFakes.base() + "/netlify-build-hook?warm-up=1"))))));
         List<String> surfaces = new ArrayList<>();
         List<String> planIds = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> tasks = kafka.tail(Topic.HXO_SHARD_TASKS);

@@ -408,11 +408,13 @@ class JobKindsTest {
     @Test
     void aSlowMigrationIsNeverSplitAndItsBatchesApplyOnceWhateverTheBatching() throws Exception {
         String schema = "mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        // Each batch sleeps past the test profile's autosplit p95 (300 ms): a pure kind would split its
-        // pending shards here; a migration must not, or its ledger would be written under other batches.
+        // The first two batches of inserts sleep past the test profile's autosplit p95 (300 ms) while the
+        // later ones are pending: a pure kind would split those here; a migration must not, or its ledger
+        // would be written under other batches. (The later ones do not sleep: the last batch's dry run
+        // re-runs every statement before it, and must stay inside the 1.5 s shard timeout.)
         List<String> sql = new ArrayList<>(List.of("CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".t (n int)"));
         for (int i = 0; i < 8; i++) {
-            sql.add("INSERT INTO " + schema + ".t SELECT " + i + " FROM pg_sleep(0.2)");
+            sql.add("INSERT INTO " + schema + ".t SELECT " + i + " FROM pg_sleep(" + (i < 4 ? "0.2" : "0") + ")");
         }
         String url = System.getenv().getOrDefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hxo_test");
         Map<String, Object> config = new java.util.HashMap<>(Map.of("database_url", url, "sql", sql, "batch_size", 2));
@@ -441,6 +443,51 @@ class JobKindsTest {
         assertThat(count("SELECT count(*) FROM " + schema + ".t")).isEqualTo(11);
         assertThat(count("SELECT count(DISTINCT n) FROM " + schema + ".t")).isEqualTo(11);
         assertThat(extended.results().stream().mapToInt(r -> r.output().get("applied").asInt()).sum()).isEqualTo(3);
+    }
+
+    @Test
+    void aMigrationBatchStoppedByItsTimeoutAppliesNothingAndRunsOnceLater() throws Exception {
+        String schema = "mig_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+            s.execute("CREATE TABLE " + schema + ".t (n int)");
+            s.execute("CREATE TABLE " + schema + ".gate (n int)");
+            s.execute("INSERT INTO " + schema + ".gate VALUES (0)");
+        }
+        // One batch: an insert, then an update the test can hold up with a row lock.
+        List<String> sql = List.of("INSERT INTO " + schema + ".t VALUES (1)", "UPDATE " + schema + ".gate SET n = n + 1");
+        String url = System.getenv().getOrDefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/hxo_test");
+        Map<String, Object> config = new java.util.HashMap<>(Map.of("database_url", url, "sql", sql, "batch_size", 2));
+        Map<String, Object> dry = new java.util.HashMap<>(config);
+        dry.put("dry_run", true);
+        assertThat(run(Map.of("id", "m", "kind", "deploy.migrate", "config", dry)).status().status()).isEqualTo("completed");
+
+        try (Connection holder = db.getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("SELECT n FROM " + schema + ".gate FOR UPDATE");
+            }
+            // Every attempt waits on the lock past the shard timeout (1.5 s in tests) and is stopped.
+            Run stopped = run(Map.of("id", "m", "kind", "deploy.migrate", "config", config));
+            assertThat(stopped.status().status()).isEqualTo("halted");
+            // The stopped attempts' insert was never committed, and no ledger row claims the batch.
+            assertThat(count("SELECT count(*) FROM " + schema + ".t")).isZero();
+            holder.rollback();
+        }
+
+        // The lock gone, the same batch applies once: the stopped attempts left no transaction or lock behind.
+        Map<String, Object> again = new java.util.HashMap<>(config);
+        again.put("salt", "after-the-timeout");
+        Run applied = run(Map.of("id", "m", "kind", "deploy.migrate", "config", again));
+        assertThat(applied.status().status()).isEqualTo("completed");
+        assertThat(applied.results()).filteredOn(r -> r.output() != null)
+                .extracting(r -> r.output().get("applied").asInt()).containsExactly(2);
+        assertThat(count("SELECT count(*) FROM " + schema + ".t")).isEqualTo(1);
+        assertThat(count("SELECT max(n) FROM " + schema + ".gate")).isEqualTo(1);
+
+        Run rerun = run(Map.of("id", "m", "kind", "deploy.migrate", "config", config));
+        assertThat(rerun.status().status()).isEqualTo("completed");
+        assertThat(count("SELECT count(*) FROM " + schema + ".t")).isEqualTo(1);
     }
 
     @Test

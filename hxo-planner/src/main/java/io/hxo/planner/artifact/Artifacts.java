@@ -1,11 +1,11 @@
 package io.hxo.planner.artifact;
 
 import io.hxo.planner.checkpoint.StoreException;
-import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.config.PlannerConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 
 /** Chooses the artifact store ({@code HXO_ARTIFACTS_STORE}) and collects the PostgreSQL store's unreferenced blobs. */
 @ApplicationScoped
@@ -32,9 +31,9 @@ public class Artifacts {
 
     @Produces
     @Singleton
-    static ArtifactStore store(PlannerConfig config, DataSource ds) {
+    static ArtifactStore store(PlannerConfig config, Pool pool) {
         return switch (config.artifacts().store()) {
-            case POSTGRES -> new PostgresArtifactStore(ds);
+            case POSTGRES -> new PostgresArtifactStore(pool);
             case DIRECTORY -> new DirectoryArtifactStore(Path.of(config.artifactsDir()));
         };
     }

@@ -1,39 +1,45 @@
 package io.hxo.planner.artifact;
 
-import io.hxo.planner.checkpoint.StoreException;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
-import io.hxo.planner.checkpoint.PlanStore;
+import io.hxo.planner.db.Db;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import javax.sql.DataSource;
 
 /**
  * Artifacts in PostgreSQL (schema {@code hxo}, tables {@code blobs} and {@code blob_chunks}), the
  * default: any planner instance reads what another stored, and a restarted instance with an empty
  * disk loses nothing. A blob is written once per digest, chunk by chunk in one transaction, so a
  * reader sees all of it or none; two writers of the same content agree on the first.
+ *
+ * <p>Blobs are a bulk path: plain SQL on the reactive client ({@link Pool}), not entities. Callers are
+ * shard workers and the owner thread, never an event loop: each call waits for its answer there, and a
+ * file is read on the caller's thread one chunk at a time between the inserts, so a large file never
+ * sits whole in memory and no file is read on an event loop.
  */
 public class PostgresArtifactStore implements ArtifactStore {
     static final int CHUNK = 1024 * 1024;
 
-    private final DataSource ds;
+    private final Pool pool;
 
-    public PostgresArtifactStore(DataSource ds) {
-        this.ds = ds;
+    public PostgresArtifactStore(Pool pool) {
+        this.pool = pool;
     }
 
     @Override
@@ -91,36 +97,38 @@ public class PostgresArtifactStore implements ArtifactStore {
     /** Writes a blob unless another writer has; true when this call stored it. */
     private boolean write(String digest, long size, Chunks chunks) throws IOException {
         int count = (int) Math.max(1, (size + CHUNK - 1) / CHUNK);
-        try (Connection c = ds.getConnection()) {
-            c.setAutoCommit(false);
+        SqlConnection c = Db.await("connect to the artifact store", pool.getConnection());
+        try {
+            Transaction tx = Db.await("begin storing " + digest, c.begin());
             try {
-                boolean mine;
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO hxo.blobs (digest, size, chunks) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING")) {
-                    ps.setString(1, digest);
-                    ps.setLong(2, size);
-                    ps.setInt(3, count);
-                    mine = ps.executeUpdate() == 1;
-                }
+                boolean mine = Db.await("store blob " + digest, c.preparedQuery(
+                        "INSERT INTO hxo.blobs (digest, size, chunks) VALUES ($1, $2, $3) ON CONFLICT (digest) DO NOTHING")
+                        .execute(Tuple.of(digest, size, count))).rowCount() == 1;
                 if (mine) {
-                    try (PreparedStatement ps = c.prepareStatement(
-                            "INSERT INTO hxo.blob_chunks (digest, n, data) VALUES (?, ?, ?)")) {
-                        for (int n = 0; n < count; n++) {
-                            ps.setString(1, digest);
-                            ps.setInt(2, n);
-                            ps.setBytes(3, chunks.chunk(n));
-                            ps.executeUpdate();
-                        }
+                    for (int n = 0; n < count; n++) {
+                        byte[] data = chunks.chunk(n); // read here, on the caller's thread
+                        Db.await("store chunk " + n + " of " + digest, c.preparedQuery(
+                                "INSERT INTO hxo.blob_chunks (digest, n, data) VALUES ($1, $2, $3)")
+                                .execute(Tuple.of(digest, n, Buffer.buffer(data))));
                     }
                 }
-                c.commit();
+                Db.await("commit blob " + digest, tx.commit());
                 return mine;
-            } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback();
+            } catch (IOException | RuntimeException e) {
+                rollback(tx);
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new StoreException(e);
+        } finally {
+            // Without waiting: a worker interrupted by its shard's timeout still returns the connection.
+            c.close().subscribe().with(done -> { }, gone -> { });
+        }
+    }
+
+    private static void rollback(Transaction tx) {
+        try {
+            tx.rollbackAndAwait();
+        } catch (RuntimeException e) {
+            // ended by the failed statement, or this thread was interrupted: closing the connection ends it
         }
     }
 
@@ -128,20 +136,13 @@ public class PostgresArtifactStore implements ArtifactStore {
     public byte[] read(String digest) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         boolean any = false;
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT data FROM hxo.blob_chunks WHERE digest = ? ORDER BY n")) {
-            ps.setString(1, digest);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.write(rs.getBytes(1));
-                    any = true;
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
+        for (Row row : Db.await("read blob " + digest, pool.preparedQuery(
+                "SELECT data FROM hxo.blob_chunks WHERE digest = $1 ORDER BY n").execute(Tuple.of(digest)))) {
+            out.write(row.getBuffer(0).getBytes());
+            any = true;
         }
         if (!any) {
-            throw new java.nio.file.NoSuchFileException("artifact " + digest);
+            throw new NoSuchFileException("artifact " + digest);
         }
         return out.toByteArray();
     }
@@ -157,29 +158,17 @@ public class PostgresArtifactStore implements ArtifactStore {
         if (digests.isEmpty()) {
             return out;
         }
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT digest FROM hxo.blobs WHERE digest = ANY(?)")) {
-            ps.setArray(1, c.createArrayOf("text", digests.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
+        for (Row row : Db.await("look up blobs", pool.preparedQuery("SELECT digest FROM hxo.blobs WHERE digest = ANY($1)")
+                .execute(Tuple.of(digests.toArray(new String[0]))))) {
+            out.add(row.getString(0));
         }
         return out;
     }
 
     @Override
     public void delete(String digest) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM hxo.blobs WHERE digest = ?")) {
-            ps.setString(1, digest);
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+        Db.await("delete blob " + digest, pool.preparedQuery("DELETE FROM hxo.blobs WHERE digest = $1")
+                .execute(Tuple.of(digest)));
     }
 
     /**
@@ -187,14 +176,10 @@ public class PostgresArtifactStore implements ArtifactStore {
      * failed after storing, a file that changed mid-pack); returns how many went.
      */
     public int collect(long graceSeconds) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        return Db.await("collect blobs", pool.preparedQuery("""
                 DELETE FROM hxo.blobs b
-                WHERE b.created_at < now() - make_interval(secs => ?)
-                  AND NOT EXISTS (SELECT 1 FROM hxo.results r WHERE r.artifacts @> ARRAY[b.digest])""")) {
-            ps.setLong(1, graceSeconds);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException(e);
-        }
+                WHERE b.created_at < now() - make_interval(secs => $1)
+                  AND NOT EXISTS (SELECT 1 FROM hxo.results r WHERE r.artifacts @> ARRAY[b.digest])""")
+                .execute(Tuple.of((double) graceSeconds))).rowCount();
     }
 }

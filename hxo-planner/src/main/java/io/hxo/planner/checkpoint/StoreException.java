@@ -5,4 +5,9 @@ public class StoreException extends RuntimeException {
     public StoreException(Throwable cause) {
         super(cause.getMessage(), cause);
     }
+
+    /** A failure of the reactive client or Hibernate Reactive (no SQLException there). */
+    public StoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

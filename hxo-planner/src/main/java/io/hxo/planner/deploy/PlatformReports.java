@@ -24,7 +24,7 @@ public class PlatformReports {
     }
 
     @Incoming("platform-reports")
-    @Blocking // one small JDBC upsert per report, before the record is acknowledged
+    @Blocking // waits for one small Panache upsert per report (DeploymentStore), before the record is acknowledged
     public void onReport(ConsumerRecord<String, byte[]> record) {
         Events.DeployReport report;
         try {

@@ -1,16 +1,13 @@
 package io.hxo.planner.secrets;
 
-import io.hxo.planner.checkpoint.StoreException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.json.Json;
-import io.hxo.planner.checkpoint.PlanStore;
+import io.hxo.planner.db.Db;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import javax.sql.DataSource;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -28,7 +24,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code database_url_env}: only the name is stored) or give it literally; a literal secret is
  * sealed at submit and replaced everywhere — stored spec, shard inputs, tasks, reports — by
  * {@code {"secret_fingerprint": "…"}}. Executors read their values through {@link #text}, which
- * resolves all three forms.
+ * resolves all three forms. Sealed values are {@link SealedSecret} rows (Panache); the callers (plan
+ * intake on the owner thread, executors on worker threads) wait for them.
  */
 @ApplicationScoped
 public class PlanSecrets {
@@ -36,7 +33,6 @@ public class PlanSecrets {
     public static final String SEALED = "secret_fingerprint";
 
     private final SecretSeal seal;
-    private final DataSource ds;
     private final Config config;
     /** Secrets opened (or sealed) by this instance: executors ask for the same few values again and again. */
     private final Map<String, String> opened = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
@@ -46,9 +42,8 @@ public class PlanSecrets {
         }
     });
 
-    public PlanSecrets(DataSource ds, Config config, @ConfigProperty(name = "kafka.hxo.seed-secret") Optional<String> seed,
+    public PlanSecrets(Config config, @ConfigProperty(name = "kafka.hxo.seed-secret") Optional<String> seed,
             @ConfigProperty(name = "kafka.hxo.seed-secret-previous") Optional<String> previous) {
-        this.ds = ds;
         this.config = config;
         List<String> seeds = new ArrayList<>();
         seed.filter(s -> !s.isBlank()).ifPresent(seeds::add);
@@ -106,15 +101,14 @@ public class PlanSecrets {
         }
         String fp = seal.fingerprint(value);
         if (!opened.containsKey(fp)) {
-            try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO hxo.secrets (fingerprint, key_id, sealed) VALUES (?, ?, ?) ON CONFLICT (fingerprint) DO NOTHING")) {
-                ps.setString(1, fp);
-                ps.setString(2, seal.currentKeyId());
-                ps.setBytes(3, seal.seal(fp, value));
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                throw new StoreException(e);
-            }
+            SealedSecret row = new SealedSecret();
+            row.fingerprint = fp;
+            row.keyId = seal.currentKeyId();
+            row.sealed = seal.seal(fp, value);
+            // Stored once per fingerprint: a secret sealed before (by any instance) is kept as it is.
+            Db.panache("seal secret", () -> Panache.withTransaction(() -> SealedSecret.<SealedSecret>findById(fp)
+                    .chain(found -> found != null ? Uni.createFrom().voidItem() : row.persist().replaceWithVoid()))
+                    .onFailure(Db::duplicate).recoverWithNull());
             opened.put(fp, value);
         }
         return Json.mapper().createObjectNode().put(SEALED, fp);
@@ -174,23 +168,16 @@ public class PlanSecrets {
         if (known != null) {
             return known;
         }
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT key_id, sealed FROM hxo.secrets WHERE fingerprint = ?")) {
-            ps.setString(1, fp);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalArgumentException("refers to secret " + fp + ", which this planner does not hold");
-                }
-                String value = seal == null ? null : seal.open(rs.getString(1), fp, rs.getBytes(2));
-                if (value == null) {
-                    throw new IllegalArgumentException("refers to secret " + fp + ", sealed under a SEED_SECRET this"
-                            + " planner no longer has; submit the plan again");
-                }
-                opened.put(fp, value);
-                return value;
-            }
-        } catch (SQLException e) {
-            throw new StoreException(e);
+        SealedSecret row = Db.panache("open secret", () -> Panache.withSession(() -> SealedSecret.<SealedSecret>findById(fp)));
+        if (row == null) {
+            throw new IllegalArgumentException("refers to secret " + fp + ", which this planner does not hold");
         }
+        String value = seal == null ? null : seal.open(row.keyId, fp, row.sealed);
+        if (value == null) {
+            throw new IllegalArgumentException("refers to secret " + fp + ", sealed under a SEED_SECRET this"
+                    + " planner no longer has; submit the plan again");
+        }
+        opened.put(fp, value);
+        return value;
     }
 }

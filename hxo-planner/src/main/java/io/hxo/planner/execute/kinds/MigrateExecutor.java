@@ -8,26 +8,27 @@ import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Jcs;
 import io.hxo.contracts.json.Json;
+import io.hxo.planner.db.Db;
 import io.hxo.planner.execute.ShardExecutor;
-import io.hxo.planner.secrets.PlanSecrets;
 import io.hxo.planner.partition.PartitionException;
 import io.hxo.planner.partition.ShardList;
 import io.hxo.planner.partition.WorkItem;
+import io.hxo.planner.secrets.PlanSecrets;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * {@code deploy.migrate}: applies its batch of SQL statements to {@code config.database_url}, in
@@ -45,6 +46,10 @@ import java.util.Properties;
  * {@code config.database_url}, or better {@code config.database_url_env}, the name of an environment
  * variable holding it, so no password is stored anywhere; a literal URL with a password is sealed at
  * submit and travels only as its fingerprint.
+ *
+ * <p>The target is reached with the reactive PostgreSQL client: one {@link PgConnection} per run (or
+ * precondition check), its statements in one transaction with their ledger rows. Shards run on worker
+ * threads, which wait for each step; no event loop ever waits.
  */
 @ApplicationScoped
 public class MigrateExecutor implements ShardExecutor {
@@ -54,10 +59,15 @@ public class MigrateExecutor implements ShardExecutor {
     static final String BATCH_LEDGER = "hxo_migration_ledger";
     static final String BATCH_DRY_RUNS = "hxo_migration_dry_runs";
 
-    private final PlanSecrets secrets;
+    /** How long reaching the target may take before the run (or the precondition) fails. */
+    private static final int CONNECT_TIMEOUT_MS = 5000;
 
-    public MigrateExecutor(PlanSecrets secrets) {
+    private final PlanSecrets secrets;
+    private final Vertx vertx;
+
+    public MigrateExecutor(PlanSecrets secrets, Vertx vertx) {
         this.secrets = secrets;
+        this.vertx = vertx;
     }
 
     @Override
@@ -213,8 +223,8 @@ public class MigrateExecutor implements ShardExecutor {
         if (config.path("dry_run").asBoolean(false)) {
             return Optional.empty();
         }
-        try (Connection c = connect(config)) {
-            ensureTables(c);
+        try (Target c = connect(config)) {
+            c.ensureTables();
             for (int i = 0; i < shardInputs.size(); i++) {
                 if (!batchRecorded(c, shardInputs.get(i)) && !proven(c, keys(shardInputs.get(i)))) {
                     return Optional.of(new PartitionException("dry_run", "batch " + i + " of this migration has no"
@@ -222,7 +232,7 @@ public class MigrateExecutor implements ShardExecutor {
                 }
             }
             return Optional.empty();
-        } catch (SQLException e) {
+        } catch (TargetException e) {
             return Optional.of(new PartitionException("database_url", "cannot be reached: " + e.getMessage()));
         }
     }
@@ -232,40 +242,46 @@ public class MigrateExecutor implements ShardExecutor {
         boolean dryRun = inputs.path("dry_run").asBoolean(false);
         List<String> keys = keys(inputs);
         int applied = 0;
-        try (Connection c = connect(inputs)) {
-            ensureTables(c);
-            c.setAutoCommit(false);
-            try {
-                if (dryRun) {
-                    // What a real run would do: the statements before this batch, then the batch, each
-                    // unless the ledger says it is in the database already.
-                    try (Statement s = c.createStatement()) {
-                        for (JsonNode item : inputs.path("prior")) {
-                            executeUnlessApplied(c, s, item);
-                        }
-                        for (JsonNode item : inputs.path("items")) {
-                            executeUnlessApplied(c, s, item);
-                        }
+        try (Target c = connect(inputs)) {
+            c.ensureTables();
+            if (dryRun) {
+                // What a real run would do: the statements before this batch, then the batch, each
+                // unless the ledger says it is in the database already; then all of it undone.
+                Transaction trial = c.begin();
+                try {
+                    for (JsonNode item : inputs.path("prior")) {
+                        executeUnlessApplied(c, item);
                     }
-                    c.rollback();
+                    for (JsonNode item : inputs.path("items")) {
+                        executeUnlessApplied(c, item);
+                    }
+                } finally {
+                    Target.rollback(trial);
+                }
+                Transaction proof = c.begin();
+                try {
                     for (String key : keys) {
-                        record(c, DRY_RUNS, key, 1);
+                        c.record(DRY_RUNS, key, 1);
                     }
                     if (keys.isEmpty()) {
-                        record(c, BATCH_DRY_RUNS, batchDigest(inputs), inputs.path("items").size());
+                        c.record(BATCH_DRY_RUNS, batchDigest(inputs), inputs.path("items").size());
                     }
-                    c.commit();
-                } else {
-                    // One migration at a time per target, whatever planner instance runs it.
-                    try (Statement lock = c.createStatement()) {
-                        lock.execute("SELECT pg_advisory_xact_lock(hashtext('" + LEDGER + "'))");
-                    }
-                    applied = apply(c, inputs, keys);
-                    c.commit();
+                    await("commit the dry run's record", proof.commit());
+                } catch (RuntimeException e) {
+                    Target.rollback(proof);
+                    throw e;
                 }
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+            } else {
+                Transaction tx = c.begin();
+                try {
+                    // One migration at a time per target, whatever planner instance runs it.
+                    c.execute("SELECT pg_advisory_xact_lock(hashtext('" + LEDGER + "'))");
+                    applied = apply(c, inputs, keys);
+                    await("commit the migration batch", tx.commit());
+                } catch (RuntimeException e) {
+                    Target.rollback(tx);
+                    throw e;
+                }
             }
         }
         // The same output whether applied now or found in the ledger: a resumed plan keeps its root.
@@ -281,44 +297,42 @@ public class MigrateExecutor implements ShardExecutor {
      * Applies the statements the ledger lacks, each recorded with its key in the same transaction;
      * returns how many ran. A batch version 1 recorded whole counts as applied.
      */
-    private static int apply(Connection c, JsonNode inputs, List<String> keys) throws SQLException {
-        if (has(c, BATCH_LEDGER, batchDigest(inputs))) {
+    private static int apply(Target c, JsonNode inputs, List<String> keys) {
+        if (c.has(BATCH_LEDGER, batchDigest(inputs))) {
             return 0;
         }
         int applied = 0;
-        try (Statement s = c.createStatement()) {
-            int i = 0;
-            for (JsonNode item : inputs.path("items")) {
-                String key = keys.isEmpty() ? null : keys.get(i++);
-                if (key != null && has(c, LEDGER, key)) {
-                    continue;
-                }
-                s.execute(item.get("sql").asText());
-                applied++;
-                if (key != null) {
-                    record(c, LEDGER, key, 1);
-                }
+        int i = 0;
+        for (JsonNode item : inputs.path("items")) {
+            String key = keys.isEmpty() ? null : keys.get(i++);
+            if (key != null && c.has(LEDGER, key)) {
+                continue;
+            }
+            c.execute(item.get("sql").asText());
+            applied++;
+            if (key != null) {
+                c.record(LEDGER, key, 1);
             }
         }
         if (keys.isEmpty()) {
-            record(c, BATCH_LEDGER, batchDigest(inputs), inputs.path("items").size());
+            c.record(BATCH_LEDGER, batchDigest(inputs), inputs.path("items").size());
         }
         return applied;
     }
 
     /** A dry run's statement ({@code {sql, key}}, or version 1's bare text), skipped when its key is applied. */
-    private static void executeUnlessApplied(Connection c, Statement s, JsonNode item) throws SQLException {
+    private static void executeUnlessApplied(Target c, JsonNode item) {
         String sql = item.isTextual() ? item.asText() : item.get("sql").asText();
-        if (item.hasNonNull("key") && has(c, LEDGER, item.get("key").asText())) {
+        if (item.hasNonNull("key") && c.has(LEDGER, item.get("key").asText())) {
             return;
         }
-        s.execute(sql);
+        c.execute(sql);
     }
 
     /** Every statement dry-run or applied before (none for a batch without keys: version 1's ledgers decide). */
-    private static boolean proven(Connection c, List<String> keys) throws SQLException {
+    private static boolean proven(Target c, List<String> keys) {
         for (String key : keys) {
-            if (!has(c, DRY_RUNS, key) && !has(c, LEDGER, key)) {
+            if (!c.has(DRY_RUNS, key) && !c.has(LEDGER, key)) {
                 return false;
             }
         }
@@ -326,9 +340,9 @@ public class MigrateExecutor implements ShardExecutor {
     }
 
     /** Whether version 1 recorded this exact batch (applied, or for a real run's precondition, dry-run). */
-    private static boolean batchRecorded(Connection c, JsonNode inputs) throws SQLException {
+    private static boolean batchRecorded(Target c, JsonNode inputs) {
         String digest = batchDigest(inputs);
-        return has(c, BATCH_LEDGER, digest) || (keys(inputs).isEmpty() && has(c, BATCH_DRY_RUNS, digest));
+        return c.has(BATCH_LEDGER, digest) || (keys(inputs).isEmpty() && c.has(BATCH_DRY_RUNS, digest));
     }
 
     /** How many statements ran is not part of the result: a re-run that finds them all in the ledger is equal work. */
@@ -339,43 +353,97 @@ public class MigrateExecutor implements ShardExecutor {
         return view;
     }
 
-    private Connection connect(JsonNode config) throws SQLException {
+    /** One connection to the migration's target database, from its {@code database_url}. */
+    private Target connect(JsonNode config) {
         DatabaseUrl url = url(config);
-        Properties p = new Properties();
+        PgConnectOptions options = new PgConnectOptions().setHost(url.host()).setPort(url.port())
+                .setDatabase(url.database()).setConnectTimeout(CONNECT_TIMEOUT_MS)
+                // the ledger's CREATE TABLE IF NOT EXISTS (and a migration's own notices) would each be a
+                // logged warning of the client otherwise; errors still fail the statement
+                .setProperties(new java.util.HashMap<>(java.util.Map.of("application_name", "hxo-planner migrate",
+                        "client_min_messages", "warning")));
         if (url.username() != null) {
-            p.put("user", url.username());
+            options.setUser(url.username());
         }
         if (url.password() != null) {
-            p.put("password", url.password());
+            options.setPassword(url.password());
         }
-        p.put("connectTimeout", "5");
-        return DriverManager.getConnection(url.jdbcUrl(), p);
+        if (url.sslMode() != null) {
+            SslMode mode = SslMode.of(url.sslMode());
+            options.setSslMode(mode);
+            // libpq's meaning, as pgjdbc had it: require/prefer/allow encrypt without checking the certificate
+            options.setTrustAll(mode != SslMode.VERIFY_CA && mode != SslMode.VERIFY_FULL);
+        }
+        return new Target(await("connect to the migration's database " + url.host() + ":" + url.port() + "/"
+                + url.database(), PgConnection.connect(vertx, options)));
     }
 
-    private static void ensureTables(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
+    /** The migration's database failed or could not be reached; the shard fails with its message. */
+    static final class TargetException extends RuntimeException {
+        TargetException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Waits on a worker thread for one step on the target (an interrupted wait fails the step). */
+    private static <T> T await(String what, Uni<T> step) {
+        try {
+            return step.await().indefinitely();
+        } catch (RuntimeException e) {
+            throw new TargetException(what + ": " + Db.message(e), e);
+        }
+    }
+
+    /** The target database through one connection; every step waits for its answer (a worker thread). */
+    private record Target(PgConnection connection) implements AutoCloseable {
+
+        Transaction begin() {
+            return await("begin a transaction", connection.begin());
+        }
+
+        static void rollback(Transaction tx) {
+            try {
+                tx.rollbackAndAwait();
+            } catch (RuntimeException e) {
+                // ended by the failed statement already, or this thread was interrupted (the shard timed
+                // out): closing the connection ends the transaction and releases its advisory lock
+            }
+        }
+
+        /** A statement of the migration, as written (simple protocol: no parameters, any SQL). */
+        void execute(String sql) {
+            await("run a migration statement", connection.query(sql).execute());
+        }
+
+        void ensureTables() {
             for (String table : List.of(LEDGER, DRY_RUNS, BATCH_LEDGER, BATCH_DRY_RUNS)) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + table
+                execute("CREATE TABLE IF NOT EXISTS " + table
                         + " (batch text PRIMARY KEY, statements int NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
             }
         }
-    }
 
-    private static boolean has(Connection c, String table, String digest) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + table + " WHERE batch = ?")) {
-            ps.setString(1, digest);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
+        boolean has(String table, String digest) {
+            return await("read the migration ledger", connection.preparedQuery("SELECT 1 FROM " + table
+                    + " WHERE batch = $1").execute(Tuple.of(digest))).size() > 0;
         }
-    }
 
-    private static void record(Connection c, String table, String digest, int statements) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
-                + " (batch, statements) VALUES (?, ?) ON CONFLICT (batch) DO NOTHING")) {
-            ps.setString(1, digest);
-            ps.setInt(2, statements);
-            ps.executeUpdate();
+        void record(String table, String digest, int statements) {
+            await("write the migration ledger", connection.preparedQuery("INSERT INTO " + table
+                    + " (batch, statements) VALUES ($1, $2) ON CONFLICT (batch) DO NOTHING")
+                    .execute(Tuple.of(digest, statements)));
+        }
+
+        /**
+         * Closes without waiting, so a thread interrupted by the shard's timeout still lets the connection
+         * go. After a timeout the running statement is cancelled first: a backend waiting on a lock would
+         * not notice the closed socket, and would keep the advisory lock the next attempt waits for.
+         */
+        @Override
+        public void close() {
+            Uni<Void> end = Thread.currentThread().isInterrupted()
+                    ? connection.cancelRequest().onFailure().recoverWithNull().chain(connection::close)
+                    : connection.close();
+            end.subscribe().with(done -> { }, gone -> { });
         }
     }
 }
