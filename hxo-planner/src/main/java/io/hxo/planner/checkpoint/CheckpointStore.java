@@ -76,7 +76,7 @@ public class CheckpointStore {
         },
                 rs -> {
                     next[0] = rs.getInt(1) + 1;
-                    LeafBatch.read(rs.getBytes(2), sink);
+                    LeafBatch.read(rs.getInt(1), rs.getBytes(2), sink);
                 });
         return next[0];
     }
