@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Chaos drills (issue 25, item 5) on a plan of {@value #SHARDS} {@code test.noop} shards in the default
+ * Chaos drills (issue 25, item 5) on a plan of 200,000 {@code test.noop} shards (by default) in the default
  * configuration: the suite's broker stopped and started at about 40 %, then the suite's own PostgreSQL
  * restarted at about 40 % of another plan. Each plan ends certified, every shard checkpointed exactly
  * once, each leaf stored once by the event store, and the root the one its inputs determine

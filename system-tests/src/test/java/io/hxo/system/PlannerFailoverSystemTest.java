@@ -111,7 +111,7 @@ class PlannerFailoverSystemTest {
     }
 
     /**
-     * Chaos drill (issue 25, item 5): the owner of a {@value ChaosDrillSystemTest#SHARDS}-shard plan of
+     * Chaos drill (issue 25, item 5): the owner of a 200,000-shard plan ({@link ChaosDrillSystemTest#SHARDS}) of
      * {@code test.noop} in the default configuration killed with SIGKILL at about half of it, with two
      * planner instances. The survivor takes the plan over; it ends certified with every shard
      * checkpointed once, each leaf stored once by the event store, and the root of its inputs.
