@@ -128,7 +128,15 @@ public class Worker {
         }
         CloudEvent out = publisher.event(ShardWork.RESULTS, batch.planId(),
                 new ShardWork.ResultBatch(batch.planId(), results));
-        publisher.publish(Topic.HXO_SHARD_RESULTS, out).join();
+        try {
+            publisher.publish(Topic.HXO_SHARD_RESULTS, out).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // The broker did not take the results within the delivery timeout (a long outage). Throwing
+            // would nack the task and stop the tasks channel for good (fail-stop): no shard would run on
+            // this instance again. The owner sends these tasks again once their answer is overdue.
+            Log.warnf("results of %d shard(s) of plan %s not published (%s); the owner sends them again when overdue",
+                    results.size(), batch.planId(), e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        }
     }
 
     /**
