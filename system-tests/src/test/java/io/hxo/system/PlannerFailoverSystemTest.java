@@ -64,16 +64,11 @@ class PlannerFailoverSystemTest {
             HttpResponse<String> accepted = Suite.post("/api/hxo/create-and-submit", "Bearer " + Suite.ADMIRAL, plan);
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             String planId = Json.tree(accepted.body().getBytes()).get("plan_id").asText();
-            int partition = (int) Suite.count("SELECT owner_partition FROM hxo.plans WHERE plan_id = '" + planId + "'");
-            String owner = masks.entrySet().stream().filter(e -> (e.getValue() & (1L << partition)) != 0)
-                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            String owner = ownerOf(planId, masks);
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                     .until(() -> Suite.doneShards(planId) >= SHARDS / 2);
-            ProcessHandle victim = owner.equals(SECOND) ? second.toHandle()
-                    : ProcessHandle.of(Suite.pids().get("hxo-planner")).orElseThrow();
-            victim.destroyForcibly();
-            victim.onExit().get(10, TimeUnit.SECONDS);
+            killOwner(owner, second);
             long killedAt = System.currentTimeMillis();
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
@@ -115,6 +110,51 @@ class PlannerFailoverSystemTest {
         }
     }
 
+    /**
+     * Chaos drill (issue 25, item 5): the owner of a 200,000-shard plan ({@link ChaosDrillSystemTest#SHARDS}) of
+     * {@code test.noop} in the default configuration killed with SIGKILL at about half of it, with two
+     * planner instances. The survivor takes the plan over; it ends certified with every shard
+     * checkpointed once, each leaf stored once by the event store, and the root of its inputs.
+     */
+    @Test
+    void killingTheOwnerAtHalfOfA200000ShardPlanLosesAndRepeatsNothing() throws Exception {
+        Process second = startSecondPlanner();
+        try (KafkaTestClient kafka = Suite.kafka();
+                KafkaConsumer<String, byte[]> beats = kafka.tail(Topic.FEDERATION_HEARTBEAT)) {
+            Map<String, Long> masks = awaitTwoOwners(beats);
+            Drills.NoopPlan plan = Drills.submitNoopPlan("chaos-kill", ChaosDrillSystemTest.SHARDS);
+            long t0 = System.nanoTime();
+            String owner = ownerOf(plan.planId(), masks);
+            long done = Drills.awaitDone(plan.planId(), plan.shards(), 0.5, Duration.ofSeconds(300));
+            killOwner(owner, second);
+            long down = System.nanoTime();
+            assertThat(Drills.checkpointed(plan.planId())).as("the owner dies in the middle of the plan").isLessThan(plan.shards());
+
+            JsonNode status = Drills.awaitDecided(plan.planId(), Duration.ofSeconds(300));
+            ChaosDrillSystemTest.report("owner killed (" + owner + ")", plan, done, t0, down, down);
+            Drills.assertDoneExactlyOnce(plan, status);
+        } finally {
+            second.destroyForcibly();
+            Suite.Result up = Suite.hxo(Duration.ofMinutes(3), "up", "--detach", "--no-build");
+            assertThat(up.exitCode()).as(up.output()).isZero();
+        }
+    }
+
+    /** The planner instance that owns the plan's partition. */
+    static String ownerOf(String planId, Map<String, Long> masks) throws Exception {
+        int partition = (int) Suite.count("SELECT owner_partition FROM hxo.plans WHERE plan_id = '" + planId + "'");
+        return masks.entrySet().stream().filter(e -> (e.getValue() & (1L << partition)) != 0)
+                .map(Map.Entry::getKey).findFirst().orElseThrow();
+    }
+
+    /** SIGKILL to the instance named {@code owner}: the second planner, or the suite's own. */
+    static void killOwner(String owner, Process second) throws Exception {
+        ProcessHandle victim = owner.equals(SECOND) ? second.toHandle()
+                : ProcessHandle.of(Suite.pids().get("hxo-planner")).orElseThrow();
+        victim.destroyForcibly();
+        victim.onExit().get(10, TimeUnit.SECONDS);
+    }
+
     /** The root SPEC section 3 defines for this plan, computed from its inputs alone. */
     static String expectedRoot(String salt) {
         List<byte[]> leaves = new ArrayList<>();
@@ -132,7 +172,9 @@ class PlannerFailoverSystemTest {
         ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
                 "-jar", jar.toString());
         pb.environment().putAll(Suite.env());
-        pb.environment().put("PORT", "18091");
+        // Ports of this suite's range, so two checkouts' system tests never meet.
+        pb.environment().put("PORT", Integer.toString(Suite.GATEWAY + 11));
+        pb.environment().put("HXO_MANAGEMENT_PORT", Integer.toString(Suite.GATEWAY + 1011));
         pb.environment().put("HXO_INSTANCE_ID", SECOND);
         pb.environment().put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + Suite.KAFKA);
         Path log = Suite.STATE.resolve("logs/failover-b.log");

@@ -3,6 +3,7 @@ package io.hxo.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hxo.contracts.testing.KafkaTestClient;
+import io.hxo.testing.LocalPostgres;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,8 +28,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The whole suite as a user runs it: {@code ./hxo up --detach} in a state folder of its own, on its
- * own ports and broker, against a fresh database. Started once for every system test, stopped
- * with {@code ./hxo down} after the last.
+ * own ports and broker, against a fresh database on a PostgreSQL server of its own ({@link #POSTGRES},
+ * which the restart drill stops and starts; the machine's PostgreSQL is never touched). Started once
+ * for every system test, stopped with {@code ./hxo down} after the last.
  */
 public final class Suite implements BeforeAllCallback, ExtensionContext.Store.CloseableResource {
     static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -41,6 +43,9 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
     static final String CAPTAIN = "systest-captain-token-0123456789abcdef";
     static final String SEED = "systest-seed-secret-0123456789abcdefghijklmnopqrstuvwxyz";
     static final String DATABASE = System.getenv().getOrDefault("HXO_SYSTEST_DB", "hxo_systest");
+    /** The suite's own PostgreSQL server (embedded binaries, a free port, its data under target/). */
+    static final Path PG_DATA = ROOT.resolve("system-tests/target/suite-pg");
+    static LocalPostgres POSTGRES;
     /** How long the suite's planner lets the producer retry a record before the planner's own re-send takes over. */
     static final long DELIVERY_TIMEOUT_MS = 15_000;
 
@@ -73,6 +78,10 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
                 started = this;
                 context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put("hxo-suite", this);
             } else {
+                if (!POSTGRES.running()) {
+                    System.err.println("suite: PostgreSQL not running before " + context.getDisplayName() + "; starting it again");
+                    POSTGRES.startAgain();
+                }
                 heal(context.getDisplayName());
             }
         }
@@ -126,6 +135,9 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
     }
 
     private static void up() throws Exception {
+        deleteRecursively(PG_DATA);
+        Files.deleteIfExists(PG_DATA.resolveSibling("suite-pg.log")); // its server log (LocalPostgres)
+        POSTGRES = LocalPostgres.startIn(PG_DATA);
         recreateDatabase();
         deleteRecursively(STATE);
         Files.createDirectories(STATE);
@@ -140,7 +152,11 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
 
     @Override
     public void close() throws Exception {
-        hxo(Duration.ofMinutes(2), "down");
+        try {
+            hxo(Duration.ofMinutes(2), "down");
+        } finally {
+            POSTGRES.close();
+        }
     }
 
     // ---- helpers the tests share
@@ -253,11 +269,11 @@ public final class Suite implements BeforeAllCallback, ExtensionContext.Store.Cl
     // ---- the database, reached directly (the system test is outside the services)
 
     static String pgAdminJdbc() {
-        return System.getenv().getOrDefault("HXO_PG_ADMIN_JDBC", "jdbc:postgresql://127.0.0.1:5432/postgres");
+        return POSTGRES.jdbcUrl();
     }
 
     static String pgUser() {
-        return System.getenv().getOrDefault("HXO_PG_USER", "postgres");
+        return LocalPostgres.USER;
     }
 
     static String pgUrl(String database) {

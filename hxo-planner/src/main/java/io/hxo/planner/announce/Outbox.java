@@ -48,6 +48,17 @@ public class Outbox {
         send(topic, publisher.event(topic.topicName(), subject, data), FIRST_BACKOFF_MS);
     }
 
+    /**
+     * Publishes an event typed as its topic under an identity its sender chose ({@code source} and
+     * {@code id}), until the broker acknowledges it: sent again under the same identity by any instance,
+     * it is the same event, and the event store keeps it once.
+     */
+    public void emitAs(Topic topic, String source, String id, String subject, Object data) {
+        CloudEvent ev = publisher.event(topic.topicName(), subject, data);
+        send(topic, new CloudEvent(id, source, ev.type(), ev.time(), ev.subject(), ev.correlationId(),
+                ev.causationId(), ev.partitionKey(), ev.dataSchema(), ev.traceParent(), ev.data()), FIRST_BACKOFF_MS);
+    }
+
     /** Events whose send failed and that wait for another try. */
     public int waiting() {
         return waiting.get();

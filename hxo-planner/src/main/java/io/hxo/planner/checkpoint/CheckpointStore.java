@@ -79,7 +79,7 @@ public class CheckpointStore {
                     Tuple.of(planId, next, LEAF_ROWS_PER_READ));
             for (Row r : rows) {
                 next = r.getInteger(0) + 1;
-                LeafBatch.read(r.getBuffer(1).getBytes(), sink);
+                LeafBatch.read(r.getInteger(0), r.getBuffer(1).getBytes(), sink);
             }
             if (rows.size() < LEAF_ROWS_PER_READ) {
                 return next;

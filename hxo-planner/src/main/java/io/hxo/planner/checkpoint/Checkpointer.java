@@ -44,7 +44,7 @@ public class Checkpointer {
         }
         Stored.retrying("checkpoint", () -> store.checkpoint(batch, completions));
         for (PlanRun run : saving) {
-            leaves.announceSlots(run, run.unsavedSlots());
+            leaves.announceCheckpoint(run, run.nextCheckpointSeq(), run.unsavedSlots());
             run.saved();
         }
     }

@@ -43,11 +43,15 @@ public final class LeafBatch {
         return out;
     }
 
-    /** One stored leaf, as read back on resume; duration and attempts are 0 where the row did not record them. */
-    public record Leaf(int index, byte[] casId, byte[] digest, boolean cached, int durationMs, int attempts) {
+    /**
+     * One stored leaf, as read back on resume, with the sequence number of the checkpoint row that holds
+     * it; duration and attempts are 0 where the row did not record them.
+     */
+    public record Leaf(int index, byte[] casId, byte[] digest, boolean cached, int durationMs, int attempts, int seq) {
     }
 
-    public static void read(byte[] packed, Consumer<Leaf> sink) {
+    /** The leaves of checkpoint row {@code seq}, in the order they were packed (and announced). */
+    public static void read(int seq, byte[] packed, Consumer<Leaf> sink) {
         ByteBuffer b = ByteBuffer.wrap(packed);
         while (b.remaining() >= BASE_BYTES) {
             int index = b.getInt();
@@ -62,7 +66,7 @@ public final class LeafBatch {
                 duration = b.getInt();
                 attempts = b.get();
             }
-            sink.accept(new Leaf(index, cas, digest, (flags & CACHED) != 0, duration, attempts));
+            sink.accept(new Leaf(index, cas, digest, (flags & CACHED) != 0, duration, attempts, seq));
         }
     }
 }

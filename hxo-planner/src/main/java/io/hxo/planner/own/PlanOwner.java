@@ -140,13 +140,14 @@ public class PlanOwner {
                 continue;
             }
             try (PlanLog log = PlanLog.of(planId)) {
-                PlanRun run = loader.load(planId).orElseThrow();
+                PlanLoader.Resumed resumed = loader.resume(planId).orElseThrow();
+                PlanRun run = resumed.run();
                 if (run.status() == PlanState.RUNNING) {
                     run.holdFor(resumeGraceNanos);
                     runs.put(run);
-                    // The previous owner may have checkpointed leaves and stopped before announcing them.
-                    int[] order = run.leafOrder();
-                    leaves.announceRange(run, order, 0, order.length);
+                    // The previous owner may have checkpointed leaves and stopped before announcing them:
+                    // each row again, as the same events, which the event store keeps once.
+                    resumed.rows().forEach(row -> leaves.announceCheckpoint(run, row.seq(), row.slots()));
                     Log.infof("resumed plan %s: %d of %d shards already done", planId, run.done(), run.totalLeaves());
                     snapshots.publish(run, true);
                     advance.advance(run);
