@@ -101,6 +101,11 @@ class VerifySystemTest {
             }
             update(c, "UPDATE hxo.plans SET certificate = jsonb_set(certificate, '{merkle_root}', to_jsonb(?::text)) "
                     + "WHERE plan_id = ?::uuid", forged, planId);
+            // The gateway that decided serves the certificate from its own decision; one that did not
+            // (another instance, or this one after a restart) serves what the planner stores: the copy
+            // tampered with.
+            Suite.stop("federation-gateway");
+            assertThat(Suite.hxo(Duration.ofMinutes(4), "up", "--detach", "--no-build").exitCode()).isZero();
             try {
                 Suite.Result r = Suite.hxoctl("verify", "--certify", "--timeout", "PT60S", "--plans", "5");
                 assertThat(r.exitCode()).as("5: a certificate does not hold\n" + r.output()).isEqualTo(5);
