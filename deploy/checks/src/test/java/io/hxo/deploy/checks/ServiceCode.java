@@ -34,7 +34,7 @@ final class ServiceCode {
             .collect(Collectors.toCollection(TreeSet::new));
 
     private static final Pattern PROPERTY_REF = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
-    private static final Pattern ENV_LITERAL = Pattern.compile("(?:getenv|env\\.get)\\(\\s*\"([A-Z][A-Z0-9_]*)\"\\s*\\)");
+    private static final Pattern ENV_LITERAL = Pattern.compile("(?:getenv|env\\.get|secrets\\.environment)\\(\\s*\"([A-Z][A-Z0-9_]*)\"\\s*\\)");
     private static final Pattern HTTP_PORT = Pattern.compile("(?m)^quarkus\\.http\\.port=\\$\\{PORT:(\\d+)}\\s*$");
 
     final String module;

@@ -78,12 +78,14 @@ public class HookExecutor implements ShardExecutor {
         }
         if (url == null) {
             String target = config.path("target").asText("");
-            String variable = switch (target) {
-                case "netlify" -> "NETLIFY_DEPLOY_HOOK";
-                case "render" -> "RENDER_DEPLOY_HOOK";
+            // Each variable named once, literally, so the deploy checks see what the planner reads.
+            java.util.Optional<String> hook = switch (target) {
+                case "netlify" -> secrets.environment("NETLIFY_DEPLOY_HOOK");
+                case "render" -> secrets.environment("RENDER_DEPLOY_HOOK");
                 default -> throw new PartitionException("url", "give url_env (or url), or target netlify or render");
             };
-            url = secrets.environment(variable).orElseThrow(() -> new PartitionException("target", variable + " is not set"));
+            url = hook.orElseThrow(() -> new PartitionException("target",
+                    target.toUpperCase(java.util.Locale.ROOT) + "_DEPLOY_HOOK is not set"));
         }
         try {
             URI u = URI.create(url);
