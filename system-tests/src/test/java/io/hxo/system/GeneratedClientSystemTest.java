@@ -102,7 +102,7 @@ class GeneratedClientSystemTest {
                 .until(() -> plans.createAndSubmitPlan(warmUp), a -> a != null);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
                 .until(() -> !List.of("accepted", "running", "completed")
-                        .contains(plans.getPlanStatus(accepted.getPlanId()).getStatus()));
+                        .contains(plans.getPlanStatus(accepted.getPlanId()).getStatus().getValue()));
     }
 
     @Test
@@ -119,10 +119,11 @@ class GeneratedClientSystemTest {
         PlanStatus[] last = new PlanStatus[1];
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(300)).until(() -> {
             last[0] = plans.getPlanStatus(planId);
-            return !List.of("accepted", "running", "completed").contains(last[0].getStatus());
+            // The document declares the plan states as an enum, so the client's status is typed.
+            return !List.of("accepted", "running", "completed").contains(last[0].getStatus().getValue());
         });
         PlanStatus status = last[0];
-        assertThat(status.getStatus()).as(status.toString()).isEqualTo("certified");
+        assertThat(status.getStatus()).as(status.toString()).isEqualTo(PlanStatus.StatusEnum.CERTIFIED);
         assertThat(status.getTotalShards()).isPositive();
         assertThat(status.getShards().getDone() + status.getShards().getCached()).isEqualTo(status.getTotalShards());
         String root = status.getMerkleRoot();
