@@ -36,8 +36,12 @@ public class StoreVoter {
     static final long LONGEST_PAUSE_MS = 100;
     /** No new leaf stored for this long while some are missing: ask the owner to announce them again. */
     static final long STALL_MS = 1000;
-    /** Stored events one read takes; a plan's leaves come 2,000 to an event (~200 KB each). */
-    static final int PAGE_EVENTS = 200;
+    /**
+     * Stored events one read takes; a plan's leaves come 2,000 to an event (~200 KB each). The
+     * reactive client holds a whole page (and its copy) at once, beside the fold's million leaves:
+     * 200 a page ran a 512 MiB heap out of memory on a 1,000,000-shard plan; 16 is ~3 MB.
+     */
+    static final int PAGE_EVENTS = 16;
     /** How long one page may take before the vote says the store could not be read. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
