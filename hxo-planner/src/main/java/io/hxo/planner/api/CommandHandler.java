@@ -32,7 +32,7 @@ import java.util.UUID;
 /**
  * Answers the commands on {@code hxo.commands}, for plans keyed to partitions this instance owns.
  * Commands that change a plan (submit, start, abort, replay, rollback) and the instance (drain,
- * resume, migrate) run on the owner thread; queries go to {@link QueryHandler}'s threads.
+ * resume, migrate) run on the owner thread; queries are {@link QueryInbox}'s, on a consumer of their own.
  */
 @ApplicationScoped
 public class CommandHandler {
@@ -45,11 +45,10 @@ public class CommandHandler {
     private final DeploymentStore deployments;
     private final Drainer drainer;
     private final SchemaMigrator schema;
-    private final QueryHandler queries;
 
     public CommandHandler(PlanValidator validator, PlanStore store, PlanLifecycle lifecycle, PlanEvents events,
             HxoPublisher publisher, PlannerConfig config, DeploymentStore deployments, Drainer drainer,
-            SchemaMigrator schema, QueryHandler queries) {
+            SchemaMigrator schema) {
         this.validator = validator;
         this.store = store;
         this.lifecycle = lifecycle;
@@ -59,14 +58,12 @@ public class CommandHandler {
         this.deployments = deployments;
         this.drainer = drainer;
         this.schema = schema;
-        this.queries = queries;
     }
 
     /** On the owner thread. */
     public void handle(CloudEvent ev, int partition) {
         if (QueryHandler.handles(ev.type())) {
-            queries.answer(ev);
-            return;
+            return; // answered by QueryInbox, off this thread and off this channel
         }
         Runnable[] then = new Runnable[1];
         Reply reply = Replies.guarded(ev, () -> {
