@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
- * Binds what contracts observes into a service's own telemetry, once at start: the refusal counts
+ * Binds what the Kafka clients observe into a service's own telemetry, once at start: the refusal counts
  * of the zero-trust interceptor and the client metrics of the publisher's producer, of each
  * dead-letter producer the interceptors make, into its Micrometer registry, and, when tracing is
  * on, the hop tracer into {@link Hops}.
