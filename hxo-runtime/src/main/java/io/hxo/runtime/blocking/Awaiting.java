@@ -33,7 +33,8 @@ public final class Awaiting {
 
     /**
      * Waits on this thread for {@code work}, which needs no context of its own (a reactive SQL client
-     * call, a connection's step). Its failures go through {@code failure}; errors pass unchanged.
+     * call, a connection's step). Its failures go through {@code failure}; Mutiny hands over a checked
+     * exception or an error wrapped in a {@link java.util.concurrent.CompletionException}.
      */
     public static <T> T await(Uni<T> work, Function<Throwable, ? extends RuntimeException> failure) {
         refuseEventLoop();

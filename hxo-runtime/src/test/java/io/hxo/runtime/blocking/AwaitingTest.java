@@ -29,9 +29,10 @@ class AwaitingTest {
     }
 
     @Test
-    void awaitLetsAnErrorPassUnmapped() {
+    void awaitHandsTheMappingAnErrorInsideTheCompletionExceptionMutinyWrapsItIn() {
         AssertionError error = new AssertionError("a bug");
-        assertThatThrownBy(() -> Awaiting.await(Uni.createFrom().failure(error), Mapped::new)).isSameAs(error);
+        assertThatThrownBy(() -> Awaiting.await(Uni.createFrom().failure(error), Mapped::new))
+                .isInstanceOf(Mapped.class).hasRootCause(error);
     }
 
     @Test
