@@ -5,17 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.arie.audit.ScanReaper;
-import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
-import io.hxo.contracts.config.ConfigFacts;
+import io.hxo.arie.store.StoreException;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Arie;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.publish.HxoPublisher;
-import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.blocking.Awaiting;
+import io.hxo.runtime.config.ConfigFacts;
+import io.hxo.runtime.testing.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -241,11 +242,11 @@ class ArieScanTest {
                 ? jvmStart.minus(Duration.ofMinutes(1)) : Instant.now().minus(Duration.ofMinutes(5));
         Arie.ScanRequest request = new Arie.ScanRequest(false, null, "api", "test");
         try (KafkaConsumer<String, byte[]> audits = kafka.tail(Topic.ARIE_AUDIT)) {
-            Awaited.on(() -> scans.create(lost, request, gone, earlier));
-            Awaited.on(() -> scans.running(lost, earlier));
+            Awaiting.onContext(() -> scans.create(lost, request, gone, earlier), StoreException::of);
+            Awaiting.onContext(() -> scans.running(lost, earlier), StoreException::of);
             // queued by this instance's previous run
-            Awaited.on(() -> scans.create(mine, request, config.instanceId(), earlier));
-            Awaited.on(() -> scans.create(kept, request, alive, earlier));
+            Awaiting.onContext(() -> scans.create(mine, request, config.instanceId(), earlier), StoreException::of);
+            Awaiting.onContext(() -> scans.create(kept, request, alive, earlier), StoreException::of);
             assertThat(sql("UPDATE arie.instances SET seen_at = now() - interval '5 minutes' WHERE instance = $1",
                     Tuple.of(gone))).isEqualTo(1);
             // as a version before V4 stores it, during a rolling upgrade
@@ -265,9 +266,11 @@ class ArieScanTest {
             // nothing (no findings either), the queued one does not start, and neither fails twice.
             io.hxo.arie.report.AuditReport late = io.hxo.arie.report.AuditReport.triage(lost,
                     io.hxo.arie.scan.Auditor.withBuiltinRules().scanConfig(Map.of()), List.of(), Map.of());
-            assertThat(Awaited.on(() -> scans.done(lost, late, Map.of("status", "done"), "{}"))).isFalse();
-            assertThat(Awaited.on(() -> scans.failed(lost, "failed again", Instant.now()))).isFalse();
-            assertThat(Awaited.on(() -> scans.running(mine, Instant.now()))).isFalse();
+            assertThat(Awaiting.onContext(() -> scans.done(lost, late, Map.of("status", "done"), "{}"),
+                    StoreException::of)).isFalse();
+            assertThat(Awaiting.onContext(() -> scans.failed(lost, "failed again", Instant.now()),
+                    StoreException::of)).isFalse();
+            assertThat(Awaiting.onContext(() -> scans.running(mine, Instant.now()), StoreException::of)).isFalse();
             audit.run(mine, request);
             assertThat(db.preparedQuery("SELECT count(*) FROM arie.findings WHERE scan_id = $1").execute(Tuple.of(lost))
                     .await().atMost(Duration.ofSeconds(10)).iterator().next().getLong(0)).isZero();
@@ -303,13 +306,15 @@ class ArieScanTest {
                 "sha3-256", "HARMONIC", "disagreement", List.of(), List.of(), Instant.now())).join();
         kafka.publisher.emit(Topic.HXO_AGGREGATE_FINALIZED, plan, new Events.Certificate(plan, "cd".repeat(32), 4,
                 "sha3-256", "HARMONIC", "certified", List.of(), List.of(), Instant.now())).join();
-        await().atMost(Duration.ofSeconds(20)).until(() -> Awaited.on(scans::certified).stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> Awaiting.onContext(scans::certified,
+                StoreException::of).stream()
                 .anyMatch(p -> p.planId().equals(plan)));
         kafka.publisher.emit(Topic.HXO_AGGREGATE_FINALIZED, plan, new Events.Certificate(plan, "ef".repeat(32), 5,
                 "sha3-256", "HARMONIC", "certified", List.of(), List.of(), Instant.now())).join();
-        await().atMost(Duration.ofSeconds(20)).until(() -> Awaited.on(scans::certified).stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> Awaiting.onContext(scans::certified,
+                StoreException::of).stream()
                 .anyMatch(p -> p.planId().equals(plan) && p.leafCount() == 5));
-        List<ScanStore.CertifiedPlan> kept = Awaited.on(scans::certified);
+        List<ScanStore.CertifiedPlan> kept = Awaiting.onContext(scans::certified, StoreException::of);
         assertThat(kept).filteredOn(p -> p.planId().equals(plan)).singleElement()
                 .isEqualTo(new ScanStore.CertifiedPlan(plan, "ef".repeat(32), 5, "sha3-256"));
         // Only a certified outcome is kept.

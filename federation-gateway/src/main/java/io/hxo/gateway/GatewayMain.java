@@ -1,6 +1,6 @@
 package io.hxo.gateway;
 
-import io.hxo.contracts.config.ServiceLauncher;
+import io.hxo.runtime.config.ServiceLauncher;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.util.Set;

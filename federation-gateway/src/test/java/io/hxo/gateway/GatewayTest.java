@@ -11,16 +11,16 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
-import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.json.Json;
+import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.Genesis.FeedBatch;
 import io.hxo.contracts.payload.Genesis.StoredEvent;
 import io.hxo.contracts.payload.Ping;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
-import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.testing.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;

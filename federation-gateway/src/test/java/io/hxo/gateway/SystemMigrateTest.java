@@ -6,12 +6,12 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.json.Json;
 import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Reply;
-import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.testing.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;

@@ -9,8 +9,8 @@ import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.Genesis;
 import io.hxo.contracts.payload.Reply;
-import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.testing.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -182,7 +182,7 @@ class GenesisBusTest {
 
     @Test
     void itVotesTheRootItFoldsFromItsEventStore() {
-        io.hxo.contracts.testing.VoteFixture plan = new io.hxo.contracts.testing.VoteFixture();
+        io.hxo.runtime.testing.VoteFixture plan = new io.hxo.runtime.testing.VoteFixture();
         try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
             plan.publish(kafka);
             Events.Vote vote = plan.awaitVote(votes, "genesis-bus");
@@ -195,7 +195,7 @@ class GenesisBusTest {
 
     @Test
     void leavesStoredAfterTheReadyEventStillEnterItsVote() throws InterruptedException {
-        io.hxo.contracts.testing.VoteFixture plan = new io.hxo.contracts.testing.VoteFixture();
+        io.hxo.runtime.testing.VoteFixture plan = new io.hxo.runtime.testing.VoteFixture();
         try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
             // The bus reads on from its last read as the late leaves are stored, and votes the full tree.
             plan.publishWithLateLeaves(kafka, Duration.ofMillis(800));
@@ -207,7 +207,7 @@ class GenesisBusTest {
 
     @Test
     void leavesThatNeverReachTheBrokerAreAskedForAgainAndEnterTheVote() {
-        io.hxo.contracts.testing.VoteFixture plan = new io.hxo.contracts.testing.VoteFixture();
+        io.hxo.runtime.testing.VoteFixture plan = new io.hxo.runtime.testing.VoteFixture();
         try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE);
                 org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> commands = kafka.tail(Topic.HXO_COMMANDS)) {
             plan.publishWithLostLeaves(kafka);

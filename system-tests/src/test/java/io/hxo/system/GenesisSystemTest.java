@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.testing.SseClient;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.testing.KafkaTestClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

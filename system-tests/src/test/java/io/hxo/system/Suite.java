@@ -2,7 +2,7 @@ package io.hxo.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hxo.contracts.testing.KafkaTestClient;
+import io.hxo.runtime.testing.KafkaTestClient;
 import io.hxo.testing.LocalPostgres;
 import java.io.IOException;
 import java.net.URI;

@@ -2,22 +2,22 @@ package io.hxo.arie.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.arie.audit.AuditService;
+import io.hxo.arie.config.ArieConfig;
 import io.hxo.arie.deploy.DeploymentArtifacts;
-import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.arie.store.StoreException;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.json.JsonbText;
-import io.hxo.arie.config.ArieConfig;
 import io.hxo.contracts.payload.Arie;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Ping;
-import io.hxo.contracts.schema.SchemaMigrator;
 import io.hxo.contracts.payload.Problem;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.blocking.Awaiting;
+import io.hxo.runtime.schema.SchemaMigrator;
 import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,7 +69,7 @@ public class ArieCommands {
     }
 
     // Blocking: a command queues a scan, reads a report or stores a suppression, and waits for the
-    // store (Awaited, on a Vert.x context) and for the reply's send; a worker thread does that, never
+    // store (Awaiting.onContext, on a Vert.x context) and for the reply's send; a worker thread does that, never
     // the event loop. Unordered: commands are independent, a slow report read holds no other command.
     @Incoming("arie-commands")
     @Blocking(ordered = false)
@@ -135,7 +135,7 @@ public class ArieCommands {
             return bad("format must be json or sarif");
         }
         String id = q == null ? null : q.scanId();
-        Optional<ScanStore.StoredScan> found = Awaited.on(() -> store.find(id));
+        Optional<ScanStore.StoredScan> found = Awaiting.onContext(() -> store.find(id), StoreException::of);
         if (found.isEmpty()) {
             return Reply.problem(Problem.of(404, "scan-not-found", "No such scan",
                     id == null ? "no scan has run yet" : "there is no scan " + id));
@@ -180,7 +180,8 @@ public class ArieCommands {
             return bad("reason must not contain U+0000 or an unpaired UTF-16 surrogate");
         }
         String by = s.requestedBy() == null || s.requestedBy().isBlank() ? "unknown" : s.requestedBy();
-        Awaited.on(() -> store.suppress(s.fingerprint(), s.reason().strip(), by, Instant.now()));
+        Awaiting.onContext(() -> store.suppress(s.fingerprint(), s.reason().strip(), by, Instant.now()),
+                StoreException::of);
         return Reply.ok(200, Map.of("fingerprint", s.fingerprint(), "reason", s.reason().strip(), "suppressed_by", by));
     }
 

@@ -11,12 +11,13 @@ import io.hxo.arie.rules.RuleSet;
 import io.hxo.arie.scan.Auditor;
 import io.hxo.arie.scan.ScanOptions;
 import io.hxo.arie.scan.ScanResult;
-import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
+import io.hxo.arie.store.StoreException;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Arie;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.blocking.Awaiting;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -106,7 +107,7 @@ public class AuditService {
      */
     public String submit(Arie.ScanRequest request) {
         String id = UUID.randomUUID().toString();
-        Awaited.on(() -> store.create(id, request, config.instanceId(), Instant.now()));
+        Awaiting.onContext(() -> store.create(id, request, config.instanceId(), Instant.now()), StoreException::of);
         worker.execute(() -> run(id, request));
         return id;
     }
@@ -119,7 +120,7 @@ public class AuditService {
      */
     public void run(String id, Arie.ScanRequest request) {
         try {
-            if (!Awaited.on(() -> store.running(id, Instant.now()))) {
+            if (!Awaiting.onContext(() -> store.running(id, Instant.now()), StoreException::of)) {
                 Log.warnf("scan %s is no longer queued (failed as abandoned); not run", id);
                 return;
             }
@@ -140,10 +141,11 @@ public class AuditService {
             String target = request.trigger() + " scan: config" + (dirs.isEmpty() ? "" : ", workspace " + dirs)
                     + (request.deployment() == null ? "" : ", deployment " + request.deployment()) + ", integrity";
             AuditReport report = AuditReport.triage(id, ScanResult.combine(target, parts),
-                    Awaited.on(store::baseline), Awaited.on(store::suppressions));
+                    Awaiting.onContext(store::baseline, StoreException::of), Awaiting.onContext(store::suppressions,
+                    StoreException::of));
             Arie.AuditSummary summary = summary(id, request, report, Arie.DONE, null);
             String sarif = SarifWriter.write(report, ruleInfos(), version);
-            if (!Awaited.on(() -> store.done(id, report, summary, sarif))) {
+            if (!Awaiting.onContext(() -> store.done(id, report, summary, sarif), StoreException::of)) {
                 Log.warnf("scan %s finished after it was failed as abandoned; its result is dropped", id);
                 return;
             }
@@ -165,7 +167,7 @@ public class AuditService {
             Log.warnf(e, "scan %s failed", id);
             String error = e.getClass().getSimpleName() + ": " + e.getMessage();
             try {
-                if (!Awaited.on(() -> store.failed(id, error, Instant.now()))) {
+                if (!Awaiting.onContext(() -> store.failed(id, error, Instant.now()), StoreException::of)) {
                     return; // already failed as abandoned, and announced then
                 }
             } catch (RuntimeException again) {

@@ -1,11 +1,12 @@
 package io.hxo.arie.audit;
 
 import io.hxo.arie.config.ArieConfig;
-import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
+import io.hxo.arie.store.StoreException;
 import io.hxo.contracts.payload.Arie;
 import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.blocking.Awaiting;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,7 +45,7 @@ public class ScanReaper {
     @Scheduled(every = "10s", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         try {
-            Awaited.on(() -> store.alive(config.instanceId()));
+            Awaiting.onContext(() -> store.alive(config.instanceId()), StoreException::of);
             reap();
         } catch (RuntimeException e) {
             Log.warnf("scan reaper: %s", e.getMessage());
@@ -54,7 +55,8 @@ public class ScanReaper {
     /** Fails the scans of stopped instances; returns them. Waits for the store: never on an event-loop thread. */
     public List<ScanStore.Abandoned> reap() {
         Instant now = Instant.now();
-        List<ScanStore.Abandoned> failed = Awaited.on(() -> store.failAbandoned(config.instanceId(), STARTED, STALE, now));
+        List<ScanStore.Abandoned> failed = Awaiting.onContext(
+                () -> store.failAbandoned(config.instanceId(), STARTED, STALE, now), StoreException::of);
         for (ScanStore.Abandoned a : failed) {
             Log.warnf("scan %s failed: %s", a.id(), a.error());
             publisher.emit(Topic.ARIE_AUDIT, a.id(), new Arie.AuditSummary(a.id(), a.trigger(), a.readOnly(),

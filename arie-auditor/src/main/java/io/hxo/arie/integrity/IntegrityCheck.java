@@ -7,8 +7,8 @@ import io.hxo.arie.rules.Severity;
 import io.hxo.arie.scan.Finding;
 import io.hxo.arie.scan.Fingerprints;
 import io.hxo.arie.scan.ScanResult;
-import io.hxo.arie.store.Awaited;
 import io.hxo.arie.store.ScanStore;
+import io.hxo.arie.store.StoreException;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
@@ -19,6 +19,7 @@ import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.blocking.Awaiting;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -87,7 +88,7 @@ public class IntegrityCheck {
     public ScanResult scan() throws InterruptedException {
         Instant start = Instant.now();
         List<Finding> findings = new ArrayList<>();
-        List<ScanStore.CertifiedPlan> plans = Awaited.on(store::certified);
+        List<ScanStore.CertifiedPlan> plans = Awaiting.onContext(store::certified, StoreException::of);
         boolean plannerSilent = false;
         for (ScanStore.CertifiedPlan plan : plans) {
             if (plannerSilent) {

@@ -1,6 +1,6 @@
 package io.hxo.arie.rules;
 
-import io.hxo.contracts.config.EnvCatalog;
+import io.hxo.runtime.config.EnvCatalog;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;

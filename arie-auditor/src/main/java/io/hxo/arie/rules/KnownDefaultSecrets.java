@@ -1,6 +1,6 @@
 package io.hxo.arie.rules;
 
-import io.hxo.contracts.config.ConfigFacts;
+import io.hxo.runtime.config.ConfigFacts;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -32,7 +32,7 @@ import java.util.Optional;
  * a finished scan's findings batch with its JSON documents, the report read and the instance
  * sweeps are plain SQL on the reactive client. Every call returns a {@link Uni}; a failure reaches
  * the caller as {@link StoreException}. Code on a worker or the scan thread waits through
- * {@link Awaited}.
+ * hxo-runtime's {@code Awaiting.onContext} with {@link StoreException#of}.
  */
 @ApplicationScoped
 public class ScanStore {

@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * A CloudEvents 1.0 event as HXO sends it: the required attributes, HXO's extensions and JSON data.
  * The signature extensions ({@code hxokid}, {@code hxosig}) are added on the way out by the
- * {@link io.hxo.contracts.sign.ZeroTrustInterceptor}, so they are absent from events being built.
+ * hxo-runtime's {@code ZeroTrustInterceptor}, so they are absent from events being built.
  *
  * <p>{@code dataSchema} (the optional {@code dataschema} attribute) names the JSON Schema of the data
  * when the data is the {@link io.hxo.contracts.catalog.EventCatalog}'s payload record for the type; {@code traceParent} (the

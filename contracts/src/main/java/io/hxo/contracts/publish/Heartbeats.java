@@ -46,8 +46,8 @@ public final class Heartbeats implements AutoCloseable {
     }
 
     /**
-     * Starts the standard heartbeat of a service instance: its identity, schema version, JVM load,
-     * and the sanitized configuration facts of its environment.
+     * Starts the standard heartbeat of a service instance: its identity, schema version and JVM load
+     * (no configuration facts; the last overload carries them).
      */
     public static Heartbeats start(HxoPublisher publisher, long intervalMs, String service, String instance,
             String version, String schemaVersion) {
@@ -67,15 +67,15 @@ public final class Heartbeats implements AutoCloseable {
     }
 
     /**
-     * As above, with facts the service itself knows beyond its environment (how it enforces HTTPS,
-     * say) added to the configuration facts ARIE's rules read.
+     * As above, with the configuration facts ARIE's rules read: the caller's sanitized environment
+     * (hxo-runtime's {@code ConfigFacts}) and what the service itself knows beyond it (how it
+     * enforces HTTPS, say).
      */
     public static Heartbeats start(HxoPublisher publisher, long intervalMs, String service, String instance,
             String version, Supplier<String> schemaVersion, Supplier<Map<String, Double>> extra,
-            Map<String, Object> ownFacts) {
+            Map<String, Object> configFacts) {
         java.time.Instant started = java.time.Instant.now();
-        Map<String, Object> facts = new LinkedHashMap<>(io.hxo.contracts.config.ConfigFacts.of(System.getenv()));
-        facts.putAll(ownFacts);
+        Map<String, Object> facts = new LinkedHashMap<>(configFacts);
         return start(publisher, intervalMs, () -> {
             Map<String, Double> load = jvmLoad();
             load.putAll(extra.get());

@@ -4,7 +4,6 @@ import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Reply;
-import io.hxo.contracts.sign.ZeroTrustInterceptor;
 import io.hxo.contracts.telemetry.HopTracer;
 import io.hxo.contracts.telemetry.Hops;
 import io.hxo.contracts.topic.Topic;
@@ -21,13 +20,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes CloudEvents to the catalog's topics. Every record leaves through a producer carrying the
- * {@link ZeroTrustInterceptor}, which signs it; the publisher itself only builds envelopes, so the
+ * zero-trust interceptor ({@link #SIGNING_INTERCEPTOR}), which signs it; the publisher itself only builds envelopes, so the
  * same signing applies to anything else that produces with that configuration.
  */
 public final class HxoPublisher implements AutoCloseable {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HxoPublisher.class.getName());
     private static final java.util.Set<String> CONSUMER_ONLY = java.util.Set.of("group.id", "auto.offset.reset",
             "enable.auto.commit", "key.deserializer", "value.deserializer");
+
+    /**
+     * The interceptor that signs every record, by name: it lives in hxo-runtime, which depends on
+     * contracts (a class literal here would be a cycle until this publisher moves there too).
+     */
+    public static final String SIGNING_INTERCEPTOR = "io.hxo.runtime.zerotrust.ZeroTrustInterceptor";
 
     /** Compression unless the client configuration ({@code KAFKA_COMPRESSION_TYPE}) names another. */
     public static final String DEFAULT_COMPRESSION = "lz4";
@@ -81,7 +86,7 @@ public final class HxoPublisher implements AutoCloseable {
         }
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        cfg.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, ZeroTrustInterceptor.class.getName());
+        cfg.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, SIGNING_INTERCEPTOR);
         return cfg;
     }
 

@@ -1,15 +1,15 @@
 package io.hxo.gateway.genesis;
 
 import io.hxo.contracts.event.KafkaBinding;
-import io.hxo.contracts.feed.FeedWindow;
-import io.hxo.contracts.feed.TopicPattern;
-import io.hxo.contracts.payload.Genesis;
 import io.hxo.contracts.payload.Genesis.FeedBatch;
 import io.hxo.contracts.payload.Genesis.HistoryPage;
+import io.hxo.contracts.payload.Genesis;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.command.CommandBus;
 import io.hxo.gateway.config.GatewayConfig;
 import io.hxo.gateway.problem.ApiProblem;
+import io.hxo.runtime.feed.FeedWindow;
+import io.hxo.runtime.feed.TopicPattern;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;

@@ -1,8 +1,8 @@
 package io.hxo.gateway.genesis;
 
-import io.hxo.contracts.feed.TopicPattern;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Genesis.StoredEvent;
+import io.hxo.runtime.feed.TopicPattern;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;

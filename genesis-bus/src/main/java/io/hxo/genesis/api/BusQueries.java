@@ -40,11 +40,11 @@ public class BusQueries {
     private final ConsumerLag lag;
     private final LogRing logs;
     private final GenesisConfig config;
-    private final io.hxo.contracts.schema.SchemaMigrator schema;
+    private final io.hxo.runtime.schema.SchemaMigrator schema;
     private final String instanceId;
 
     public BusQueries(HxoPublisher publisher, History history, Terc terc, EventStore store, ConsumerLag lag,
-            LogRing logs, GenesisConfig config, io.hxo.contracts.schema.SchemaMigrator schema,
+            LogRing logs, GenesisConfig config, io.hxo.runtime.schema.SchemaMigrator schema,
             io.hxo.genesis.config.HxoConfig hxo) {
         this.schema = schema;
         this.instanceId = hxo.instanceId();

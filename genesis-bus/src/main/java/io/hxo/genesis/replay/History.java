@@ -1,13 +1,13 @@
 package io.hxo.genesis.replay;
 
-import io.hxo.contracts.feed.FeedWindow;
-import io.hxo.contracts.feed.TopicPattern;
-import io.hxo.contracts.payload.Genesis;
 import io.hxo.contracts.payload.Genesis.HistoryPage;
 import io.hxo.contracts.payload.Genesis.HistoryQuery;
 import io.hxo.contracts.payload.Genesis.StoredEvent;
+import io.hxo.contracts.payload.Genesis;
 import io.hxo.genesis.feed.FeedPublisher;
 import io.hxo.genesis.store.EventStore;
+import io.hxo.runtime.feed.FeedWindow;
+import io.hxo.runtime.feed.TopicPattern;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.hxo.genesis.replay;
 
-import io.hxo.contracts.feed.FeedWindow;
 import io.hxo.contracts.payload.Genesis.FeedBatch;
 import io.hxo.genesis.config.HxoConfig;
+import io.hxo.runtime.feed.FeedWindow;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;

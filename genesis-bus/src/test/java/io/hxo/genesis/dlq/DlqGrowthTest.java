@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.testing.KafkaTestClient;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.testing.KafkaTestClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

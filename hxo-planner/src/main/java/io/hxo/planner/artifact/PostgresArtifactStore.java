@@ -2,7 +2,8 @@ package io.hxo.planner.artifact;
 
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
-import io.hxo.planner.db.Db;
+import io.hxo.planner.checkpoint.StoreException;
+import io.hxo.runtime.blocking.Awaiting;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -97,22 +98,24 @@ public class PostgresArtifactStore implements ArtifactStore {
     /** Writes a blob unless another writer has; true when this call stored it. */
     private boolean write(String digest, long size, Chunks chunks) throws IOException {
         int count = (int) Math.max(1, (size + CHUNK - 1) / CHUNK);
-        SqlConnection c = Db.await("connect to the artifact store", pool.getConnection());
+        SqlConnection c = Awaiting.await(pool.getConnection(), StoreException.about("connect to the artifact store"));
         try {
-            Transaction tx = Db.await("begin storing " + digest, c.begin());
+            Transaction tx = Awaiting.await(c.begin(), StoreException.about("begin storing " + digest));
             try {
-                boolean mine = Db.await("store blob " + digest, c.preparedQuery(
+                boolean mine = Awaiting.await(c.preparedQuery(
                         "INSERT INTO hxo.blobs (digest, size, chunks) VALUES ($1, $2, $3) ON CONFLICT (digest) DO NOTHING")
-                        .execute(Tuple.of(digest, size, count))).rowCount() == 1;
+                        .execute(Tuple.of(digest, size, count)),
+                        StoreException.about("store blob " + digest)).rowCount() == 1;
                 if (mine) {
                     for (int n = 0; n < count; n++) {
                         byte[] data = chunks.chunk(n); // read here, on the caller's thread
-                        Db.await("store chunk " + n + " of " + digest, c.preparedQuery(
+                        Awaiting.await(c.preparedQuery(
                                 "INSERT INTO hxo.blob_chunks (digest, n, data) VALUES ($1, $2, $3)")
-                                .execute(Tuple.of(digest, n, Buffer.buffer(data))));
+                                .execute(Tuple.of(digest, n, Buffer.buffer(data))),
+                                StoreException.about("store chunk " + n + " of " + digest));
                     }
                 }
-                Db.await("commit blob " + digest, tx.commit());
+                Awaiting.await(tx.commit(), StoreException.about("commit blob " + digest));
                 return mine;
             } catch (IOException | RuntimeException e) {
                 rollback(tx);
@@ -136,8 +139,9 @@ public class PostgresArtifactStore implements ArtifactStore {
     public byte[] read(String digest) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         boolean any = false;
-        for (Row row : Db.await("read blob " + digest, pool.preparedQuery(
-                "SELECT data FROM hxo.blob_chunks WHERE digest = $1 ORDER BY n").execute(Tuple.of(digest)))) {
+        for (Row row : Awaiting.await(pool.preparedQuery(
+                "SELECT data FROM hxo.blob_chunks WHERE digest = $1 ORDER BY n").execute(Tuple.of(digest)),
+                StoreException.about("read blob " + digest))) {
             out.write(row.getBuffer(0).getBytes());
             any = true;
         }
@@ -158,8 +162,8 @@ public class PostgresArtifactStore implements ArtifactStore {
         if (digests.isEmpty()) {
             return out;
         }
-        for (Row row : Db.await("look up blobs", pool.preparedQuery("SELECT digest FROM hxo.blobs WHERE digest = ANY($1)")
-                .execute(Tuple.of(digests.toArray(new String[0]))))) {
+        for (Row row : Awaiting.await(pool.preparedQuery("SELECT digest FROM hxo.blobs WHERE digest = ANY($1)")
+                .execute(Tuple.of(digests.toArray(new String[0]))), StoreException.about("look up blobs"))) {
             out.add(row.getString(0));
         }
         return out;
@@ -167,8 +171,8 @@ public class PostgresArtifactStore implements ArtifactStore {
 
     @Override
     public void delete(String digest) {
-        Db.await("delete blob " + digest, pool.preparedQuery("DELETE FROM hxo.blobs WHERE digest = $1")
-                .execute(Tuple.of(digest)));
+        Awaiting.await(pool.preparedQuery("DELETE FROM hxo.blobs WHERE digest = $1")
+                .execute(Tuple.of(digest)), StoreException.about("delete blob " + digest));
     }
 
     /**
@@ -176,10 +180,10 @@ public class PostgresArtifactStore implements ArtifactStore {
      * failed after storing, a file that changed mid-pack); returns how many went.
      */
     public int collect(long graceSeconds) {
-        return Db.await("collect blobs", pool.preparedQuery("""
+        return Awaiting.await(pool.preparedQuery("""
                 DELETE FROM hxo.blobs b
                 WHERE b.created_at < now() - make_interval(secs => $1)
                   AND NOT EXISTS (SELECT 1 FROM hxo.results r WHERE r.artifacts @> ARRAY[b.digest])""")
-                .execute(Tuple.of((double) graceSeconds))).rowCount();
+                .execute(Tuple.of((double) graceSeconds)), StoreException.about("collect blobs")).rowCount();
     }
 }

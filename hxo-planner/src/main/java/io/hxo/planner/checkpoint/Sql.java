@@ -1,7 +1,7 @@
 package io.hxo.planner.checkpoint;
 
+import io.hxo.runtime.blocking.Awaiting;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,16 +14,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Where the planner's synchronous code (the owner thread, the query threads, the shard workers) meets
- * the reactive stack: it waits for a reactive-client statement or a Panache transaction and turns a
- * database failure into a {@link StoreException}. Waiting is fine on those threads; called on an
- * event loop it throws {@link IllegalStateException} at once (not a store failure, so nothing retries
- * it), and the caller fails loudly instead of stalling the loop.
+ * the reactive stack: it waits ({@link Awaiting}) for a reactive-client statement or a Panache
+ * transaction and turns a database failure into a {@link StoreException}
+ * ({@link StoreException#classified}). Waiting is fine on those threads; called on an event loop it
+ * throws {@link IllegalStateException} at once (not a store failure, so nothing retries it), and the
+ * caller fails loudly instead of stalling the loop.
  */
 public final class Sql {
     private final Pool pool;
@@ -61,33 +61,16 @@ public final class Sql {
     }
 
     /**
-     * A Panache unit of work in its own transaction. Hibernate Reactive runs on a Vert.x context,
-     * which the calling thread has not: the work is subscribed on a fresh duplicated context and
-     * this thread waits for its outcome.
+     * A Panache unit of work in its own transaction, waited for on this thread ({@link Awaiting#onContext}:
+     * Hibernate Reactive runs on a Vert.x context, which the calling thread has not).
      */
     public static <T> T panache(Supplier<Uni<T>> work) {
-        if (io.vertx.core.Context.isOnEventLoopThread()) {
-            throw new IllegalStateException("a store call waited on an event loop: " + Thread.currentThread().getName());
-        }
-        try {
-            return VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(work));
-        } catch (StoreException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw failure(e);
-        }
+        return Awaiting.onContext(() -> Panache.withTransaction(work), StoreException::classified);
     }
 
     /** Waits for {@code uni}; its database failures become a {@link StoreException}. */
     public static <T> T await(Uni<T> uni) {
-        if (io.vertx.core.Context.isOnEventLoopThread()) {
-            throw new IllegalStateException("a store call waited on an event loop: " + Thread.currentThread().getName());
-        }
-        try {
-            return uni.await().indefinitely();
-        } catch (RuntimeException e) {
-            throw failure(e);
-        }
+        return Awaiting.await(uni, StoreException::classified);
     }
 
     /** A statement's parameters; any of them may be null. */
@@ -116,26 +99,5 @@ public final class Sql {
     public static Instant instant(Row row, String column) {
         OffsetDateTime t = row.getOffsetDateTime(column);
         return t == null ? null : t.toInstant();
-    }
-
-    /**
-     * A mistake in the planner's own code stays what it is (retrying it would loop forever); anything
-     * else a statement fails with (the server's error, a lost connection, a pool timeout) is a
-     * store failure that a retry may get past.
-     */
-    private static RuntimeException failure(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof StoreException s) {
-            return s;
-        }
-        if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException
-                || cause instanceof ClassCastException || cause instanceof IndexOutOfBoundsException
-                || cause instanceof UnsupportedOperationException) {
-            return (RuntimeException) cause;
-        }
-        if (cause instanceof Error err) {
-            throw err;
-        }
-        return new StoreException(cause);
     }
 }

@@ -2,7 +2,9 @@ package io.hxo.planner.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.json.Json;
+import io.hxo.planner.checkpoint.StoreException;
 import io.hxo.planner.db.Db;
+import io.hxo.runtime.blocking.Awaiting;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -45,10 +47,11 @@ public class DeploymentStore {
      * (its planner stopped in between). Empty once the plan's deployment has been announced.
      */
     public Optional<Deployment> record(Deployment d) {
-        DeploymentEntity row = Db.panache("record deployment", () -> Panache.withTransaction(
+        DeploymentEntity row = Awaiting.onContext(() -> Panache.withTransaction(
                 () -> byPlan(d.planId()).onItem().ifNull().switchTo(() -> entity(d).<DeploymentEntity>persist()))
                 // another instance recorded the plan's deployment at the same moment (plan_id is unique): read it
-                .onFailure(Db::duplicate).recoverWithUni(() -> Panache.withSession(() -> byPlan(d.planId()))));
+                .onFailure(Db::duplicate).recoverWithUni(() -> Panache.withSession(() -> byPlan(d.planId()))),
+                StoreException.about("record deployment"));
         if (row == null || row.announcedAt != null) {
             return Optional.empty();
         }
@@ -73,20 +76,22 @@ public class DeploymentStore {
 
     /** Notes that the deployment went out on {@code deploy.platform.success}. */
     public void announced(UUID deploymentId, Instant at) {
-        Db.panache("note deployment announced", () -> Panache.withTransaction(
-                () -> DeploymentEntity.update("announcedAt = ?1 where deploymentId = ?2", at, deploymentId)));
+        Awaiting.onContext(() -> Panache.withTransaction(
+                () -> DeploymentEntity.update("announcedAt = ?1 where deploymentId = ?2", at, deploymentId)),
+                StoreException.about("note deployment announced"));
     }
 
     public void hookResult(UUID deploymentId, String status) {
-        Db.panache("note hook result", () -> Panache.withTransaction(
-                () -> DeploymentEntity.update("hookStatus = ?1 where deploymentId = ?2", status, deploymentId)));
+        Awaiting.onContext(() -> Panache.withTransaction(
+                () -> DeploymentEntity.update("hookStatus = ?1 where deploymentId = ?2", status, deploymentId)),
+                StoreException.about("note hook result"));
     }
 
     /** The rollback points: deployments of certified plans, newest first. */
     public List<Deployment> list(int limit) {
-        return rows(Db.panache("list rollback points", () -> Panache.withSession(() -> DeploymentEntity
+        return rows(Awaiting.onContext(() -> Panache.withSession(() -> DeploymentEntity
                 .<DeploymentEntity>find("planStatus = ?1", Sort.descending("finishedAt"), CERTIFIED)
-                .page(Page.ofSize(limit)).list())));
+                .page(Page.ofSize(limit)).list()), StoreException.about("list rollback points")));
     }
 
     /**
@@ -98,23 +103,25 @@ public class DeploymentStore {
             return List.of();
         }
         List<Integer> owned = List.copyOf(partitions);
-        return rows(Db.panache("find unannounced deployments", () -> Panache.withSession(() -> DeploymentEntity
+        return rows(Awaiting.onContext(() -> Panache.withSession(() -> DeploymentEntity
                 .<DeploymentEntity>list("planStatus = ?1 and announcedAt is null and finishedAt > ?2 and planPartition in ?3",
-                        Sort.ascending("finishedAt"), CERTIFIED, since, owned))));
+                        Sort.ascending("finishedAt"), CERTIFIED, since, owned)),
+                        StoreException.about("find unannounced deployments")));
     }
 
     public Optional<Deployment> find(UUID deploymentId) {
-        DeploymentEntity row = Db.panache("find deployment", () -> Panache.withSession(
-                () -> DeploymentEntity.<DeploymentEntity>findById(deploymentId)));
+        DeploymentEntity row = Awaiting.onContext(() -> Panache.withSession(
+                () -> DeploymentEntity.<DeploymentEntity>findById(deploymentId)),
+                StoreException.about("find deployment"));
         return Optional.ofNullable(row).map(DeploymentStore::row);
     }
 
     /** The latest certified deployment whose plan ended with this Merkle root (its manifest root). */
     public Optional<Deployment> findByRoot(String merkleRoot) {
-        DeploymentEntity row = Db.panache("find deployment by root", () -> Panache.withSession(() -> DeploymentEntity
+        DeploymentEntity row = Awaiting.onContext(() -> Panache.withSession(() -> DeploymentEntity
                 .<DeploymentEntity>find("merkleRoot = ?1 and planStatus = ?2", Sort.descending("finishedAt"), merkleRoot,
                         CERTIFIED)
-                .<DeploymentEntity>firstResult()));
+                .<DeploymentEntity>firstResult()), StoreException.about("find deployment by root"));
         return Optional.ofNullable(row).map(DeploymentStore::row);
     }
 
@@ -132,7 +139,7 @@ public class DeploymentStore {
 
     /** Records where a plan was deployed (the latest report per platform service wins). */
     public void platformDeployed(UUID planId, PlatformDeploy p) {
-        Db.panache("record platform deploy", () -> Panache.withTransaction(() -> PlatformDeployEntity
+        Awaiting.onContext(() -> Panache.withTransaction(() -> PlatformDeployEntity
                 .<PlatformDeployEntity>findById(new PlatformDeployEntity.Key(planId, p.platform(), p.serviceId()))
                 .chain(found -> {
                     PlatformDeployEntity row = found != null ? found : new PlatformDeployEntity();
@@ -144,18 +151,19 @@ public class DeploymentStore {
                     return found != null ? Uni.createFrom().item(row) : row.<PlatformDeployEntity>persist();
                 }))
                 // the same report handled twice at once: the second attempt finds the first one's row
-                .onFailure(Db::duplicate).retry().atMost(1));
+                .onFailure(Db::duplicate).retry().atMost(1), StoreException.about("record platform deploy"));
     }
 
     public List<PlatformDeploy> platformDeploys(UUID planId) {
-        List<PlatformDeployEntity> rows = Db.panache("read platform deploys", () -> Panache.withSession(
-                () -> PlatformDeployEntity.list("planId", Sort.by("platform").and("serviceId"), planId)));
+        List<PlatformDeployEntity> rows = Awaiting.onContext(() -> Panache.withSession(
+                () -> PlatformDeployEntity.list("planId", Sort.by("platform").and("serviceId"), planId)),
+                StoreException.about("read platform deploys"));
         return rows.stream().map(r -> new PlatformDeploy(r.platform, r.serviceId, r.deployId)).toList();
     }
 
     /** Claims the roll-back of one platform service for a rollback deployment: false when it was claimed before. */
     public boolean claimPlatformRollback(UUID rollbackDeployment, PlatformDeploy p) {
-        return Db.panache("claim platform rollback", () -> Panache.withTransaction(() -> PlatformRollbackEntity
+        return Awaiting.onContext(() -> Panache.withTransaction(() -> PlatformRollbackEntity
                 .<PlatformRollbackEntity>findById(new PlatformRollbackEntity.Key(rollbackDeployment, p.platform(),
                         p.serviceId()))
                 .chain(found -> {
@@ -172,12 +180,13 @@ public class DeploymentStore {
                     return claim.persist().replaceWith(true);
                 }))
                 // claimed by another instance between our read and our insert
-                .onFailure(Db::duplicate).recoverWithItem(false));
+                .onFailure(Db::duplicate).recoverWithItem(false), StoreException.about("claim platform rollback"));
     }
 
     public void platformRollbackResult(UUID rollbackDeployment, PlatformDeploy p, String status) {
-        Db.panache("note platform rollback", () -> Panache.withTransaction(() -> PlatformRollbackEntity.update(
+        Awaiting.onContext(() -> Panache.withTransaction(() -> PlatformRollbackEntity.update(
                 "status = ?1, updatedAt = ?2 where deploymentId = ?3 and platform = ?4 and serviceId = ?5", status,
-                Instant.now(), rollbackDeployment, p.platform(), p.serviceId())));
+                Instant.now(), rollbackDeployment, p.platform(), p.serviceId())),
+                StoreException.about("note platform rollback"));
     }
 }

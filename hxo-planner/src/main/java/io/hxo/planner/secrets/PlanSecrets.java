@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hxo.contracts.json.Json;
+import io.hxo.planner.checkpoint.StoreException;
 import io.hxo.planner.db.Db;
+import io.hxo.runtime.blocking.Awaiting;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -106,9 +108,9 @@ public class PlanSecrets {
             row.keyId = seal.currentKeyId();
             row.sealed = seal.seal(fp, value);
             // Stored once per fingerprint: a secret sealed before (by any instance) is kept as it is.
-            Db.panache("seal secret", () -> Panache.withTransaction(() -> SealedSecret.<SealedSecret>findById(fp)
+            Awaiting.onContext(() -> Panache.withTransaction(() -> SealedSecret.<SealedSecret>findById(fp)
                     .chain(found -> found != null ? Uni.createFrom().voidItem() : row.persist().replaceWithVoid()))
-                    .onFailure(Db::duplicate).recoverWithNull());
+                    .onFailure(Db::duplicate).recoverWithNull(), StoreException.about("seal secret"));
             opened.put(fp, value);
         }
         return Json.mapper().createObjectNode().put(SEALED, fp);
@@ -168,7 +170,8 @@ public class PlanSecrets {
         if (known != null) {
             return known;
         }
-        SealedSecret row = Db.panache("open secret", () -> Panache.withSession(() -> SealedSecret.<SealedSecret>findById(fp)));
+        SealedSecret row = Awaiting.onContext(() -> Panache.withSession(() -> SealedSecret.<SealedSecret>findById(fp)),
+                StoreException.about("open secret"));
         if (row == null) {
             throw new IllegalArgumentException("refers to secret " + fp + ", which this planner does not hold");
         }

@@ -2,8 +2,9 @@ package io.hxo.runtime.messaging;
 
 import io.hxo.contracts.publish.Heartbeats;
 import io.hxo.contracts.publish.HxoPublisher;
-import io.hxo.contracts.schema.SchemaMigrator;
-import io.hxo.contracts.telemetry.ServiceTelemetry;
+import io.hxo.runtime.config.ConfigFacts;
+import io.hxo.runtime.schema.SchemaMigrator;
+import io.hxo.runtime.telemetry.ServiceTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,6 +16,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
@@ -74,8 +76,10 @@ public class ServiceMessaging {
         telemetry = ServiceTelemetry.bind(service, registry, publisher, tracingOff ? null : otel.get());
         HeartbeatExtras more = extras.isResolvable() ? extras.get() : new HeartbeatExtras() {
         };
+        Map<String, Object> facts = new LinkedHashMap<>(ConfigFacts.of(System.getenv()));
+        facts.putAll(more.facts());
         heartbeats = Heartbeats.start(publisher, heartbeatMs, service, instance, version, schema::version, more::load,
-                more.facts());
+                facts);
     }
 
     void stop(@Observes ShutdownEvent ev) {

@@ -2,7 +2,7 @@ package io.hxo.deploy.checks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hxo.contracts.config.EnvCatalog;
+import io.hxo.runtime.config.EnvCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.hxo.contracts.config.EnvCatalog;
+import io.hxo.runtime.config.EnvCatalog;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.hxo.deploy.checks;
 
-import io.hxo.contracts.config.EnvCatalog;
+import io.hxo.runtime.config.EnvCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,11 +95,14 @@ final class ServiceCode {
     }
 
     /**
-     * What contracts reads from the environment in every service that uses it: DatabaseUrlConfigSource
-     * (DATABASE_URL) and EnvCatalog's check at start (HXO_ALLOW_WEAK_SECRETS).
+     * What the shared jars read from the environment in every service that uses them: hxo-runtime's
+     * DatabaseUrlConfigSource (DATABASE_URL) and EnvCatalog's check at start (HXO_ALLOW_WEAK_SECRETS),
+     * and whatever contracts reads.
      */
-    static Set<String> contractsReads() {
-        return envLiterals(Repo.path("contracts/src/main/java"));
+    static Set<String> sharedReads() {
+        Set<String> out = envLiterals(Repo.path("contracts/src/main/java"));
+        out.addAll(envLiterals(Repo.path("hxo-runtime/src/main/java")));
+        return out;
     }
 
     private static Set<String> envLiterals(Path sources) {
@@ -113,8 +116,8 @@ final class ServiceCode {
         return out;
     }
 
-    boolean usesContracts() {
-        return pom().contains("<artifactId>contracts</artifactId>");
+    boolean usesSharedJars() {
+        return pom().contains("<artifactId>contracts</artifactId>") || pom().contains("<artifactId>hxo-runtime</artifactId>");
     }
 
     /** Every variable this service reads, less {@link #LEFT_UNSET}. */
@@ -122,8 +125,8 @@ final class ServiceCode {
         Set<String> out = new TreeSet<>(propertyReferences());
         out.addAll(mappedCatalogVariables());
         out.addAll(getenvLiterals());
-        if (usesContracts()) {
-            out.addAll(contractsReads());
+        if (usesSharedJars()) {
+            out.addAll(sharedReads());
         }
         out.removeAll(LEFT_UNSET.keySet());
         return out;

@@ -2,11 +2,11 @@ package io.hxo.planner.execute.kinds;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hxo.contracts.config.ConfigFacts;
 import io.hxo.contracts.json.Json;
 import io.hxo.planner.execute.ShardExecutor;
-import io.hxo.planner.secrets.PlanSecrets;
 import io.hxo.planner.partition.PartitionException;
+import io.hxo.planner.secrets.PlanSecrets;
+import io.hxo.runtime.config.ConfigFacts;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;

@@ -3,17 +3,17 @@ package io.hxo.planner.execute.kinds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hxo.contracts.config.DatabaseUrl;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Jcs;
 import io.hxo.contracts.json.Json;
-import io.hxo.planner.db.Db;
 import io.hxo.planner.execute.ShardExecutor;
 import io.hxo.planner.partition.PartitionException;
 import io.hxo.planner.partition.ShardList;
 import io.hxo.planner.partition.WorkItem;
 import io.hxo.planner.secrets.PlanSecrets;
+import io.hxo.runtime.blocking.Awaiting;
+import io.hxo.runtime.config.DatabaseUrl;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgConnection;
@@ -387,11 +387,7 @@ public class MigrateExecutor implements ShardExecutor {
 
     /** Waits on a worker thread for one step on the target (an interrupted wait fails the step). */
     private static <T> T await(String what, Uni<T> step) {
-        try {
-            return step.await().indefinitely();
-        } catch (RuntimeException e) {
-            throw new TargetException(what + ": " + Db.message(e), e);
-        }
+        return Awaiting.await(step, e -> new TargetException(what + ": " + Awaiting.rootMessage(e), e));
     }
 
     /** The target database through one connection; every step waits for its answer (a worker thread). */
