@@ -3,9 +3,9 @@ package io.hxo.bench;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.sign.ZeroTrustPolicy;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.publish.HxoPublisher;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -272,7 +272,7 @@ public final class BusBench {
             List<Double> signCpu = new ArrayList<>();
             var threads = ManagementFactory.getThreadMXBean();
             for (int round = 0; round <= rounds; round++) {
-                // Raw: the same records the contracts publisher would build, minus the signature.
+                // Raw: the same records HxoPublisher would build, minus the signature.
                 long t0 = System.nanoTime();
                 long c0 = threads.getCurrentThreadCpuTime();
                 List<CompletableFuture<?>> acks = new ArrayList<>(events);
