@@ -61,9 +61,9 @@ public class ServiceMessaging {
      * {@link PublishChannel}. Records go to that producer directly (each names its topic, partition
      * key and signed headers), not through the channel's stream.
      *
-     * @param connected the channel's emitter, never sent to: SmallRye only starts an outgoing channel
-     *                  that something feeds, and this emitter is what feeds it (without it the
-     *                  channel, and so its producer, would not exist)
+     * @param connected the channel's emitter, never sent to: an outgoing channel that nothing feeds is
+     *                  an unconnected part of SmallRye's wiring graph (a warning at start, an error in
+     *                  strict mode); this emitter is what connects it
      */
     @Produces
     @Singleton
