@@ -21,6 +21,7 @@ class PublishChannelTest {
     private static SmallRyeConfig service(Map<String, String> applicationProperties) {
         return new SmallRyeConfigBuilder()
                 .addDefaultSources()
+                .addDefaultInterceptors()
                 .withSources(new PropertiesConfigSource(applicationProperties, "application.properties", 250))
                 .build();
     }
