@@ -3,9 +3,11 @@ package io.hxo.bench;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.sign.ZeroTrustPolicy;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.messaging.PublishChannel;
+import io.hxo.runtime.publish.HxoPublisher;
+import io.smallrye.reactive.messaging.kafka.impl.ReactiveKafkaProducer;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,7 +63,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * EVENTS signed alerts while genesis-bus is stopped, prints {@code published}, and then waits for
  * them on the feed while the bus (started by the caller now) works off the backlog; the rate is taken
  * between the broker times of the first and the last feed record carrying them.
- * Settings: KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:9092), SEED_SECRET, HXO_URL, CAPTAIN_TOKEN or ADMIRAL_TOKEN.
+ * Settings: KAFKA_BOOTSTRAP_SERVERS (127.0.0.1:9092), SEED_SECRET, HXO_URL, CAPTAIN_TOKEN or ADMIRAL_TOKEN;
+ * BUS_PUBLISHER=own for {@code publish} through a publisher with a producer of its own.
  */
 public final class BusBench {
     /** One client for every SSE run of this JVM: a client per run would leave its selector thread behind. */
@@ -249,10 +252,48 @@ public final class BusBench {
         return SuiteBench.env("KAFKA_COMPRESSION_TYPE", HxoPublisher.DEFAULT_COMPRESSION);
     }
 
+    /** A publisher and, when it is not the publisher's own, the client that owns its producer. */
+    record Publishing(HxoPublisher publisher, AutoCloseable producerOwner) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            publisher.close();
+            producerOwner.close();
+        }
+    }
+
+    /**
+     * The publisher as a service has it: over the producer SmallRye's Kafka connector makes for the
+     * {@code hxo-publish} channel (its {@code ReactiveKafkaProducer}, with its serializer wrappers),
+     * configured by the same {@link PublishChannel} customizer over what the channel's configuration
+     * gives it; {@code BUS_PUBLISHER=own} gives the publisher a producer of its own instead
+     * ({@link HxoPublisher#create}), as before SmallRye made it.
+     */
+    static Publishing servicePublisher() {
+        if ("own".equals(SuiteBench.env("BUS_PUBLISHER", "smallrye"))) {
+            return new Publishing(HxoPublisher.create(kafkaConfig(), "bench", UUID.randomUUID().toString()), () -> {
+            });
+        }
+        Map<String, Object> channelConfig = new HashMap<>(kafkaConfig());
+        // What hxo-runtime's microprofile-config.properties declares for the channel.
+        channelConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        channelConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "hxo-publish-bench");
+        channelConfig.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        channelConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        channelConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        Map<String, Object> cfg = new PublishChannel().customize(PublishChannel.NAME, null, channelConfig);
+        ReactiveKafkaProducer<String, byte[]> channel = new ReactiveKafkaProducer<>(cfg, PublishChannel.NAME, 10_000,
+                false, null, null, null, (producer, config) -> {
+                });
+        return new Publishing(HxoPublisher.over(channel.unwrap(), "/bench/" + UUID.randomUUID(),
+                HxoPublisher.lingerMs(cfg)), channel::close);
+    }
+
     /** ROUNDS measured rounds after a warm-up round; each round runs the raw producer, then the publisher. */
     static void publish(int events, int rounds) throws Exception {
         String topic = "bench.publish";
-        HxoPublisher hxo = HxoPublisher.create(kafkaConfig(), "bench", UUID.randomUUID().toString());
+        Publishing publishing = servicePublisher();
+        HxoPublisher hxo = publishing.publisher();
+        System.out.println("publisher's producer: " + SuiteBench.env("BUS_PUBLISHER", "smallrye"));
         Map<String, Object> raw = new HashMap<>();
         raw.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaConfig().get("bootstrap.servers"));
         raw.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -272,7 +313,7 @@ public final class BusBench {
             List<Double> signCpu = new ArrayList<>();
             var threads = ManagementFactory.getThreadMXBean();
             for (int round = 0; round <= rounds; round++) {
-                // Raw: the same records the contracts publisher would build, minus the signature.
+                // Raw: the same records HxoPublisher would build, minus the signature.
                 long t0 = System.nanoTime();
                 long c0 = threads.getCurrentThreadCpuTime();
                 List<CompletableFuture<?>> acks = new ArrayList<>(events);
@@ -326,7 +367,7 @@ public final class BusBench {
                     + " signing alone %.2f µs; raw + signing alone reaches at most %.0f %% of raw%n",
                     rc, median(hxoCpu), gc, 100 * rc / (rc + gc));
         } finally {
-            hxo.close();
+            publishing.close();
         }
     }
 

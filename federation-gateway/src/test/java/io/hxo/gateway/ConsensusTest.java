@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.hxo.runtime.testing.KafkaTestClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;

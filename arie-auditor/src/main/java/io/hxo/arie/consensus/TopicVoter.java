@@ -7,9 +7,9 @@ import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.merkle.LeafFold;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.runtime.logging.PlanLog;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.logging.Log;
@@ -94,7 +94,8 @@ public class TopicVoter {
             error = "cannot read " + Topic.HXO_SHARD_DONE.topicName() + ": " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
-        Ballot.cast(publisher, ready, VALIDATOR, config.instanceId(), root, error);
+        publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(),
+                Ballot.vote(ready, VALIDATOR, config.instanceId(), root, error));
         Log.infof("plan %s: voted %s over %d leaves", ready.planId(), error == null ? root : "no root (" + error + ")",
                 ready.leafCount());
     }

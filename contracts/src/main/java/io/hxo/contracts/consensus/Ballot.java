@@ -3,8 +3,6 @@ package io.hxo.contracts.consensus;
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
-import io.hxo.contracts.topic.Topic;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -57,10 +55,13 @@ public final class Ballot {
         }
     }
 
-    /** Publishes a validator's vote: its root, or null and the reason it has none. */
-    public static void cast(HxoPublisher publisher, Events.AggregateReady ready, String validator, String instance,
-            String root, String error) {
-        publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(), new Events.Vote(ready.planId(), validator, instance,
-                root, ready.leafCount(), ready.hashAlg(), error, Instant.now()));
+    /**
+     * A validator's vote on a ready announcement: its root, or null and the reason it has none. The
+     * validator publishes it on {@code hxo.aggregate.vote}, keyed by the plan id.
+     */
+    public static Events.Vote vote(Events.AggregateReady ready, String validator, String instance, String root,
+            String error) {
+        return new Events.Vote(ready.planId(), validator, instance, root, ready.leafCount(), ready.hashAlg(), error,
+                Instant.now());
     }
 }

@@ -1,9 +1,9 @@
 package io.hxo.gateway.audit;
 
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.auth.Roles;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.ext.web.RoutingContext;

@@ -2,10 +2,10 @@ package io.hxo.gateway.command;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.payload.Reply;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.config.GatewayConfig;
 import io.hxo.gateway.problem.ApiProblem;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.hxo.gateway.links;
 
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.Ping;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.command.CommandBus;
 import io.hxo.gateway.config.GatewayConfig;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -5,13 +5,13 @@ import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.merkle.LeafFold;
 import io.hxo.contracts.payload.Commands;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.genesis.config.HxoConfig;
 import io.hxo.genesis.store.EventStore;
 import io.hxo.genesis.store.StoreCommits;
 import io.hxo.runtime.messaging.Received;
 import io.hxo.runtime.logging.PlanLog;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -114,7 +114,8 @@ public class StoreVoter {
             error = "cannot read the event store: " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
-        Ballot.cast(publisher, ready, VALIDATOR, config.instanceId(), root, error);
+        publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(),
+                Ballot.vote(ready, VALIDATOR, config.instanceId(), root, error));
         Log.infof("plan %s: voted %s over %d leaves, %d ms after the ready event arrived (it was %d ms old)",
                 ready.planId(), error == null ? root : "no root (" + error + ")", ready.leafCount(),
                 (System.nanoTime() - arrived) / 1_000_000, ageOnArrivalMs);

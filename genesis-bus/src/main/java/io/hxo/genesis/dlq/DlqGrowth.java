@@ -2,9 +2,9 @@ package io.hxo.genesis.dlq;
 
 import io.hxo.contracts.payload.DeadLetter;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.genesis.config.GenesisConfig;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;

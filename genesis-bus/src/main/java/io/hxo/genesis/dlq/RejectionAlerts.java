@@ -2,8 +2,8 @@ package io.hxo.genesis.dlq;
 
 import io.hxo.contracts.payload.DeadLetter;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.publish.HxoPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;

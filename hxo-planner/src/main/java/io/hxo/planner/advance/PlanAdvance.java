@@ -2,7 +2,6 @@ package io.hxo.planner.advance;
 
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.PlanState;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.checkpoint.Checkpointer;
 import io.hxo.planner.complete.Completion;
@@ -15,6 +14,7 @@ import io.hxo.planner.run.PlanRun;
 import io.hxo.planner.split.Splitter;
 import io.hxo.planner.sweep.SloWatch;
 import io.hxo.runtime.logging.PlanLog;
+import io.hxo.runtime.publish.HxoPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;

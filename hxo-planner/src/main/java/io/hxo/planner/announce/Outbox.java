@@ -1,8 +1,8 @@
 package io.hxo.planner.announce;
 
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,8 +2,9 @@ package io.hxo.planner.consensus;
 
 import io.hxo.contracts.consensus.Ballot;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
+import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.config.PlannerConfig;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,7 +52,8 @@ public class RootVoter {
             error = "cannot recompute the root from the store: " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
-        Ballot.cast(publisher, ready, VALIDATOR, config.instanceId(), root, error);
+        publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(),
+                Ballot.vote(ready, VALIDATOR, config.instanceId(), root, error));
     }
 
     void stop(@Observes ShutdownEvent ev) {

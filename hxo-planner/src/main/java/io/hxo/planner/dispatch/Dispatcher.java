@@ -2,13 +2,13 @@ package io.hxo.planner.dispatch;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.payload.ShardWork;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.EngineMetrics;
 import io.hxo.planner.own.OwnerThread;
 import io.hxo.planner.run.PlanRun;
 import io.hxo.planner.run.PlanRuns;
+import io.hxo.runtime.publish.HxoPublisher;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;

@@ -2,13 +2,13 @@ package io.hxo.planner.split;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.config.PlannerConfig;
 import io.hxo.planner.execute.EngineMetrics;
 import io.hxo.planner.execute.ExecutorRegistry;
 import io.hxo.planner.execute.ShardExecutor;
 import io.hxo.planner.run.PlanRun;
+import io.hxo.runtime.publish.HxoPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.hxo.planner.sweep;
 
 import io.hxo.contracts.payload.Events;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.planner.run.PlanRun;
+import io.hxo.runtime.publish.HxoPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;

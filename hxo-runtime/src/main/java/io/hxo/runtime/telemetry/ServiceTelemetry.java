@@ -1,6 +1,5 @@
 package io.hxo.runtime.telemetry;
 
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.sign.Verdict;
 import io.hxo.contracts.telemetry.HopTracer;
 import io.hxo.contracts.telemetry.Hops;
@@ -17,9 +16,9 @@ import org.apache.kafka.clients.producer.Producer;
 
 /**
  * Binds what the Kafka clients observe into a service's own telemetry, once at start: the refusal counts
- * of the zero-trust interceptor and the client metrics of the publisher's producer, of each
- * dead-letter producer the interceptors make, into its Micrometer registry, and, when tracing is
- * on, the hop tracer into {@link Hops}.
+ * of the zero-trust interceptor and the client metrics of each dead-letter producer the interceptors
+ * make, into its Micrometer registry, and, when tracing is on, the hop tracer into {@link Hops}. The
+ * publisher's producer and the consumers are SmallRye's: Quarkus binds their client metrics itself.
  */
 public final class ServiceTelemetry implements AutoCloseable {
     /** Refused records by consuming service and reason (Prometheus: {@code hxo_kafka_refused_total}). */
@@ -34,7 +33,7 @@ public final class ServiceTelemetry implements AutoCloseable {
         this.registry = registry;
     }
 
-    /** Binds a producer made outside SmallRye (the publisher's, a dead-letter one) into the registry. */
+    /** Binds a producer made outside SmallRye (a dead-letter one) into the registry. */
     void bindClient(Producer<?, ?> producer) {
         KafkaClientMetrics m = new KafkaClientMetrics(producer);
         m.bindTo(registry);
@@ -45,8 +44,7 @@ public final class ServiceTelemetry implements AutoCloseable {
      * @param tracing the service's OpenTelemetry when its traces are exported, else null (no spans,
      *                no {@code traceparent} on events)
      */
-    public static ServiceTelemetry bind(String service, MeterRegistry registry, HxoPublisher publisher,
-            OpenTelemetry tracing) {
+    public static ServiceTelemetry bind(String service, MeterRegistry registry, OpenTelemetry tracing) {
         for (Verdict v : Verdict.values()) {
             if (v.accepted()) {
                 continue;
@@ -58,7 +56,6 @@ public final class ServiceTelemetry implements AutoCloseable {
                     .register(registry);
         }
         ServiceTelemetry telemetry = new ServiceTelemetry(registry);
-        telemetry.bindClient(publisher.producer());
         DeadLetterClients.watch(telemetry::bindClient);
         Hops.install(tracing == null ? HopTracer.OFF : new OtelHopTracer(tracing, TRACED_SUBJECTS));
         return telemetry;

@@ -4,9 +4,9 @@ import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Reply;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.sign.ZeroTrustPolicy;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.publish.HxoPublisher;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The test's side of the wire, shared by every module's tests (contracts' test-jar): sends signed
+ * The test's side of the wire, shared by every module's tests (hxo-runtime's test-jar): sends signed
  * commands like the gateway does and reads what the services publish, straight from the broker.
  */
 public final class KafkaTestClient implements AutoCloseable {

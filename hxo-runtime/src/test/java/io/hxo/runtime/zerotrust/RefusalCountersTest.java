@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
-import io.hxo.contracts.publish.HxoPublisher;
 import io.hxo.contracts.sign.ZeroTrustPolicy;
 import io.hxo.runtime.telemetry.ServiceTelemetry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -14,13 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /** A forged record counts under its reason and the refusing service, in that service's Micrometer registry. */
@@ -51,9 +47,7 @@ class RefusalCountersTest {
     @Test
     void forgedRecordsCountUnderTheirReasonAndTheRefusingService() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        HxoPublisher publisher = new HxoPublisher(new MockProducer<>(true, null, new StringSerializer(),
-                new ByteArraySerializer()), "/svc-a/1", 0);
-        try (ServiceTelemetry ignored = ServiceTelemetry.bind("svc-a", registry, publisher, null)) {
+        try (ServiceTelemetry ignored = ServiceTelemetry.bind("svc-a", registry, null)) {
             assertThat(registry.get(ServiceTelemetry.REFUSED).tags("service", "svc-a", "reason", "bad_signature")
                     .functionCounter().count()).isZero();
             assertThat(registry.find(ServiceTelemetry.REFUSED).functionCounters()).hasSize(6);
@@ -84,11 +78,9 @@ class RefusalCountersTest {
     @Test
     void eachDeadLetterProducerAnInterceptorMakesHasItsClientMetricsInTheRegistry() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        HxoPublisher publisher = new HxoPublisher(new MockProducer<>(true, null, new StringSerializer(),
-                new ByteArraySerializer()), "/svc-c/1", 0);
         ZeroTrustInterceptor first = interceptor("svc-c", SECRET);
         ZeroTrustInterceptor second = interceptor("svc-c", SECRET);
-        try (ServiceTelemetry ignored = ServiceTelemetry.bind("svc-c", registry, publisher, null)) {
+        try (ServiceTelemetry ignored = ServiceTelemetry.bind("svc-c", registry, null)) {
             // The client is made without contacting a broker; it is bound as it is made.
             String a = first.dlqProducer().metrics().keySet().iterator().next().tags().get("client-id");
             String b = second.dlqProducer().metrics().keySet().iterator().next().tags().get("client-id");

@@ -1,4 +1,4 @@
-package io.hxo.contracts.publish;
+package io.hxo.runtime.publish;
 
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.topic.Topic;

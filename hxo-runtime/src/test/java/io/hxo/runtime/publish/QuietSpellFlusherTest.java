@@ -1,4 +1,4 @@
-package io.hxo.contracts.publish;
+package io.hxo.runtime.publish;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

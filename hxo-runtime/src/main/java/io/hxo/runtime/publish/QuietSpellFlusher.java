@@ -1,4 +1,4 @@
-package io.hxo.contracts.publish;
+package io.hxo.runtime.publish;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

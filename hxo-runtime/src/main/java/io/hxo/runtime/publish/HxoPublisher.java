@@ -1,4 +1,4 @@
-package io.hxo.contracts.publish;
+package io.hxo.runtime.publish;
 
 import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
@@ -7,6 +7,7 @@ import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.telemetry.HopTracer;
 import io.hxo.contracts.telemetry.Hops;
 import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.zerotrust.ZeroTrustInterceptor;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,49 +15,69 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes CloudEvents to the catalog's topics. Every record leaves through a producer carrying the
- * zero-trust interceptor ({@link #SIGNING_INTERCEPTOR}), which signs it; the publisher itself only builds envelopes, so the
+ * {@link ZeroTrustInterceptor}, which signs it; the publisher itself only builds envelopes, so the
  * same signing applies to anything else that produces with that configuration.
+ *
+ * <p>In a service the producer is SmallRye's: the one it makes for the {@code hxo-publish} channel
+ * (hxo-runtime's {@code ServiceMessaging} and {@code PublishChannel}), configured with
+ * {@link #producerConfig}, so Quarkus binds its client metrics and health like any other channel's.
+ * The publisher sends {@link ProducerRecord}s straight through that producer, from the caller's
+ * thread, as Kafka's own asynchronous send does: no hop through the channel's stream, so sending keeps
+ * the throughput, ordering and linger behaviour it had with a producer of its own. Programs outside a
+ * service (the bench, tests) make one of their own with {@link #create}.
  */
 public final class HxoPublisher implements AutoCloseable {
     private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(HxoPublisher.class.getName());
     private static final java.util.Set<String> CONSUMER_ONLY = java.util.Set.of("group.id", "auto.offset.reset",
             "enable.auto.commit", "key.deserializer", "value.deserializer");
 
-    /**
-     * The interceptor that signs every record, by name: it lives in hxo-runtime, which depends on
-     * contracts (a class literal here would be a cycle until this publisher moves there too).
-     */
-    public static final String SIGNING_INTERCEPTOR = "io.hxo.runtime.zerotrust.ZeroTrustInterceptor";
-
     /** Compression unless the client configuration ({@code KAFKA_COMPRESSION_TYPE}) names another. */
     public static final String DEFAULT_COMPRESSION = "lz4";
 
     private final Producer<String, byte[]> producer;
+    /** Whether {@link #close} closes the producer (not SmallRye's: SmallRye closes that one). */
+    private final boolean ownsProducer;
     private final String source;
     /** Null when the producer does not linger (nothing to hurry). */
     private final QuietSpellFlusher flusher;
 
     /**
-     * A publisher over a producer with a linger of {@code lingerMs}: a record that follows a quiet
-     * spell that long leaves at once (see {@link QuietSpellFlusher}); 0 for a producer that does not linger.
+     * A publisher over a producer of its own with a linger of {@code lingerMs}: a record that follows
+     * a quiet spell that long leaves at once (see {@link QuietSpellFlusher}); 0 for a producer that
+     * does not linger. Closing the publisher closes the producer.
      */
     public HxoPublisher(Producer<String, byte[]> producer, String source, long lingerMs) {
+        this(producer, source, lingerMs, true);
+    }
+
+    private HxoPublisher(Producer<String, byte[]> producer, String source, long lingerMs, boolean ownsProducer) {
         this.producer = producer;
+        this.ownsProducer = ownsProducer;
         this.source = source;
         this.flusher = lingerMs > 0 ? new QuietSpellFlusher(producer, lingerMs, "hxo-publisher-flush " + source) : null;
     }
 
     /**
-     * The producer settings for HXO traffic from a client configuration (bootstrap servers,
-     * {@code hxo.*} zero-trust keys, tuning). Settings chosen here: idempotent, acks=all, lz4, a short linger.
+     * A publisher over a producer someone else made and closes (SmallRye, for a service's publish
+     * channel), configured with {@link #producerConfig}; {@code lingerMs} is that configuration's linger.
      */
-    private static Map<String, Object> producerConfig(Map<String, Object> clientConfig) {
+    public static HxoPublisher over(Producer<String, byte[]> producer, String source, long lingerMs) {
+        return new HxoPublisher(producer, source, lingerMs, false);
+    }
+
+    /**
+     * The producer settings for HXO traffic from a client configuration (bootstrap servers,
+     * {@code hxo.*} zero-trust keys, tuning). Settings chosen here: idempotent, acks=all, lz4, a short
+     * linger; the client configuration overrides any of them but the serializers and the interceptor.
+     */
+    public static Map<String, Object> producerConfig(Map<String, ?> clientConfig) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put(ProducerConfig.ACKS_CONFIG, "all");
         cfg.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -80,24 +101,31 @@ public final class HxoPublisher implements AutoCloseable {
         Object delivery = cfg.remove(DELIVERY_TIMEOUT);
         if (delivery != null && !String.valueOf(delivery).isBlank()) {
             long ms = Long.parseLong(String.valueOf(delivery).trim());
-            long linger = Long.parseLong(String.valueOf(cfg.get(ProducerConfig.LINGER_MS_CONFIG)).trim());
+            long linger = lingerMs(cfg);
             cfg.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ms);
             cfg.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, Math.min(30_000, ms - linger - 1)));
         }
         cfg.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         cfg.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        cfg.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, SIGNING_INTERCEPTOR);
+        cfg.put(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG, ZeroTrustInterceptor.class.getName());
         return cfg;
     }
 
     /** Client-config key of the producer's delivery timeout (ms); absent: Kafka's default, two minutes. */
     public static final String DELIVERY_TIMEOUT = "hxo.delivery-timeout-ms";
 
-    /** A publisher for a service instance: source {@code /<service>/<instance>}. */
+    /**
+     * A publisher with a producer of its own, for a program outside a service (the bench, tests):
+     * source {@code /<service>/<instance>}. A service's publisher is SmallRye's ({@link #over}).
+     */
     public static HxoPublisher create(Map<String, Object> clientConfig, String service, String instance) {
         Map<String, Object> cfg = producerConfig(clientConfig);
-        long lingerMs = Long.parseLong(String.valueOf(cfg.get(ProducerConfig.LINGER_MS_CONFIG)).trim());
-        return new HxoPublisher(new KafkaProducer<>(cfg), "/" + service + "/" + instance, lingerMs);
+        return new HxoPublisher(new KafkaProducer<>(cfg), "/" + service + "/" + instance, lingerMs(cfg));
+    }
+
+    /** The linger of a producer configuration, in milliseconds. */
+    public static long lingerMs(Map<String, ?> producerConfig) {
+        return Long.parseLong(String.valueOf(producerConfig.get(ProducerConfig.LINGER_MS_CONFIG)).trim());
     }
 
     /** This publisher's CloudEvents {@code source}, e.g. {@code /hxo-planner/7f3a}. */
@@ -141,7 +169,7 @@ public final class HxoPublisher implements AutoCloseable {
     /** Publishes to one partition of a topic (for commands every partition's owner must see). */
     public CompletableFuture<RecordMetadata> publish(Topic topic, int partition, CloudEvent event) {
         var rec = KafkaBinding.toRecord(topic.topicName(), event);
-        return send(new org.apache.kafka.clients.producer.ProducerRecord<>(rec.topic(), partition, rec.key(), rec.value(),
+        return send(new ProducerRecord<>(rec.topic(), partition, rec.key(), rec.value(),
                 rec.headers()));
     }
 
@@ -150,7 +178,7 @@ public final class HxoPublisher implements AutoCloseable {
         return producer.partitionsFor(topic.topicName()).size();
     }
 
-    private CompletableFuture<RecordMetadata> send(org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> record) {
+    private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         // Before the send: the interceptor signs the headers, the send's traceparent among them.
         HopTracer.Hop hop = Hops.sending(record.topic(), record.headers());
@@ -178,11 +206,6 @@ public final class HxoPublisher implements AutoCloseable {
         return done;
     }
 
-    /** The producer itself, for binding its client metrics. */
-    public Producer<String, byte[]> producer() {
-        return producer;
-    }
-
     public void flush() {
         producer.flush();
     }
@@ -192,6 +215,8 @@ public final class HxoPublisher implements AutoCloseable {
         if (flusher != null) {
             flusher.close();
         }
-        producer.close(Duration.ofSeconds(5));
+        if (ownsProducer) {
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 }

@@ -1,0 +1,92 @@
+package io.hxo.arie;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hxo.contracts.event.CloudEvent;
+import io.hxo.contracts.payload.Events;
+import io.hxo.contracts.topic.Topic;
+import io.hxo.runtime.messaging.PublishChannel;
+import io.hxo.runtime.testing.KafkaTestClient;
+import io.hxo.runtime.testing.VoteFixture;
+import io.hxo.testing.KafkaClientSeries;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every Kafka client of ARIE has its client metrics in {@code /q/metrics} (management port), under
+ * its client id: the publisher's producer (SmallRye's, on the {@code hxo-publish} channel), each
+ * consumer SmallRye made for its channels, and the dead-letter producer a consumer's zero-trust
+ * interceptor makes when it refuses a record. ARIE's vote reader, a consumer of its own (it seeks by
+ * time), is among them once it has voted.
+ */
+@QuarkusTest
+class KafkaClientMetricsTest {
+    static final String SERVICE = "arie-auditor";
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @Inject
+    KafkaClientService clients;
+
+    @ConfigProperty(name = "hxo.instance-id")
+    String instance;
+
+    String scrape() {
+        return RestAssured.given().when().get(metrics).then().statusCode(200).extract().asString();
+    }
+
+    @Test
+    void everyKafkaClientHasItsProducerOrConsumerSeries() {
+        assertThat(clients.getProducerChannels()).containsExactly(PublishChannel.NAME);
+        assertThat(clients.getConsumerChannels())
+                .containsExactlyInAnyOrder("aggregate-ready", "arie-commands", "heartbeats", "finalized", "deploy-success",
+                        "planner-replies");
+        List<String> consumers = new ArrayList<>();
+        for (String channel : clients.getConsumerChannels()) {
+            clients.getConsumers(channel)
+                    .forEach(c -> consumers.add(String.valueOf(c.configuration().get("client.id"))));
+        }
+        assertThat(consumers).hasSizeGreaterThanOrEqualTo(6);
+        // The vote reader exists once ARIE has voted: one vote on a made-up plan.
+        VoteFixture plan = new VoteFixture();
+        try (KafkaTestClient kafka = new KafkaTestClient();
+                KafkaConsumer<String, byte[]> votes = kafka.tail(Topic.HXO_AGGREGATE_VOTE)) {
+            plan.publish(kafka);
+            Events.Vote vote = plan.awaitVote(votes, SERVICE);
+            assertThat(vote.merkleRoot()).isEqualTo(plan.root);
+        }
+        consumers.add("arie-vote-reader-" + instance);
+
+        // A forged record (an intruder's key) on the arie-commands channel's topic: its consumer refuses it,
+        // and its interceptor makes a dead-letter producer. Sent each round until that consumer has joined.
+        String subject = "client-metrics-" + UUID.randomUUID();
+        try (KafkaTestClient intruder = new KafkaTestClient(KafkaTestClient.bootstrap(),
+                "an-intruders-own-secret-0123456789abcdef")) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                CloudEvent forged = intruder.publisher.event(Topic.ARIE_COMMANDS.topicName(), subject,
+                        Map.of("forged", true));
+                intruder.publisher.publish(Topic.ARIE_COMMANDS, forged).join();
+                String scrape = scrape();
+                KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.PRODUCER,
+                        List.of("hxo-publish-" + SERVICE));
+                KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.CONSUMER, consumers);
+                assertThat(KafkaClientSeries.clientIds(scrape, KafkaClientSeries.PRODUCER))
+                        .anyMatch(id -> id.startsWith("hxo-dlq-" + SERVICE + "-"));
+            });
+        }
+    }
+}

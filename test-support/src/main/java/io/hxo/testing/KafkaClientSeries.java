@@ -1,0 +1,52 @@
+package io.hxo.testing;
+
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The Kafka clients a service's Prometheus scrape ({@code /q/metrics}) has series for: Micrometer's
+ * Kafka client metrics carry each client's id as the {@code client_id} label, so a client whose
+ * metrics nobody bound has no series under its id.
+ */
+public final class KafkaClientSeries {
+    /** Series of producers: {@code kafka_producer_record_send_total} and the rest. */
+    public static final String PRODUCER = "kafka_producer_";
+    /** Series of consumers: {@code kafka_consumer_fetch_manager_records_consumed_total} and the rest. */
+    public static final String CONSUMER = "kafka_consumer_";
+
+    private static final Pattern SERIES = Pattern.compile("(?m)^(kafka_(?:producer|consumer)_\\w+)\\{([^}]*)}");
+    private static final Pattern CLIENT_ID = Pattern.compile("(?:^|,)client_id=\"([^\"]*)\"");
+
+    private KafkaClientSeries() {
+    }
+
+    /** The client ids with at least one series whose name starts with {@code family}. */
+    public static Set<String> clientIds(String scrape, String family) {
+        Set<String> ids = new TreeSet<>();
+        Matcher series = SERIES.matcher(scrape);
+        while (series.find()) {
+            if (!series.group(1).startsWith(family)) {
+                continue;
+            }
+            Matcher id = CLIENT_ID.matcher(series.group(2));
+            if (id.find()) {
+                ids.add(id.group(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Fails unless every one of {@code clientIds} has series of {@code family}; says which have. */
+    public static void assertSeries(String scrape, String family, Collection<String> clientIds) {
+        Set<String> present = clientIds(scrape, family);
+        Set<String> missing = new TreeSet<>(clientIds);
+        missing.removeAll(present);
+        if (!missing.isEmpty()) {
+            throw new AssertionError("no " + family + "* series for client ids " + missing + "; the scrape has them for "
+                    + present);
+        }
+    }
+}
