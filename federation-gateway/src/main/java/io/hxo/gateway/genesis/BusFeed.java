@@ -1,6 +1,5 @@
 package io.hxo.gateway.genesis;
 
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.feed.FeedWindow;
 import io.hxo.contracts.feed.TopicPattern;
 import io.hxo.contracts.payload.Genesis;
@@ -10,7 +9,6 @@ import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.command.CommandBus;
 import io.hxo.gateway.config.GatewayConfig;
 import io.hxo.gateway.problem.ApiProblem;
-import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +17,6 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -54,15 +51,9 @@ public class BusFeed {
         metrics.subscribers(subscribers::size);
     }
 
+    /** A feed batch, read once by hxo-runtime's converter; an unreadable record is logged and skipped (skip-unreadable). */
     @Incoming("feed")
-    public void onFeed(ConsumerRecord<String, byte[]> record) {
-        FeedBatch batch;
-        try {
-            batch = KafkaBinding.fromRecord(record).dataAs(FeedBatch.class);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("skipped unreadable feed record @%d: %s", record.offset(), e.getMessage());
-            return;
-        }
+    public void onFeed(FeedBatch batch) {
         // Observers (the shared plan statuses) see the batch before any subscriber does: a client that
         // reacts to an event by reading the API must not be served a view older than that event.
         arrived.fire(batch);
