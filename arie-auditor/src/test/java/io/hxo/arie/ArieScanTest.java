@@ -91,6 +91,19 @@ class ArieScanTest {
     }
 
     @Test
+    void aHeartbeatThatCannotBeReadIsSkippedAndTheChannelGoesOn() {
+        String service = "unreadable-" + UUID.randomUUID().toString().substring(0, 8);
+        try (HxoPublisher as = kafka.publisherAs(service)) {
+            // Signed and verified like any record, but its data is no heartbeat: the converter cannot
+            // read it. With SmallRye's default failure strategy this would stop the channel for good.
+            as.emit(Topic.FEDERATION_HEARTBEAT, service, List.of("not", "a", "heartbeat")).join();
+        }
+        // Same key, same partition: the readable heartbeat comes after the unreadable one.
+        heartbeat(service, Map.of());
+        io.restassured.RestAssured.given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
     void aServiceConfiguredAsTheChecklistSaysGivesNone() {
         String service = "hardened-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> env = new HashMap<>();

@@ -45,4 +45,38 @@ class SourceRulesTest {
                 .hasMessageContaining("a/Store.java:2");
         SourceRules.assertNoJdbc(src.resolve("b"));
     }
+
+    @Test
+    void incomingMethodsTakingRawRecordsAreFoundWhateverTheirAnnotations() throws Exception {
+        write("c/Consumers.java", """
+                package c;
+                class Consumers {
+                    /** Not this one: {@code @Incoming("x") void f(ConsumerRecord<String, byte[]> r)}. */
+                    @Incoming("typed")
+                    public void typed(CloudEvent ev) { ConsumerRecord<String, byte[]> unrelated = null; }
+
+                    @Incoming("raw")
+                    @Blocking(value = "pool", ordered = false) // a comment (with a paren
+                    public void raw(
+                            ConsumerRecord<String, byte[]> record) { }
+
+                    @org.eclipse.microprofile.reactive.messaging.Incoming("batch")
+                    public CompletionStage<Void> batch(ConsumerRecords<String, byte[]> records) { return null; }
+
+                    @Incoming("wrapped")
+                    Uni<Void> wrapped(Message<ConsumerRecord<String, byte[]>> m) { return null; }
+
+                    void helper(ConsumerRecord<String, byte[]> r) { }
+                }
+                """);
+        assertThat(SourceRules.rawRecordConsumers(src)).containsExactly(
+                "Consumers.raw (c/Consumers.java:7)",
+                "Consumers.batch (c/Consumers.java:12)",
+                "Consumers.wrapped (c/Consumers.java:15)");
+        assertThatThrownBy(() -> SourceRules.assertNoRawRecordConsumers(src, java.util.Set.of("Consumers.batch")))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("Consumers.raw")
+                .hasMessageContaining("Consumers.wrapped").hasMessageNotContaining("Consumers.batch");
+        SourceRules.assertNoRawRecordConsumers(src,
+                java.util.Set.of("Consumers.raw", "Consumers.batch", "Consumers.wrapped"));
+    }
 }

@@ -7,7 +7,6 @@ import io.hxo.arie.deploy.DeploymentArtifacts;
 import io.hxo.arie.store.ScanStore;
 import io.hxo.arie.store.StoreException;
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.json.JsonbText;
 import io.hxo.contracts.payload.Arie;
 import io.hxo.contracts.payload.Commands;
@@ -27,7 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -73,15 +71,14 @@ public class ArieCommands {
     // the event loop. Unordered: commands are independent, a slow report read holds no other command.
     @Incoming("arie-commands")
     @Blocking(ordered = false)
-    public void onCommand(ConsumerRecord<String, byte[]> record) {
+    public void onCommand(CloudEvent request) {
         try {
-            CloudEvent request = KafkaBinding.fromRecord(record);
             if (request.time().isBefore(Instant.now().minus(STALE))) {
                 return;
             }
             publisher.reply(Topic.ARIE_COMMANDS, request, answer(request));
         } catch (RuntimeException e) {
-            Log.warnf("skipped command @%d: %s", record.offset(), e.getMessage());
+            Log.warnf("skipped command %s (%s): %s", request.id(), request.type(), e.getMessage());
         }
     }
 

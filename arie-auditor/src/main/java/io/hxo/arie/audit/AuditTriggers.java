@@ -3,14 +3,12 @@ package io.hxo.arie.audit;
 import io.hxo.arie.config.ArieConfig;
 import io.hxo.arie.deploy.DeploymentArtifacts;
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Arie;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -32,9 +30,8 @@ public class AuditTriggers {
     // the record, never the event loop. Deploys are rare; one at a time is plenty.
     @Incoming("deploy-success")
     @Blocking
-    public void onDeploySuccess(ConsumerRecord<String, byte[]> record) {
+    public void onDeploySuccess(CloudEvent ev) {
         try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
             if (!config.autoAuditAfterDeploy()) {
                 return;
             }
@@ -47,7 +44,7 @@ public class AuditTriggers {
                     "deploy " + (ev.subject() == null ? ev.id() : ev.subject()), root));
             Log.infof("deploy %s succeeded: audit %s queued", ev.subject(), id);
         } catch (Exception e) {
-            Log.warnf("no audit after deploy record @%d: %s", record.offset(), e.getMessage());
+            Log.warnf("no audit after deploy event %s: %s", ev.id(), e.getMessage());
         }
     }
 

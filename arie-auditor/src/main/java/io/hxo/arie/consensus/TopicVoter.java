@@ -2,6 +2,7 @@ package io.hxo.arie.consensus;
 
 import io.hxo.arie.config.ArieConfig;
 import io.hxo.contracts.consensus.Ballot;
+import io.hxo.contracts.event.CloudEvent;
 import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.merkle.LeafFold;
@@ -71,8 +72,8 @@ public class TopicVoter {
 
     @Incoming("aggregate-ready")
     @Blocking
-    public void onReady(ConsumerRecord<String, byte[]> record) {
-        Events.AggregateReady ready = Ballot.toVoteOn(record).orElse(null);
+    public void onReady(CloudEvent announced) {
+        Events.AggregateReady ready = Ballot.toVoteOn(announced).orElse(null);
         if (ready == null) {
             return;
         }

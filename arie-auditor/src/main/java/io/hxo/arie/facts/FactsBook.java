@@ -1,16 +1,12 @@
 package io.hxo.arie.facts;
 
 import io.hxo.arie.config.ArieConfig;
-import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
-import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -30,16 +26,11 @@ public class FactsBook {
         this.maxAgeMs = config.arie().factsMaxAgeMs();
     }
 
+    /** A heartbeat, read by hxo-runtime's converter; an unreadable one is logged and skipped (skip-unreadable). */
     @Incoming("heartbeats")
-    public void onHeartbeat(ConsumerRecord<String, byte[]> record) {
-        try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
-            Events.Heartbeat hb = ev.dataAs(Events.Heartbeat.class);
-            if (hb.service() != null && hb.facts() != null) {
-                latest.put(hb.service(), new Seen(new java.util.LinkedHashMap<>(hb.facts()), Instant.now()));
-            }
-        } catch (RuntimeException e) {
-            Log.warnf("skipped unreadable heartbeat @%d: %s", record.offset(), e.getMessage());
+    public void onHeartbeat(Events.Heartbeat hb) {
+        if (hb.service() != null && hb.facts() != null) {
+            latest.put(hb.service(), new Seen(new java.util.LinkedHashMap<>(hb.facts()), Instant.now()));
         }
     }
 

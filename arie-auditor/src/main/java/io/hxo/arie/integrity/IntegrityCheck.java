@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -63,23 +62,16 @@ public class IntegrityCheck {
     /**
      * Keeps a certified plan's certificate. Non-blocking: the write is a Panache transaction the
      * returned {@link Uni} completes, on the record's own Vert.x context; the record is acknowledged
-     * once it is stored, or skipped with a warning when it cannot be read or stored.
+     * once it is stored, or skipped with a warning when it cannot be stored. One that cannot be read
+     * never gets here: the converter fails it and the channel skips it (skip-unreadable).
      */
     @Incoming("finalized")
-    public Uni<Void> onFinalized(ConsumerRecord<String, byte[]> record) {
-        Events.Certificate cert;
-        try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
-            cert = ev.dataAs(Events.Certificate.class);
-        } catch (RuntimeException e) {
-            Log.warnf("skipped certificate @%d: %s", record.offset(), e.getMessage());
-            return Uni.createFrom().voidItem();
-        }
+    public Uni<Void> onFinalized(Events.Certificate cert) {
         if (!"certified".equals(cert.outcome()) || cert.planId() == null || cert.merkleRoot() == null) {
             return Uni.createFrom().voidItem();
         }
         return store.certificate(cert, Instant.now()).onFailure().recoverWithUni(e -> {
-            Log.warnf("skipped certificate @%d: %s", record.offset(), e.getMessage());
+            Log.warnf("skipped the certificate of plan %s: %s", cert.planId(), e.getMessage());
             return Uni.createFrom().voidItem();
         });
     }

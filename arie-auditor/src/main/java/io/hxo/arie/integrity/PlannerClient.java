@@ -2,7 +2,6 @@ package io.hxo.arie.integrity;
 
 import io.hxo.arie.config.ArieConfig;
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Reply;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.runtime.publish.HxoPublisher;
@@ -14,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -49,16 +47,15 @@ public class PlannerClient {
     }
 
     @Incoming("planner-replies")
-    public void onReply(ConsumerRecord<String, byte[]> record) {
+    public void onReply(CloudEvent ev) {
         try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
             String correlation = ev.correlationId();
             CompletableFuture<Reply> waiting = correlation == null ? null : pending.remove(correlation);
             if (waiting != null) {
                 waiting.complete(ev.dataAs(Reply.class));
             }
         } catch (RuntimeException e) {
-            Log.warnf("skipped unreadable reply @%d: %s", record.offset(), e.getMessage());
+            Log.warnf("skipped unreadable reply %s: %s", ev.id(), e.getMessage());
         }
     }
 }

@@ -1,11 +1,9 @@
 package io.hxo.contracts.consensus;
 
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
 import java.time.Instant;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** The validator's side of a consensus round: which ready events to vote on, and the vote itself. */
 public final class Ballot {
@@ -32,18 +30,10 @@ public final class Ballot {
     }
 
     /**
-     * The ready announcement a record carries, if a validator should vote on it: readable, and not
-     * older than {@link Events#VOTE_WINDOW} (a backlog after downtime is long decided).
+     * The ready announcement an event carries (as a validator's consumer received it, read by
+     * hxo-runtime's converter), if the validator should vote on it: its data readable, and not older
+     * than {@link Events#VOTE_WINDOW} (a backlog after downtime is long decided).
      */
-    public static Optional<Events.AggregateReady> toVoteOn(ConsumerRecord<String, byte[]> record) {
-        try {
-            return toVoteOn(KafkaBinding.fromRecord(record));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** The same for an event a consumer received already read (hxo-runtime's converter). */
     public static Optional<Events.AggregateReady> toVoteOn(CloudEvent ev) {
         if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
             return Optional.empty();

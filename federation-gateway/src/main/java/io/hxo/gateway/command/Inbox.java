@@ -1,17 +1,16 @@
 package io.hxo.gateway.command;
 
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.links.LinkRegistry;
+import io.hxo.runtime.messaging.Received;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -31,10 +30,11 @@ public class Inbox implements KafkaConsumerRebalanceListener {
         this.links = links;
     }
 
+    /** A reply or a heartbeat, as hxo-runtime's converter read it; {@link Received} for its topic. */
     @Incoming("inbox")
-    public void receive(ConsumerRecord<String, byte[]> record) {
+    public void receive(Received record) {
+        CloudEvent ev = record.event();
         try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
             if (record.topic().equals(Topic.FEDERATION_HEARTBEAT.topicName())) {
                 links.onHeartbeat(ev.dataAs(Events.Heartbeat.class));
             } else {

@@ -8,6 +8,7 @@ import io.hxo.contracts.topic.Topic;
 import io.hxo.gateway.config.GatewayConfig;
 import io.hxo.runtime.logging.PlanLog;
 import io.hxo.runtime.publish.HxoPublisher;
+import io.hxo.runtime.messaging.Received;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -55,15 +55,14 @@ public class Consensus {
         final long createdNanos = System.nanoTime();
     }
 
+    /**
+     * A ready announcement or a vote, as hxo-runtime's converter read it (an unreadable record is
+     * logged and skipped by the channel, skip-unreadable); {@link Received} for its topic and for the
+     * vote's signature headers, which the certificate keeps.
+     */
     @Incoming("consensus")
-    public void onRecord(ConsumerRecord<String, byte[]> record) {
-        CloudEvent ev;
-        try {
-            ev = KafkaBinding.fromRecord(record);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("skipped unreadable consensus record %s: %s", record.topic(), e.getMessage());
-            return;
-        }
+    public void onRecord(Received record) {
+        CloudEvent ev = record.event();
         if (ev.time().isBefore(Instant.now().minus(Events.VOTE_WINDOW))) {
             return; // from a round long decided (a backlog after downtime, or a first start)
         }
@@ -89,8 +88,7 @@ public class Consensus {
             synchronized (round) {
                 round.votes.put(vote.validator(), new Events.SignedVote(vote.validator(), vote.instance(),
                         vote.merkleRoot(), vote.leafCount(), vote.error(), vote.at(), ev.id(),
-                        KafkaBinding.text(record.headers(), KafkaBinding.SIGNATURE),
-                        KafkaBinding.text(record.headers(), KafkaBinding.KEY_ID)));
+                        record.header(KafkaBinding.SIGNATURE), record.header(KafkaBinding.KEY_ID)));
             }
             decideIfComplete(vote.planId(), round);
         }

@@ -1,6 +1,7 @@
 package io.hxo.gateway.genesis;
 
 import io.hxo.contracts.event.KafkaBinding;
+import io.hxo.contracts.payload.Genesis;
 import io.hxo.contracts.payload.Genesis.FeedBatch;
 import io.hxo.contracts.payload.Genesis.HistoryPage;
 import io.hxo.contracts.payload.Genesis;
@@ -19,7 +20,6 @@ import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -54,15 +54,9 @@ public class BusFeed {
         metrics.subscribers(subscribers::size);
     }
 
+    /** A feed batch, read once by hxo-runtime's converter; an unreadable record is logged and skipped (skip-unreadable). */
     @Incoming("feed")
-    public void onFeed(ConsumerRecord<String, byte[]> record) {
-        FeedBatch batch;
-        try {
-            batch = KafkaBinding.fromRecord(record).dataAs(FeedBatch.class);
-        } catch (IllegalArgumentException e) {
-            Log.warnf("skipped unreadable feed record @%d: %s", record.offset(), e.getMessage());
-            return;
-        }
+    public void onFeed(FeedBatch batch) {
         // Observers (the shared plan statuses) see the batch before any subscriber does: a client that
         // reacts to an event by reading the API must not be served a view older than that event.
         arrived.fire(batch);

@@ -2,7 +2,6 @@ package io.hxo.planner.consensus;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.json.Json;
 import io.hxo.contracts.payload.Events;
@@ -14,7 +13,6 @@ import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -38,10 +36,9 @@ public class Certification {
 
     @Incoming("aggregate-outcome")
     @Blocking // waits for the decision (and the deployment it makes) to commit before the record is acknowledged
-    public void onOutcome(ConsumerRecord<String, byte[]> record) {
+    public void onOutcome(CloudEvent ev) {
         Events.Certificate cert;
         try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
             if (!ev.source().startsWith("/federation-gateway/")) {
                 Log.warnf("ignored a consensus decision from %s: only the gateway decides", ev.source());
                 return;

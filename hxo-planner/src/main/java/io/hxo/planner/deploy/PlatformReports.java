@@ -1,13 +1,11 @@
 package io.hxo.planner.deploy;
 
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -25,10 +23,9 @@ public class PlatformReports {
 
     @Incoming("platform-reports")
     @Blocking // waits for one small Panache upsert per report (DeploymentStore), before the record is acknowledged
-    public void onReport(ConsumerRecord<String, byte[]> record) {
+    public void onReport(CloudEvent ev) {
         Events.DeployReport report;
         try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
             if (!ev.source().startsWith("/federation-gateway/")) {
                 return; // HXO's own deployment announcements, not a platform's report
             }

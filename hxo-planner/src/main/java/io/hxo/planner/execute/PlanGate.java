@@ -1,7 +1,5 @@
 package io.hxo.planner.execute;
 
-import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.Events;
 import io.hxo.contracts.payload.PlanState;
 import io.hxo.planner.checkpoint.Sql;
@@ -14,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -43,11 +40,13 @@ public class PlanGate {
         this.sql = new Sql(pool);
     }
 
+    /**
+     * A plan's change, read once by hxo-runtime's converter on this channel's consumer thread (the
+     * method runs there too); an unreadable record is logged and skipped by the channel (skip-unreadable).
+     */
     @Incoming("plan-events")
-    public void onPlanEvent(ConsumerRecord<String, byte[]> record) {
+    public void onPlanEvent(Events.PlanChanged changed) {
         try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
-            Events.PlanChanged changed = ev.dataAs(Events.PlanChanged.class);
             PlanState state = PlanState.fromWire(changed.status());
             if (!state.live()) {
                 end(changed.planId());

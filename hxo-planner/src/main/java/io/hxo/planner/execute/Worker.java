@@ -4,7 +4,6 @@ import io.hxo.planner.checkpoint.StoreException;
 import io.hxo.planner.checkpoint.ResultStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.hash.HashAlg;
 import io.hxo.contracts.hash.Hex;
 import io.hxo.contracts.json.Jcs;
@@ -36,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -84,15 +82,19 @@ public class Worker {
         watchdog.shutdownNow();
     }
 
+    /**
+     * Takes the {@link CloudEvent}, not the typed batch: the converter runs on the channel's one
+     * consumer thread and reads only the headers there; the batch's JSON is read here, once, on the
+     * shard-worker thread, as many at a time as the pool runs.
+     */
     @Incoming("tasks")
     @Blocking(value = "shard-workers", ordered = false)
-    public void onTasks(ConsumerRecord<String, byte[]> record) {
+    public void onTasks(CloudEvent ev) {
         ShardWork.TaskBatch batch;
         try {
-            CloudEvent ev = KafkaBinding.fromRecord(record);
             batch = ev.dataAs(ShardWork.TaskBatch.class);
         } catch (IllegalArgumentException e) {
-            Log.warnf("skipped unreadable task record @%d: %s", record.offset(), e.getMessage());
+            Log.warnf("skipped unreadable task event %s: %s", ev.id(), e.getMessage());
             return;
         }
         if (!gate.open(batch.planId())) {

@@ -19,9 +19,15 @@ import org.jboss.logging.Logger;
  * {@link CloudEvent}, {@link Received}, a payload record of {@code io.hxo.contracts.payload} (the
  * event's data), or on a batch channel a {@link ReceivedBatch}.
  *
- * <p>A single record that cannot be read is nacked by SmallRye (the conversion fails), so such a
- * channel sets {@code failure-strategy=ignore}: the record is logged and skipped, the channel goes
- * on. In a batch an unreadable record is logged and left out, and the batch goes on without it.
+ * <p>A single record that cannot be read fails its conversion with an {@link UnreadableRecordException}
+ * naming its topic, partition and offset; SmallRye then nacks it instead of calling the method, so
+ * such a channel sets {@code failure-strategy=skip-unreadable} ({@link SkipUnreadable}: the record is
+ * logged and skipped, the channel goes on) or {@code ignore}. In a batch an unreadable record is
+ * logged and left out, and the batch goes on without it.
+ *
+ * <p>The conversion runs on the channel's consumer thread, before a {@code @Blocking} method is handed
+ * to its worker: a consumer that parses large data on its worker threads takes the {@link CloudEvent}
+ * (headers only) and reads its data there, once.
  */
 @ApplicationScoped
 public class HxoEventConverter implements MessageConverter {
@@ -59,20 +65,25 @@ public class HxoEventConverter implements MessageConverter {
             return in.withPayload(new ReceivedBatch(out));
         }
         IncomingKafkaRecordMetadata<?, ?> meta = in.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
-        Received r = received(meta.getRecord());
-        if (target == Received.class) {
-            return in.withPayload(r);
+        ConsumerRecord<?, ?> rec = meta.getRecord();
+        try {
+            Received r = received(rec);
+            if (target == Received.class) {
+                return in.withPayload(r);
+            }
+            if (target == CloudEvent.class) {
+                return in.withPayload(r.event());
+            }
+            return in.withPayload(r.event().dataAs((Class<?>) target));
+        } catch (IllegalArgumentException e) {
+            throw new UnreadableRecordException(rec.topic(), rec.partition(), rec.offset(), e);
         }
-        if (target == CloudEvent.class) {
-            return in.withPayload(r.event());
-        }
-        return in.withPayload(r.event().dataAs((Class<?>) target));
     }
 
     /** The record's event and position; throws IllegalArgumentException when it carries no readable event. */
     static Received received(ConsumerRecord<?, ?> rec) {
         CloudEvent ev = KafkaBinding.fromRecord(rec.headers(), rec.value());
         return new Received(rec.topic(), rec.partition(), rec.offset(),
-                java.time.Instant.ofEpochMilli(rec.timestamp()), ev);
+                java.time.Instant.ofEpochMilli(rec.timestamp()), ev, rec.headers());
     }
 }

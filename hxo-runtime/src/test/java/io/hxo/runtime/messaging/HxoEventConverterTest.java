@@ -76,10 +76,39 @@ class HxoEventConverterTest {
     }
 
     @Test
-    void aRecordWithoutAnEventFailsItsConversion() {
+    void aRecordWithoutAnEventFailsItsConversionAsUnreadableNamingWhereItIs() {
         var bare = new ConsumerRecord<String, byte[]>("hxo.alert", 0, 3, "k", "{}".getBytes());
-        assertThatThrownBy(() -> converter.convert(single(bare), CloudEvent.class))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ce_id");
+        for (Class<?> target : List.of(CloudEvent.class, Received.class, Ping.Pong.class)) {
+            assertThatThrownBy(() -> converter.convert(single(bare), target))
+                    .isInstanceOf(UnreadableRecordException.class).hasMessageContaining("hxo.alert-0@3")
+                    .hasMessageContaining("ce_id");
+        }
+    }
+
+    @Test
+    void anEventWhoseDataIsNotTheAskedTypeIsUnreadableToo() {
+        Message<byte[]> in = single(record(7, CloudEvent.of("/test/1", Ping.TYPE, "s", List.of(1, 2))));
+        assertThat(converter.convert(in, CloudEvent.class).getPayload()).isInstanceOf(CloudEvent.class);
+        assertThatThrownBy(() -> converter.convert(in, Ping.Pong.class))
+                .isInstanceOf(UnreadableRecordException.class).hasMessageContaining("hxo.alert-2@7");
+    }
+
+    @Test
+    void onlyAnUnreadableRecordIsSkippedByTheFailureStrategy() {
+        var unreadable = new UnreadableRecordException("t", 0, 1, new IllegalArgumentException("missing ce_id"));
+        assertThat(SkipUnreadable.unreadable(unreadable)).isTrue();
+        assertThat(SkipUnreadable.unreadable(new RuntimeException("wrapped", unreadable))).isTrue();
+        assertThat(SkipUnreadable.unreadable(new IllegalArgumentException("bad plan id"))).isFalse();
+        assertThat(SkipUnreadable.unreadable(new IllegalStateException("store down"))).isFalse();
+    }
+
+    @Test
+    void aReceivedEventKeepsItsRecordsHeaders() {
+        var rec = record(5, CloudEvent.of("/test/1", "t", "s", Map.of()));
+        rec.headers().add(KafkaBinding.SIGNATURE, "sig".getBytes());
+        Received r = (Received) converter.convert(single(rec), Received.class).getPayload();
+        assertThat(r.header(KafkaBinding.SIGNATURE)).isEqualTo("sig");
+        assertThat(r.header(KafkaBinding.KEY_ID)).isNull();
     }
 
     @Test
