@@ -45,7 +45,7 @@ class KafkaClientMetricsTest {
     void everyKafkaClientHasItsProducerOrConsumerSeries() {
         assertThat(clients.getProducerChannels()).containsExactly(PublishChannel.NAME);
         assertThat(clients.getConsumerChannels())
-                .containsExactlyInAnyOrder("owner", "tasks", "plan-events", "aggregate-outcome", "platform-reports");
+                .containsExactlyInAnyOrder("owner", "tasks", "plan-events", "aggregate-outcome", "platform-reports", "queries");
         List<String> consumers = new ArrayList<>();
         for (String channel : clients.getConsumerChannels()) {
             clients.getConsumers(channel)
