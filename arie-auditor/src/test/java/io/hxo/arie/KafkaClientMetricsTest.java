@@ -18,16 +18,9 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import java.nio.charset.StandardCharsets;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Every Kafka client of ARIE has its client metrics in {@code /q/metrics} (management port), under
@@ -75,24 +68,16 @@ class KafkaClientMetricsTest {
         }
         consumers.add("arie-vote-reader-" + instance);
 
-        // An unsigned record (not an intruder's key: genesis-bus, sharing the broker in a test run, raises one
-        // security alert per reason a minute and GenesisBusTest counts its own flood of unknown keys) on the arie-commands channel's topic: its consumer refuses it,
-        // and its interceptor makes a dead-letter producer. Sent each round until that consumer has joined.
-        String subject = "client-metrics-" + UUID.randomUUID();
-        try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestClient.bootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                plain.send(new ProducerRecord<>(Topic.ARIE_COMMANDS.topicName(), null,
-                        "not a signed event".getBytes(StandardCharsets.UTF_8))).get();
-                String scrape = scrape();
-                KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.PRODUCER,
-                        List.of("hxo-publish-" + SERVICE));
-                KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.CONSUMER, consumers);
-                assertThat(KafkaClientSeries.clientIds(scrape, KafkaClientSeries.PRODUCER))
-                        .anyMatch(id -> id.startsWith("hxo-dlq-" + SERVICE + "-"));
-            });
-        }
+        // An unsigned record on the channel's topic makes the refusing consumer's dead-letter producer
+        // (KafkaClientSeries.sendUnsigned says why unsigned). Sent each round until that consumer has joined.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            KafkaClientSeries.sendUnsigned(KafkaTestClient.bootstrap(), Topic.ARIE_COMMANDS.topicName());
+            String scrape = scrape();
+            KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.PRODUCER,
+                    List.of("hxo-publish-" + SERVICE));
+            KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.CONSUMER, consumers);
+            assertThat(KafkaClientSeries.clientIds(scrape, KafkaClientSeries.PRODUCER))
+                    .anyMatch(id -> id.startsWith("hxo-dlq-" + SERVICE + "-"));
+        });
     }
 }

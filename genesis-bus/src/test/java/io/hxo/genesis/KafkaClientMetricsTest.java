@@ -13,15 +13,9 @@ import io.restassured.RestAssured;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.inject.Inject;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,24 +50,16 @@ class KafkaClientMetricsTest {
         }
         assertThat(consumers).hasSizeGreaterThanOrEqualTo(4);
 
-        // An unsigned record on the genesis-commands channel's topic: its consumer refuses it, and its
-        // interceptor makes a dead-letter producer. Unsigned, not an intruder's key: genesis-bus raises one
-        // security alert per reason a minute, and GenesisBusTest's flood of unknown keys counts its own.
-        // Sent each round until that consumer has joined.
-        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestClient.bootstrap(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(props)) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                plain.send(new ProducerRecord<>(Topic.GENESIS_COMMANDS.topicName(), null,
-                        "not a signed event".getBytes(StandardCharsets.UTF_8))).get();
-                String scrape = scrape();
-                KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.PRODUCER,
-                        List.of("hxo-publish-" + SERVICE));
-                KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.CONSUMER, consumers);
-                assertThat(KafkaClientSeries.clientIds(scrape, KafkaClientSeries.PRODUCER))
-                        .anyMatch(id -> id.startsWith("hxo-dlq-" + SERVICE + "-"));
-            });
-        }
+        // An unsigned record on the channel's topic makes the refusing consumer's dead-letter producer
+        // (KafkaClientSeries.sendUnsigned says why unsigned). Sent each round until that consumer has joined.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            KafkaClientSeries.sendUnsigned(KafkaTestClient.bootstrap(), Topic.GENESIS_COMMANDS.topicName());
+            String scrape = scrape();
+            KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.PRODUCER,
+                    List.of("hxo-publish-" + SERVICE));
+            KafkaClientSeries.assertSeries(scrape, KafkaClientSeries.CONSUMER, consumers);
+            assertThat(KafkaClientSeries.clientIds(scrape, KafkaClientSeries.PRODUCER))
+                    .anyMatch(id -> id.startsWith("hxo-dlq-" + SERVICE + "-"));
+        });
     }
 }

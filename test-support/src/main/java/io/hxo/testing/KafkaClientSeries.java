@@ -1,10 +1,17 @@
 package io.hxo.testing;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The Kafka clients a service's Prometheus scrape ({@code /q/metrics}) has series for: Micrometer's
@@ -47,6 +54,23 @@ public final class KafkaClientSeries {
         if (!missing.isEmpty()) {
             throw new AssertionError("no " + family + "* series for client ids " + missing + "; the scrape has them for "
                     + present);
+        }
+    }
+
+    /**
+     * Sends one unsigned record to {@code topic}: the service's consumer of it refuses the record, and
+     * the refusing client's interceptor makes its dead-letter producer. Unsigned rather than signed by an
+     * unknown key: genesis-bus, sharing a test run's broker, raises one security alert per reason a
+     * minute, and GenesisBusTest counts its own flood of unknown keys.
+     */
+    public static void sendUnsigned(String bootstrap, String topic) throws InterruptedException {
+        try (KafkaProducer<byte[], byte[]> plain = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            plain.send(new ProducerRecord<>(topic, null, "not a signed event".getBytes(StandardCharsets.UTF_8))).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("could not send to " + topic, e.getCause());
         }
     }
 }
