@@ -44,7 +44,12 @@ import org.apache.kafka.common.utils.Utils;
  * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench throughput SHARDS [CONCURRENCY]
  * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench resume SHARDS [CONCURRENCY]
  * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench reads SHARDS [READS_PER_SECOND]
+ * java -cp bench/target/benchmarks.jar io.hxo.bench.SuiteBench statusreads [PRINCIPALS] [SECONDS] [PLANS]
  * </pre>
+ * {@code statusreads}: status reads as many users meet them, under the gateway's own rate limit:
+ * PRINCIPALS (64) captains, each with a token minted for it and so its own bucket, read the status of
+ * PLANS (8) finished plans in a closed loop for SECONDS (20) after 5 s of warm-up; answers per second,
+ * latency percentiles of the 200s and the count of 429s.
  * {@code reads}: while a plan of SHARDS runs (default configuration), the status, a shard's proof and
  * the certificate of a finished plan are read through the gateway at READS_PER_SECOND (20: within one
  * principal's default rate limit), and each route's latency percentiles are printed.
@@ -64,7 +69,7 @@ public final class SuiteBench {
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             System.err.println("usage: SuiteBench latency [runs] [rounds] | throughput SHARDS [WINDOW] | resume SHARDS [WINDOW]"
-                    + " | reads SHARDS [READS_PER_SECOND]");
+                    + " | reads SHARDS [READS_PER_SECOND] | statusreads [PRINCIPALS] [SECONDS] [PLANS]");
             System.exit(2);
         }
         SuiteBench b = new SuiteBench();
@@ -78,6 +83,8 @@ public final class SuiteBench {
                         args.length > 2 ? Integer.valueOf(args[2]) : null);
                 case "resume" -> b.resume(Integer.parseInt(args[1]), args.length > 2 ? Integer.valueOf(args[2]) : null);
                 case "reads" -> b.reads(Integer.parseInt(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 20);
+                case "statusreads" -> b.statusReads(args.length > 1 ? Integer.parseInt(args[1]) : 64,
+                        args.length > 2 ? Integer.parseInt(args[2]) : 20, args.length > 3 ? Integer.parseInt(args[3]) : 8);
                 default -> throw new IllegalArgumentException("unknown benchmark " + args[0]);
             }
         } finally {
@@ -365,6 +372,77 @@ public final class SuiteBench {
                     h[r].getTotalCount(), h[r].getValueAtPercentile(50) / 1000.0, h[r].getValueAtPercentile(99) / 1000.0,
                     h[r].getMaxValue() / 1000.0, refused[r]);
         }
+    }
+
+    /** Closed-loop status reads, one thread and one minted captain token (its own bucket) per principal. */
+    void statusReads(int principals, int seconds, int plans) throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < plans; i++) {
+            ids.add(submit(noopPlan("bench-status-" + i, 1000, null, UUID.randomUUID().toString())));
+        }
+        for (String id : ids) {
+            awaitEnd(id, Duration.ofMinutes(2));
+        }
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < principals; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/auth/token"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"captain\",\"ttl_seconds\":3600,"
+                            + "\"subject\":\"bench-reader-" + i + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200 && r.statusCode() != 201) {
+                throw new IllegalStateException("token mint answered " + r.statusCode() + ": " + r.body());
+            }
+            tokens.add(Json.tree(r.body().getBytes()).get("token").asText());
+        }
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Histogram ok = new Histogram(60_000_000L, 3);
+        java.util.concurrent.atomic.LongAdder limited = new java.util.concurrent.atomic.LongAdder();
+        java.util.concurrent.atomic.LongAdder other = new java.util.concurrent.atomic.LongAdder();
+        long warmEnd = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long end = warmEnd + Duration.ofSeconds(seconds).toNanos();
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < principals; i++) {
+            String bearer = "Bearer " + tokens.get(i);
+            int first = i;
+            Thread t = new Thread(() -> {
+                Histogram mine = new Histogram(60_000_000L, 3);
+                for (int n = first; System.nanoTime() < end; n++) {
+                    HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/api/hxo/status/" + ids.get(n % ids.size())))
+                            .header("Authorization", bearer).build();
+                    long s0 = System.nanoTime();
+                    int code;
+                    try {
+                        code = client.send(req, HttpResponse.BodyHandlers.ofString()).statusCode();
+                    } catch (Exception e) {
+                        code = -1;
+                    }
+                    long took = System.nanoTime() - s0;
+                    if (s0 < warmEnd) {
+                        continue;
+                    }
+                    if (code == 200) {
+                        mine.recordValue(Math.min(took / 1000, 60_000_000L));
+                    } else if (code == 429) {
+                        limited.increment();
+                    } else {
+                        other.increment();
+                    }
+                }
+                synchronized (ok) {
+                    ok.add(mine);
+                }
+            }, "reader-" + i);
+            t.start();
+            readers.add(t);
+        }
+        for (Thread t : readers) {
+            t.join();
+        }
+        System.out.printf("status reads, %d principals (own buckets), %d finished plans, %d s: %.0f answers/s (200),"
+                + " p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms; 429: %.0f/s; other: %d%n", principals, plans,
+                seconds, ok.getTotalCount() / (double) seconds, ok.getValueAtPercentile(50) / 1000.0,
+                ok.getValueAtPercentile(90) / 1000.0, ok.getValueAtPercentile(99) / 1000.0, ok.getMaxValue() / 1000.0,
+                limited.sum() / (double) seconds, other.sum());
     }
 
     JsonNode get(String path) throws Exception {

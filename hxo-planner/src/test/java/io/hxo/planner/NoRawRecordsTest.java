@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 class NoRawRecordsTest {
     @Test
     void noIncomingMethodTakesAConsumerRecord() {
-        // The owner loop reads its poll itself, on its own thread: README, Why notes.
-        SourceRules.assertNoRawRecordConsumers(Path.of("src/main/java"), Set.of("PlanOwner.onBatch"));
+        SourceRules.assertNoRawRecordConsumers(Path.of("src/main/java"), Set.of());
     }
 }

@@ -1,7 +1,6 @@
 package io.hxo.planner.own;
 
 import io.hxo.contracts.event.CloudEvent;
-import io.hxo.contracts.event.KafkaBinding;
 import io.hxo.contracts.payload.PlanState;
 import io.hxo.contracts.payload.ShardWork;
 import io.hxo.contracts.topic.Topic;
@@ -20,6 +19,8 @@ import io.hxo.planner.run.PlanLoader;
 import io.hxo.planner.run.PlanRun;
 import io.hxo.planner.run.PlanRuns;
 import io.hxo.runtime.logging.PlanLog;
+import io.hxo.runtime.messaging.Received;
+import io.hxo.runtime.messaging.ReceivedBatch;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
@@ -29,8 +30,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -70,31 +69,33 @@ public class PlanOwner {
         this.resumeGraceNanos = TimeUnit.MILLISECONDS.toNanos(config.resumeGraceMs());
     }
 
-    /** A poll of commands and results, acknowledged once what it changed is committed. */
+    /**
+     * A poll of commands and results, acknowledged once what it changed is committed. Each record's
+     * event was read from its headers on the consumer's thread (the converter), so the owner thread
+     * only applies them.
+     */
     @Incoming("owner")
-    public CompletionStage<Void> onBatch(ConsumerRecords<String, byte[]> records) {
-        return owner.run(() -> process(records));
+    public CompletionStage<Void> onBatch(ReceivedBatch batch) {
+        return owner.run(() -> process(batch));
     }
 
-    private void process(ConsumerRecords<String, byte[]> records) {
+    private void process(ReceivedBatch batch) {
         Set<PlanRun> touched = new LinkedHashSet<>();
-        for (ConsumerRecord<String, byte[]> rec : records) {
-            try {
-                CloudEvent ev = KafkaBinding.fromRecord(rec);
-                try (PlanLog log = PlanLog.of(ev.subject())) {
-                    if (rec.topic().equals(Topic.HXO_COMMANDS.topicName())) {
-                        commands.handle(ev, rec.partition());
-                    } else {
-                        intake.take(ev.dataAs(ShardWork.ResultBatch.class)).ifPresent(touched::add);
-                    }
+        for (Received rec : batch.events()) {
+            CloudEvent ev = rec.event();
+            try (PlanLog log = PlanLog.of(ev.subject())) {
+                if (rec.topic().equals(Topic.HXO_COMMANDS.topicName())) {
+                    commands.handle(ev, rec.partition());
+                } else {
+                    intake.take(ev.dataAs(ShardWork.ResultBatch.class)).ifPresent(touched::add);
                 }
             } catch (IllegalArgumentException e) {
-                Log.warnf("skipped unreadable record %s-%d@%d: %s", rec.topic(), rec.partition(), rec.offset(),
+                Log.warnf("skipped unreadable event %s-%d@%d: %s", rec.topic(), rec.partition(), rec.offset(),
                         e.getMessage());
             } catch (StoreException e) {
                 throw e; // not acknowledged: the batch comes back once the database does
             } catch (RuntimeException e) {
-                Log.errorf(e, "skipped record %s-%d@%d", rec.topic(), rec.partition(), rec.offset());
+                Log.errorf(e, "skipped event %s-%d@%d", rec.topic(), rec.partition(), rec.offset());
             }
         }
         advance.advance(touched);
