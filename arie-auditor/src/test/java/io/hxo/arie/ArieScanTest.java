@@ -241,6 +241,39 @@ class ArieScanTest {
     }
 
     @Test
+    void suppressionsOfOneNewFingerprintAtOnceAllSucceedAndTheLastStays() throws Exception {
+        String fingerprint = "race-" + UUID.randomUUID();
+        int writers = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String reason = "reason " + i;
+                done.add(pool.submit(() -> {
+                    gate.await();
+                    Awaiting.onContext(() -> scans.suppress(fingerprint, reason, "admiral", Instant.now()),
+                            StoreException::of);
+                    return null;
+                }));
+            }
+            gate.countDown();
+            for (var f : done) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS); // a failed write throws here
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        var rows = db.preparedQuery("SELECT reason FROM arie.suppressions WHERE fingerprint = $1")
+                .execute(Tuple.of(fingerprint)).await().atMost(Duration.ofSeconds(10));
+        assertThat(rows.rowCount()).isEqualTo(1);
+        assertThat(rows.iterator().next().getString(0)).startsWith("reason ");
+        // A later suppression replaces the reason.
+        Awaiting.onContext(() -> scans.suppress(fingerprint, "final", "captain", Instant.now()), StoreException::of);
+        assertThat(Awaiting.onContext(scans::suppressions, StoreException::of)).containsEntry(fingerprint, "final");
+    }
+
+    @Test
     void scansLeftBehindByAStoppedInstanceOrAnEarlierRunOfThisOneAreFailedAndAnnounced() throws Exception {
         String gone = "gone-" + UUID.randomUUID();
         String alive = "alive-" + UUID.randomUUID();

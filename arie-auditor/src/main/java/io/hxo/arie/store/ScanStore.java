@@ -76,6 +76,11 @@ public class ScanStore {
                                        baseline, suppressed)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING""";
 
+    private static final String SUPPRESS = """
+            INSERT INTO arie.suppressions (fingerprint, reason, suppressed_by, suppressed_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (fingerprint) DO UPDATE
+            SET reason = EXCLUDED.reason, suppressed_by = EXCLUDED.suppressed_by, suppressed_at = EXCLUDED.suppressed_at""";
+
     private static final String FIND = """
             SELECT id, trigger, requested_by, read_only, workspace, deployment, status, created_at, started_at,
                    finished_at, error, summary::text, report::text, sarif::text
@@ -206,17 +211,15 @@ public class ScanStore {
         }));
     }
 
-    /** Accepts a finding by fingerprint; a second suppression of the same fingerprint replaces the first. */
+    /**
+     * Accepts a finding by fingerprint; a second suppression of the same fingerprint replaces the first.
+     * One upsert, not a read then a persist: two suppressions of a new fingerprint at once (two
+     * instances, or two commands in flight) both saw no row and the second insert failed.
+     */
     public Uni<Void> suppress(String fingerprint, String reason, String by, Instant at) {
-        return guarded(Panache.withTransaction(() -> SuppressionEntity.<SuppressionEntity>findById(fingerprint)
-                .chain(found -> {
-                    SuppressionEntity s = found == null ? new SuppressionEntity() : found;
-                    s.fingerprint = fingerprint;
-                    s.reason = reason;
-                    s.suppressedBy = by;
-                    s.suppressedAt = at;
-                    return found == null ? s.persist() : Uni.createFrom().item(s);
-                })).replaceWithVoid());
+        return guarded(pool.preparedQuery(SUPPRESS)
+                .execute(Tuple.of(fingerprint, reason, by, at.atOffset(java.time.ZoneOffset.UTC)))
+                .replaceWithVoid());
     }
 
     /** The scan with this id, or the latest one when {@code id} is null. */
