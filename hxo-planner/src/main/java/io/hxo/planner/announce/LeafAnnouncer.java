@@ -11,14 +11,15 @@ import java.util.UUID;
 
 /**
  * Announces a plan's leaves on {@code hxo.shard.done}, which validators fold into their own roots:
- * as a checkpoint commits them, all of them again when a plan is resumed by a new owner, or a range
- * of them when a validator asks.
+ * as a checkpoint commits them, all of them again when a plan is resumed by a new owner, and the rows
+ * that hold the leaves a validator asks for again.
  *
  * <p>A checkpoint's leaves go out as events whose identity is the checkpoint's: source
  * {@value #CHECKPOINT_SOURCE} (the planner, whichever instance owns the plan) and an id derived from the
  * plan, the checkpoint row and the event's place in it. A new owner announces the rows it resumes from
  * again under the same identities, row by row, so the events the previous owner did send are the same
- * events and the event store keeps each leaf once; only the rows it never sent are new there.
+ * events and the event store keeps each leaf once; only the rows it never sent are new there. A
+ * validator's request goes out the same way, row by row.
  */
 @ApplicationScoped
 public class LeafAnnouncer {
@@ -36,14 +37,6 @@ public class LeafAnnouncer {
     /** The leaf of a settled slot as validators read it. */
     public static Events.Leaf leaf(PlanRun run, int slot) {
         return new Events.Leaf(slot, run.order(slot), run.casHex(slot), run.digestHex(slot), run.cached(slot));
-    }
-
-    /** Publishes leaves, each event sent until the broker has it: a validator missing a leaf could not vote the root. */
-    public void announce(PlanRun run, List<Events.Leaf> leaves) {
-        for (int from = 0; from < leaves.size(); from += LEAVES_PER_EVENT) {
-            outbox.emit(Topic.HXO_SHARD_DONE, run.planId().toString(), new Events.ShardsDone(run.planId().toString(),
-                    leaves.subList(from, Math.min(leaves.size(), from + LEAVES_PER_EVENT))));
-        }
     }
 
     /**
@@ -66,22 +59,5 @@ public class LeafAnnouncer {
     static String checkpointEventId(String planId, int seq, int part) {
         return UUID.nameUUIDFromBytes(("hxo.shard.done " + planId + " " + seq + " " + part)
                 .getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    /**
-     * The settled leaves at Merkle positions [from, to): for a resumed plan (its previous owner may have
-     * checkpointed leaves and stopped before announcing them), or a validator that lacks some. A leaf
-     * announced twice counts once (validators keep one per slot). Returns how many went out.
-     */
-    public int announceRange(PlanRun run, int[] order, int from, int to) {
-        int end = Math.min(to, order.length);
-        List<Events.Leaf> leaves = new ArrayList<>(Math.max(0, end - from));
-        for (int i = Math.max(0, from); i < end; i++) {
-            if (run.isDone(order[i])) {
-                leaves.add(leaf(run, order[i]));
-            }
-        }
-        announce(run, leaves);
-        return leaves.size();
     }
 }

@@ -142,10 +142,60 @@ public class PlanQueries {
         return Optional.empty();
     }
 
-    /** Announces again the leaves of a plan with a root at Merkle positions [from, to); returns how many. */
+    /**
+     * Announces again the leaves of a plan with a root at Merkle positions [from, to), as the
+     * checkpoint rows that hold them, each under its row's identity ({@link LeafAnnouncer}): a
+     * validator that stalls asks for every leaf, and under new identities each of them would be
+     * stored a second time by the event store. Returns how many of the asked leaves went out.
+     */
     public int resendLeaves(UUID planId, int from, int to) throws PlanRejected {
         FinishedTree t = finishedTree(planId);
-        return leaves.announceRange(t.run(), t.order(), from, to);
+        int[] order = t.order();
+        java.util.BitSet asked = new java.util.BitSet(order.length);
+        for (int i = Math.max(0, from); i < Math.min(to, order.length); i++) {
+            if (t.run().isDone(order[i])) {
+                asked.set(order[i]);
+            }
+        }
+        if (!asked.isEmpty()) {
+            RowResender rows = new RowResender(t.run(), asked);
+            checkpoints.readLeaves(planId, rows);
+            rows.flush();
+        }
+        return asked.cardinality();
+    }
+
+    /** Gathers checkpoint rows leaf by leaf (they come in row order) and announces each row that holds an asked slot. */
+    private final class RowResender implements java.util.function.Consumer<io.hxo.planner.checkpoint.LeafBatch.Leaf> {
+        private final PlanRun run;
+        private final java.util.BitSet asked;
+        private int seq = -1;
+        private List<Integer> slots = new ArrayList<>();
+        private boolean wanted;
+
+        RowResender(PlanRun run, java.util.BitSet asked) {
+            this.run = run;
+            this.asked = asked;
+        }
+
+        @Override
+        public void accept(io.hxo.planner.checkpoint.LeafBatch.Leaf leaf) {
+            if (leaf.seq() != seq) {
+                flush();
+                seq = leaf.seq();
+                slots = new ArrayList<>();
+                wanted = false;
+            }
+            slots.add(leaf.index());
+            wanted |= asked.get(leaf.index());
+        }
+
+        void flush() {
+            if (wanted) {
+                leaves.announceCheckpoint(run, seq, slots);
+            }
+            wanted = false;
+        }
     }
 
     /**
