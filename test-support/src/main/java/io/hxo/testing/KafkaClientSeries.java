@@ -58,6 +58,21 @@ public final class KafkaClientSeries {
     }
 
     /**
+     * Fails unless the scrape has series for the service's publisher ({@code hxo-publish-<service>}),
+     * for each of {@code consumers}, and for a dead-letter producer of the service
+     * ({@code hxo-dlq-<service>-…}, made by {@link #sendUnsigned}).
+     */
+    public static void assertServiceClients(String scrape, String service, Collection<String> consumers) {
+        assertSeries(scrape, PRODUCER, Set.of("hxo-publish-" + service));
+        assertSeries(scrape, CONSUMER, consumers);
+        Set<String> producers = clientIds(scrape, PRODUCER);
+        if (producers.stream().noneMatch(id -> id.startsWith("hxo-dlq-" + service + "-"))) {
+            throw new AssertionError("no " + PRODUCER + "* series for a dead-letter producer hxo-dlq-" + service
+                    + "-…; the scrape has them for " + producers);
+        }
+    }
+
+    /**
      * Sends one unsigned record to {@code topic}: the service's consumer of it refuses the record, and
      * the refusing client's interceptor makes its dead-letter producer. Unsigned rather than signed by an
      * unknown key: genesis-bus, sharing a test run's broker, raises one security alert per reason a

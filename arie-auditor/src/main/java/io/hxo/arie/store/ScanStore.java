@@ -218,7 +218,7 @@ public class ScanStore {
      */
     public Uni<Void> suppress(String fingerprint, String reason, String by, Instant at) {
         return guarded(pool.preparedQuery(SUPPRESS)
-                .execute(Tuple.of(fingerprint, reason, by, at.atOffset(java.time.ZoneOffset.UTC)))
+                .execute(Tuple.of(fingerprint, reason, by, at.atOffset(ZoneOffset.UTC)))
                 .replaceWithVoid());
     }
 

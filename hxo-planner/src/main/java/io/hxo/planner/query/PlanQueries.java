@@ -8,6 +8,7 @@ import io.hxo.contracts.payload.PlanStatus;
 import io.hxo.planner.announce.LeafAnnouncer;
 import io.hxo.planner.artifact.ArtifactStore;
 import io.hxo.planner.checkpoint.CheckpointStore;
+import io.hxo.planner.checkpoint.LeafBatch;
 import io.hxo.planner.checkpoint.PlanStore;
 import io.hxo.planner.checkpoint.ResultStore;
 import io.hxo.planner.plan.PlanRejected;
@@ -17,12 +18,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Answers about plans without the owner: a live plan's status from the snapshot the owner publishes,
@@ -151,7 +154,7 @@ public class PlanQueries {
     public int resendLeaves(UUID planId, int from, int to) throws PlanRejected {
         FinishedTree t = finishedTree(planId);
         int[] order = t.order();
-        java.util.BitSet asked = new java.util.BitSet(order.length);
+        BitSet asked = new BitSet(order.length);
         for (int i = Math.max(0, from); i < Math.min(to, order.length); i++) {
             if (t.run().isDone(order[i])) {
                 asked.set(order[i]);
@@ -166,20 +169,20 @@ public class PlanQueries {
     }
 
     /** Gathers checkpoint rows leaf by leaf (they come in row order) and announces each row that holds an asked slot. */
-    private final class RowResender implements java.util.function.Consumer<io.hxo.planner.checkpoint.LeafBatch.Leaf> {
+    private final class RowResender implements Consumer<LeafBatch.Leaf> {
         private final PlanRun run;
-        private final java.util.BitSet asked;
+        private final BitSet asked;
         private int seq = -1;
         private List<Integer> slots = new ArrayList<>();
         private boolean wanted;
 
-        RowResender(PlanRun run, java.util.BitSet asked) {
+        RowResender(PlanRun run, BitSet asked) {
             this.run = run;
             this.asked = asked;
         }
 
         @Override
-        public void accept(io.hxo.planner.checkpoint.LeafBatch.Leaf leaf) {
+        public void accept(LeafBatch.Leaf leaf) {
             if (leaf.seq() != seq) {
                 flush();
                 seq = leaf.seq();
