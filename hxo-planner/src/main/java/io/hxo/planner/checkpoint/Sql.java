@@ -68,6 +68,15 @@ public final class Sql {
         return Awaiting.onContext(() -> Panache.withTransaction(work), StoreException::classified);
     }
 
+    /**
+     * A Panache read in a session without a transaction, waited for on this thread: its statements run
+     * in autocommit, one round trip each, where {@link #panache} adds a BEGIN and a COMMIT (and a flush)
+     * around them. For lookups that change nothing and need no snapshot across statements.
+     */
+    public static <T> T panacheRead(Supplier<Uni<T>> work) {
+        return Awaiting.onContext(() -> Panache.withSession(work), StoreException::classified);
+    }
+
     /** Waits for {@code uni}; its database failures become a {@link StoreException}. */
     public static <T> T await(Uni<T> uni) {
         return Awaiting.await(uni, StoreException::classified);

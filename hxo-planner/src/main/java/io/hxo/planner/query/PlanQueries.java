@@ -70,12 +70,13 @@ public class PlanQueries {
         if (live.isPresent()) {
             return live;
         }
-        return plans.plan(planId).map(this::stored);
+        return plans.withRoots(planId).map(this::stored);
     }
 
-    private PlanStatus stored(PlanStore.StoredPlan p) {
+    private PlanStatus stored(PlanStore.PlanWithRoots stored) {
+        PlanStore.StoredPlan p = stored.plan();
         long pending = Math.max(0, p.totalShards() - p.done() - p.failed());
-        Map<String, String> roots = plans.stageRoots(p.planId());
+        Map<String, String> roots = stored.stageRoots();
         List<PlanStatus.StageStatus> stages = new ArrayList<>();
         for (var stage : p.spec().path("stages")) {
             String id = stage.path("id").asText();
@@ -89,13 +90,13 @@ public class PlanQueries {
 
     /** Status, duration, per-stage roots, every shard that failed for good, and the plan as run; empty when unknown. */
     public Optional<Map<String, Object>> report(UUID planId) {
-        Optional<PlanStore.StoredPlan> found = plans.plan(planId);
+        Optional<PlanStore.PlanWithRoots> found = plans.withRoots(planId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        PlanStore.StoredPlan p = found.get();
+        PlanStore.StoredPlan p = found.get().plan();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", snapshots.get(planId).orElseGet(() -> stored(p)));
+        body.put("status", snapshots.get(planId).orElseGet(() -> stored(found.get())));
         if (p.startedAt() != null && p.finishedAt() != null) {
             body.put("duration_ms", Duration.between(p.startedAt(), p.finishedAt()).toMillis());
         }
