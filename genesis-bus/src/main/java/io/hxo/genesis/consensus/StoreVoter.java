@@ -79,17 +79,21 @@ public class StoreVoter {
         long ageOnArrivalMs = System.currentTimeMillis() - record.timestamp().toEpochMilli();
         String root = null;
         String error = null;
+        long waitedNanos = 0;
+        StoredLeaves leaves = null;
         try {
             long deadline = System.nanoTime() + Ballot.patienceMs(ready.leafCount()) * 1_000_000;
             long seen = commits.generation();
-            StoredLeaves leaves = new StoredLeaves(ready.planId());
+            leaves = new StoredLeaves(ready.planId());
             leaves.readNew();
             boolean asked = false;
             int had = leaves.fold.size();
             long gainedAt = System.nanoTime();
             for (long pause = 2; leaves.fold.size() < ready.leafCount() && System.nanoTime() < deadline;
                     pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
+                long waitFrom = System.nanoTime();
                 commits.awaitAfter(seen, pause);
+                waitedNanos += System.nanoTime() - waitFrom;
                 seen = commits.generation();
                 leaves.readNew();
                 if (leaves.fold.size() > had) {
@@ -103,22 +107,27 @@ public class StoreVoter {
             if (leaves.fold.size() < ready.leafCount()) {
                 // Sequence numbers are taken before commit, so with several writers a lower one can
                 // become visible after a higher one was read: one full pass before saying leaves are missing.
-                leaves = new StoredLeaves(ready.planId());
-                leaves.readNew();
+                StoredLeaves again = new StoredLeaves(ready.planId());
+                again.readNew();
+                again.addTimes(leaves);
+                leaves = again;
             }
             if (leaves.fold.size() != ready.leafCount()) {
                 error = "the event store holds " + leaves.fold.size() + " of " + ready.leafCount() + " leaves";
             }
+            long hashFrom = System.nanoTime();
             root = leaves.fold.root(HashAlg.fromWire(ready.hashAlg()));
+            leaves.hashNanos = System.nanoTime() - hashFrom;
         } catch (RuntimeException e) {
             error = "cannot read the event store: " + e.getMessage();
             Log.warnf("plan %s: %s", ready.planId(), error);
         }
         publisher.emit(Topic.HXO_AGGREGATE_VOTE, ready.planId(),
                 Ballot.vote(ready, VALIDATOR, config.instanceId(), root, error));
-        Log.infof("plan %s: voted %s over %d leaves, %d ms after the ready event arrived (it was %d ms old)",
+        Log.infof("plan %s: voted %s over %d leaves, %d ms after the ready event arrived (it was %d ms old%s)",
                 ready.planId(), error == null ? root : "no root (" + error + ")", ready.leafCount(),
-                (System.nanoTime() - arrived) / 1_000_000, ageOnArrivalMs);
+                (System.nanoTime() - arrived) / 1_000_000, ageOnArrivalMs,
+                leaves == null ? "" : leaves.timings(waitedNanos));
     }
 
     private void askForLeaves(Events.AggregateReady ready, int have) {
@@ -133,6 +142,10 @@ public class StoreVoter {
         final String planId;
         final LeafFold fold = new LeafFold();
         long lastSeq;
+        long events;
+        long readNanos;
+        long parseNanos;
+        long hashNanos;
 
         StoredLeaves(String planId) {
             this.planId = planId;
@@ -142,11 +155,31 @@ public class StoreVoter {
         void readNew() {
             EventStore.DataPage page;
             do {
+                long from = System.nanoTime();
                 page = store.dataAfter(Topic.HXO_SHARD_DONE.topicName(), planId, lastSeq, PAGE_EVENTS).await()
                         .atMost(READ_TIMEOUT);
+                long read = System.nanoTime();
                 page.data().forEach(fold::addShardsDone);
+                readNanos += read - from;
+                parseNanos += System.nanoTime() - read;
+                events += page.data().size();
                 lastSeq = page.lastSeq();
             } while (page.full());
+        }
+
+        /**
+         * Where a vote's time went: waiting for this instance's recorder to commit the last leaves,
+         * reading them from the store, parsing them into the fold, hashing the tree.
+         */
+        String timings(long waitedNanos) {
+            return String.format("; waited %d ms for the store, read %d events in %d ms, parsed in %d ms, hashed in %d ms",
+                    waitedNanos / 1_000_000, events, readNanos / 1_000_000, parseNanos / 1_000_000, hashNanos / 1_000_000);
+        }
+
+        /** Counts an earlier pass's reading time with this one's. */
+        void addTimes(StoredLeaves earlier) {
+            readNanos += earlier.readNanos;
+            parseNanos += earlier.parseNanos;
         }
     }
 }
