@@ -179,16 +179,21 @@ public final class ZeroTrustInterceptor implements ProducerInterceptor<Object, O
         for (Header h : rec.headers()) {
             headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
         }
+        // A replay passed the signature check first, so it is the very event this consumer already
+        // took (same source and id, same signed data): its letter says where and when, without a copy
+        // of the data. A takeover re-announces a plan's checkpoint rows as the same events, and each
+        // consumer that remembers them refused ~200 of them at ~230 KB apiece for a 200,000-shard plan
+        // (docs/BENCHMARKS.md, kill and resume).
         byte[] value;
         try {
-            value = KafkaBinding.valueBytes(rec.value());
+            value = verdict == Verdict.REPLAYED ? null : KafkaBinding.valueBytes(rec.value());
         } catch (IllegalArgumentException e) {
             value = new byte[0];
         }
         return new DeadLetter(verdict.reason(), rec.topic(), rec.partition(), rec.offset(), policy.service(),
                 groupId, headers.get(KafkaBinding.ID), headers.get(KafkaBinding.SOURCE),
                 headers.get(KafkaBinding.TYPE), rec.key() == null ? null : rec.key().toString(), headers,
-                Base64.getEncoder().encodeToString(value), Instant.now());
+                value == null ? null : Base64.getEncoder().encodeToString(value), Instant.now());
     }
 
     void deadLettersTo(Consumer<ProducerRecord<String, byte[]>> sink) {

@@ -106,17 +106,24 @@ class ZeroTrustInterceptorTest {
         assertThat(first.topic()).isEqualTo("hxo.plan");
         assertThat(first.offset()).isEqualTo(11L);
         assertThat(first.group()).isEqualTo("g1");
+        assertThat(first.valueBase64()).isNotEmpty(); // a refused record that was never taken keeps what it said
         assertThat(deadLetters.get(0).topic()).isEqualTo("genesis.dlq");
     }
 
     @Test
     void replayAtANewOffsetIsRefusedButRedeliveryAtTheSameOffsetIsNot() {
         long now = System.currentTimeMillis();
-        var rec = sent(interceptor, event("once"));
+        CloudEvent once = event("once");
+        var rec = sent(interceptor, once);
         assertThat(interceptor.onConsume(batch(List.of(consumed(rec, 5, now)))).count()).isEqualTo(1);
         assertThat(interceptor.onConsume(batch(List.of(consumed(rec, 5, now)))).count()).isEqualTo(1);
         assertThat(interceptor.onConsume(batch(List.of(consumed(rec, 6, now)))).count()).isZero();
-        assertThat(Json.read(deadLetters.get(0).value(), DeadLetter.class).reason()).isEqualTo("replayed");
+        DeadLetter replay = Json.read(deadLetters.get(0).value(), DeadLetter.class);
+        assertThat(replay.reason()).isEqualTo("replayed");
+        assertThat(replay.offset()).isEqualTo(6L);
+        assertThat(replay.eventId()).isEqualTo(once.id());
+        // The first copy was taken: the letter carries no second copy of its data.
+        assertThat(replay.valueBase64()).isNull();
     }
 
     @Test
