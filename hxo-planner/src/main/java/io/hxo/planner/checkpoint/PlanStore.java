@@ -156,10 +156,10 @@ public class PlanStore {
     /**
      * A finished plan's status read (the gateway asks for it up to thousands of times a second): the
      * plan row and its stage roots in one statement on the reactive client, each jsonb column parsed
-     * once from its text. Through Hibernate the same read was two statements, and each jsonb column
+     * once from its text. Through Hibernate the same read was two transactions, and each jsonb column
      * was decoded by the client, written out again, parsed into a tree and deep-copied for the
-     * session's snapshot: the planner spent 1.8 times the CPU per status answer (docs/BENCHMARKS.md,
-     * gateway status reads). Writes and every other read of plans stay on {@link PlanEntity}.
+     * session's snapshot (docs/BENCHMARKS.md, gateway status reads). Writes and every other read of
+     * plans stay on {@link PlanEntity}.
      */
     public Optional<PlanWithRoots> withRoots(UUID planId) {
         return sql.first(WITH_ROOTS_SQL, Tuple.of(planId), r -> {
